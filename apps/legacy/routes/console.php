@@ -1,0 +1,3 @@
+<?php
+
+// Closure commands would go here.
