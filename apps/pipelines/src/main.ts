@@ -1,0 +1,3 @@
+import { bootstrapService } from '@offramp/platform';
+
+await bootstrapService({ name: 'pipelines', defaultPort: 3003 });

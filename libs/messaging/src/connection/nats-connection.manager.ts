@@ -1,0 +1,112 @@
+import { Logger } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { parseNatsUrl } from './nats-url.js';
+
+export interface NatsConnectionSettings {
+  url: string;
+  /** Shown in the server's connection list (`nats server report connections`). */
+  name: string;
+  /** Upper bound for draining in-flight messages at shutdown. */
+  drainTimeoutMs?: number;
+}
+
+export type NatsConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+/**
+ * Owns the service's one NATS connection. It connects in the background and reconnects forever
+ * with backoff, so a NATS outage makes the service unready instead of killing it.
+ */
+export class NatsConnectionManager {
+  private readonly logger = new Logger('Nats');
+  private connection?: NatsConnection;
+  private state: NatsConnectionState = 'connecting';
+  private readonly firstConnect: Promise<NatsConnection>;
+
+  constructor(private readonly settings: NatsConnectionSettings) {
+    const { servers, user, pass, token } = parseNatsUrl(settings.url);
+    this.firstConnect = connect({
+      servers,
+      user,
+      pass,
+      token,
+      name: settings.name,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      reconnectJitter: 250,
+      pingInterval: 5_000,
+      maxPingOut: 2,
+    }).then((nc) => {
+      this.connection = nc;
+      this.state = 'connected';
+      this.logger.log(`connected to ${nc.getServer()}`);
+      void this.followStatus(nc);
+      return nc;
+    });
+    // A rejection here only happens on close before connecting; callers see it through connected().
+    this.firstConnect.catch((error: Error) => {
+      this.state = 'closed';
+      this.logger.error(`NATS connection failed: ${error.message}`);
+    });
+  }
+
+  get currentState(): NatsConnectionState {
+    return this.state;
+  }
+
+  /** Resolves once the first connection is up. */
+  connected(): Promise<NatsConnection> {
+    return this.firstConnect;
+  }
+
+  /** Round trip to the server, bounded: true only when NATS answers within the timeout. */
+  async ping(timeoutMs: number): Promise<boolean> {
+    const nc = this.connection;
+    if (!nc || this.state !== 'connected') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([nc.flush().then(() => true), timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    const nc = this.connection;
+    if (!nc || nc.isClosed()) return;
+    const timeoutMs = this.settings.drainTimeoutMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    try {
+      // Drain lets subscriptions finish what they hold and flushes pending publishes.
+      await Promise.race([nc.drain(), timeout]);
+    } catch (error) {
+      this.logger.warn(`drain failed: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+      if (!nc.isClosed()) await nc.close();
+      this.state = 'closed';
+    }
+  }
+
+  private async followStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.state = 'disconnected';
+          this.logger.warn('disconnected from NATS; reconnecting');
+          break;
+        case 'reconnect':
+          this.state = 'connected';
+          this.logger.log(`reconnected to ${nc.getServer()}`);
+          break;
+        case 'close':
+          this.state = 'closed';
+          break;
+      }
+    }
+  }
+}

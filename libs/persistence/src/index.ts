@@ -1,0 +1,3 @@
+export { parseDatabaseUrl, redact, InvalidDatabaseUrlError, type DatabaseKind, type DatabaseTarget } from './database-url.js';
+export { createDataSourceOptions, type DataSourceSettings } from './data-source-options.js';
+export { PersistenceModule } from './persistence.module.js';

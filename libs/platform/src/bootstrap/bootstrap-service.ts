@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import type { z } from 'zod';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig, serviceConfigSchema, type ServiceConfig } from '../config/service-config.js';
+import { ShutdownState } from '../health/shutdown-state.js';
+import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from '../logging/request-context.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { PlatformModule, type PlatformOptions } from './platform.module.js';
+
+export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, never>> {
+  /** Used in logs, metrics and the NATS connection name. */
+  name: string;
+  defaultPort: number;
+  /** The service's own variables, validated with the shared ones. */
+  config?: Extra;
+  /** The service's feature modules, given the validated config. */
+  imports?: (config: ServiceConfig & z.infer<z.ZodObject<Extra>>) => NonNullable<ModuleMetadata['imports']>;
+  entities?: PlatformOptions['entities'];
+  migrations?: PlatformOptions['migrations'];
+}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  url: string;
+  shutdown(reason: string): Promise<void>;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * The one way every Offramp service starts (eShop's ServiceDefaults): validated config, pino logs
+ * with request ids, problem+json errors, metrics, health, and a bounded graceful shutdown.
+ */
+export async function bootstrapService<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>): Promise<RunningService> {
+  const config = readConfigOrExit(definition);
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [
+      PlatformModule.forRoot({ service: definition.name, config, entities: definition.entities, migrations: definition.migrations }),
+      ...(definition.imports?.(config) ?? []),
+    ],
+  };
+  const adapter = new FastifyAdapter({
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFor(req);
+      (req as { id?: string }).id = id;
+      return id;
+    },
+    trustProxy: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  instrument(app.getHttpAdapter().getInstance(), app.get(MetricsService));
+
+  const shutdownState = app.get(ShutdownState);
+  const logger = app.get(Logger);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      logger.log(`${reason}: shutting down (at most ${config.SHUTDOWN_TIMEOUT_MS} ms)`, 'Lifecycle');
+      shutdownState.begin();
+      const deadline = setTimeout(() => {
+        logger.error(`shutdown did not finish within ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`, undefined, 'Lifecycle');
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS);
+      deadline.unref();
+      // Stops accepting, lets in-flight requests finish, then drains NATS and closes the database.
+      await app.close();
+      clearTimeout(deadline);
+      logger.log('stopped', 'Lifecycle');
+    })());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
+  }
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  logger.log(`${definition.name} listening on ${url}`, 'Lifecycle');
+  return { app, url, shutdown };
+}
+
+function readConfigOrExit<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>) {
+  try {
+    const schema = serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra));
+    return loadConfig(schema) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.name}: configuration error: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG: a supervisor should not restart in a loop on a config mistake.
+  }
+}
+
+function instrument(fastify: FastifyInstance, metrics: MetricsService): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    runWithRequestId(request.id, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1_000);
+    done();
+  });
+}

@@ -1,0 +1,49 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { MessagingModule } from '@offramp/messaging';
+import { PersistenceModule, type DataSourceSettings } from '@offramp/persistence';
+import type { ServiceConfig } from '../config/service-config.js';
+import { SERVICE_CONFIG } from '../config/service-config.token.js';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
+import { createValidationPipe } from '../errors/validation.js';
+import { HealthController } from '../health/health.controller.js';
+import { ShutdownState } from '../health/shutdown-state.js';
+import { loggerOptions } from '../logging/logger-options.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+export interface PlatformOptions {
+  service: string;
+  config: ServiceConfig;
+  entities?: DataSourceSettings['entities'];
+  migrations?: DataSourceSettings['migrations'];
+}
+
+/** What every service has: logs, config, database, NATS, health, metrics and error shape. */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { service, config } = options;
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(service, config)),
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, entities: options.entities, migrations: options.migrations }),
+        MessagingModule.forRoot({ url: config.NATS_URL, name: service, drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: MetricsService, useValue: new MetricsService(service) },
+        ShutdownState,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [SERVICE_CONFIG, MetricsService, ShutdownState, PersistenceModule, MessagingModule],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseDatabaseUrl } from '@offramp/persistence';
+import { parseNatsUrl } from '@offramp/messaging';
+import { ConfigError } from './config-error.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const validatedBy = (parse: (value: string) => unknown) =>
+  z.string().superRefine((value, ctx) => {
+    try {
+      parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+/** The variables every service reads. A service adds its own with `extend`. */
+export function serviceConfigSchema(defaults: { port: number }) {
+  return z.object({
+    PORT: port.default(defaults.port).describe('TCP port the service listens on (1-65535)'),
+    HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on (0.0.0.0 in containers)'),
+    DATABASE_URL: validatedBy(parseDatabaseUrl)
+      .default(`sqlite://${resolve('data/offramp.sqlite')}`)
+      .describe('sqlite:///abs/path, mysql://… or postgres://…'),
+    NATS_URL: validatedBy(parseNatsUrl).default('nats://127.0.0.1:4222').describe('nats://[user:pass@]host:port[,…]'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe(`one of ${LOG_LEVELS.join(', ')}`),
+    LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto').describe('auto, true or false'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
+  });
+}
+
+export type ServiceConfig = z.infer<ReturnType<typeof serviceConfigSchema>>;
+
+/**
+ * Validates the environment against the schema. The first problem becomes a ConfigError whose
+ * message names the variable, what it expects and what it got.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  // Empty strings count as unset, as a shell `FOO= cmd` means.
+  const input = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = String(issue.path[0] ?? 'environment');
+  const description = (schema.shape as Record<string, z.ZodType>)[variable]?.description;
+  const got = env[variable] === undefined ? 'it is not set' : `got "${redactSecrets(env[variable] ?? '')}"`;
+  const expected = description && issue.code !== 'custom' ? `expected ${description}` : issue.message;
+  throw new ConfigError(variable, `${expected} (${got})`);
+}
+
+function redactSecrets(value: string): string {
+  return value.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

@@ -1,0 +1,11 @@
+export { bootstrapService, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
+export { PlatformModule, type PlatformOptions } from './bootstrap/platform.module.js';
+export { ConfigError } from './config/config-error.js';
+export { loadConfig, serviceConfigSchema, type ServiceConfig } from './config/service-config.js';
+export { SERVICE_CONFIG } from './config/service-config.token.js';
+export { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, type InvalidParam } from './errors/problem-details.js';
+export { InvalidInputException, createValidationPipe, flattenValidationErrors } from './errors/validation.js';
+export { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+export { ShutdownState } from './health/shutdown-state.js';
+export { currentRequestId, propagationHeaders, REQUEST_ID_HEADER } from './logging/request-context.js';
+export { MetricsService } from './metrics/metrics.service.js';

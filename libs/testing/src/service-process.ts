@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { startProcess, type ManagedProcess } from './child-process.js';
+import { freePort } from './free-port.js';
+import { httpStatus, waitUntil } from './wait-until.js';
+import { workspaceRoot } from './workspace.js';
+
+export interface ServiceProcess extends ManagedProcess {
+  readonly port: number;
+  readonly url: string;
+}
+
+export interface StartServiceOptions {
+  /** Project folder name under apps/, e.g. `api`. Runs its build output, apps/<app>/dist/main.js. */
+  app: string;
+  env?: Record<string, string | undefined>;
+  port?: number;
+  /** Wait until GET /health/live answers (default) or return at once. */
+  waitForLive?: boolean;
+  timeoutMs?: number;
+}
+
+/** Starts one of our services as a real child process on a free port. */
+export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const root = workspaceRoot();
+  const entry = join(root, 'apps', options.app, 'dist', 'main.js');
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_PRETTY: 'false', ...options.env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const child = startProcess(process.execPath, [entry], { cwd: root, env });
+  const url = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = Object.assign(child, { port, url });
+  if (options.waitForLive === false) return service;
+  try {
+    await waitUntil(
+      async () => {
+        if (!child.isRunning()) throw new Error(`${options.app} exited with code ${await child.exited}`);
+        return (await httpStatus(`${url}/health/live`)) === 200;
+      },
+      { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, description: `${options.app} /health/live` },
+    );
+  } catch (error) {
+    await child.stop('SIGKILL');
+    throw new Error(`${(error as Error).message}\n--- ${options.app} output ---\n${child.output()}`, { cause: error });
+  }
+  return service;
+}
