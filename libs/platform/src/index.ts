@@ -9,3 +9,8 @@ export { ProblemDetailsFilter } from './errors/problem-details.filter.js';
 export { ShutdownState } from './health/shutdown-state.js';
 export { currentRequestId, propagationHeaders, REQUEST_ID_HEADER } from './logging/request-context.js';
 export { MetricsService } from './metrics/metrics.service.js';
+export { IDENTITY_HEADER, type OfframpIdentity } from './identity/identity.js';
+export { identityConfigShape, identityKeysFromConfig, type IdentityConfig, type IdentityKeys } from './identity/identity-keys.js';
+export { IdentityTokenSigner, IdentityTokenVerifier } from './identity/identity-token.js';
+export { IdentityGuard, CurrentIdentity } from './identity/identity.guard.js';
+export { IdentityModule } from './identity/identity.module.js';

@@ -38,14 +38,19 @@ class ServiceRootModule {}
  * with request ids, problem+json errors, metrics, health, and a bounded graceful shutdown.
  */
 export async function bootstrapService<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>): Promise<RunningService> {
-  const config = readConfigOrExit(definition);
-  const root: DynamicModule = {
-    module: ServiceRootModule,
-    imports: [
-      PlatformModule.forRoot({ service: definition.name, config, entities: definition.entities, migrations: definition.migrations }),
-      ...(definition.imports?.(config) ?? []),
-    ],
-  };
+  const { config, root } = orExitOnConfigError(definition.name, () => {
+    const config = loadConfig(serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra))) as ServiceConfig &
+      z.infer<z.ZodObject<Extra>>;
+    const root: DynamicModule = {
+      module: ServiceRootModule,
+      imports: [
+        PlatformModule.forRoot({ service: definition.name, config, entities: definition.entities, migrations: definition.migrations }),
+        // Feature modules may check their own settings (keys, URLs) and throw a ConfigError.
+        ...(definition.imports?.(config) ?? []),
+      ],
+    };
+    return { config, root };
+  });
   const adapter = new FastifyAdapter({
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
@@ -87,13 +92,12 @@ export async function bootstrapService<Extra extends z.ZodRawShape>(definition: 
   return { app, url, shutdown };
 }
 
-function readConfigOrExit<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>) {
+function orExitOnConfigError<T>(service: string, build: () => T): T {
   try {
-    const schema = serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra));
-    return loadConfig(schema) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
+    return build();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${definition.name}: configuration error: ${error.message}\n`);
+    process.stderr.write(`${service}: configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG: a supervisor should not restart in a loop on a config mistake.
   }
 }

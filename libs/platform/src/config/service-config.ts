@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from '@offramp/persistence';
 import { parseNatsUrl } from '@offramp/messaging';
+import { identityConfigShape } from '../identity/identity-keys.js';
 import { ConfigError } from './config-error.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -28,6 +29,7 @@ export function serviceConfigSchema(defaults: { port: number }) {
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe(`one of ${LOG_LEVELS.join(', ')}`),
     LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto').describe('auto, true or false'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
+    ...identityConfigShape,
   });
 }
 

@@ -1,0 +1,69 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ConfigError } from '../config/config-error.js';
+import type { OfframpIdentity } from './identity.js';
+import { identityKeysFromConfig, type IdentityConfig } from './identity-keys.js';
+import { IdentityTokenSigner, IdentityTokenVerifier } from './identity-token.js';
+
+const alice: OfframpIdentity = { userId: '42', email: 'alice@example.test', name: 'Alice', roles: ['customer'], source: 'laravel-session' };
+const hs256: IdentityConfig = { IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: 'a'.repeat(32), IDENTITY_TOKEN_TTL_S: 60 };
+
+function ed25519(): IdentityConfig {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    IDENTITY_TOKEN_ALG: 'EdDSA',
+    IDENTITY_TOKEN_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    IDENTITY_TOKEN_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    IDENTITY_TOKEN_TTL_S: 60,
+  };
+}
+
+describe('identity token', () => {
+  it.each([
+    ['HS256', hs256],
+    ['EdDSA', ed25519()],
+  ])('round-trips the identity with %s', async (_alg, config) => {
+    const token = await new IdentityTokenSigner(identityKeysFromConfig(config, 'sign')).sign(alice);
+    await expect(new IdentityTokenVerifier(identityKeysFromConfig(config, 'verify')).verify(token)).resolves.toEqual(alice);
+  });
+
+  it('rejects a token whose payload was changed', async () => {
+    const token = await new IdentityTokenSigner(identityKeysFromConfig(hs256, 'sign')).sign(alice);
+    const [header, payload, signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: '1' })).toString('base64url');
+    await expect(new IdentityTokenVerifier(identityKeysFromConfig(hs256, 'verify')).verify(`${header}.${forged}.${signature}`)).resolves.toBeUndefined();
+  });
+
+  it('rejects a token signed with another key', async () => {
+    const token = await new IdentityTokenSigner(identityKeysFromConfig({ ...hs256, IDENTITY_TOKEN_SECRET: 'b'.repeat(32) }, 'sign')).sign(alice);
+    await expect(new IdentityTokenVerifier(identityKeysFromConfig(hs256, 'verify')).verify(token)).resolves.toBeUndefined();
+  });
+
+  it('rejects an expired token', async () => {
+    const keys = identityKeysFromConfig(hs256, 'sign');
+    const expired = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('42')
+      .setIssuer('offramp-gateway')
+      .setAudience('offramp-slices')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(keys.signingKey!);
+    await expect(new IdentityTokenVerifier(keys).verify(expired)).resolves.toBeUndefined();
+  });
+
+  it('rejects an unsigned token and garbage', async () => {
+    const verifier = new IdentityTokenVerifier(identityKeysFromConfig(hs256, 'verify'));
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"1"}').toString('base64url')}.`;
+    await expect(verifier.verify(none)).resolves.toBeUndefined();
+    await expect(verifier.verify('not-a-token')).resolves.toBeUndefined();
+  });
+
+  it('names the missing variable when keys are not configured', () => {
+    expect(() => identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_TTL_S: 60 }, 'verify')).toThrow(ConfigError);
+    expect(() => identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_TTL_S: 60 }, 'sign')).toThrow(/^IDENTITY_TOKEN_PRIVATE_KEY: /);
+    expect(() => identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: 'nope', IDENTITY_TOKEN_TTL_S: 60 }, 'verify')).toThrow(
+      /^IDENTITY_TOKEN_PUBLIC_KEY: expected an Ed25519 public key/,
+    );
+  });
+});
