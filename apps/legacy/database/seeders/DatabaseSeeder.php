@@ -67,7 +67,6 @@ class DatabaseSeeder extends Seeder
         }
 
         $started = microtime(true);
-        $this->rng = new Randomizer(new Mt19937($this->seed));
         $epoch = Carbon::create(2024, 1, 1, 0, 0, 0, 'UTC');
 
         DB::transaction(function () use ($epoch) {
@@ -116,8 +115,15 @@ class DatabaseSeeder extends Seeder
         $this->bulk('categories', $rows);
     }
 
+    /** One random stream per table: a table's rows depend on the seed, not on the other sizes. */
+    private function stream(int $n): void
+    {
+        $this->rng = new Randomizer(new Mt19937(($this->seed * 1000003 + $n) & 0x7fffffff));
+    }
+
     private function seedUsers(Carbon $epoch): void
     {
+        $this->stream(1);
         $hash = Hash::make(self::PASSWORD); // one bcrypt for everyone: seeding stays fast
         $now = $this->ts($epoch);
         $rows = [
@@ -133,6 +139,7 @@ class DatabaseSeeder extends Seeder
 
     private function seedProducts(Carbon $epoch): void
     {
+        $this->stream(2);
         $rows = [];
         $nCat = count(self::CATEGORIES);
         for ($id = 1; $id <= $this->products; $id++) {
@@ -162,6 +169,7 @@ class DatabaseSeeder extends Seeder
 
     private function seedOrders(Carbon $epoch): void
     {
+        $this->stream(3);
         $prices = DB::table('products')->orderBy('id')->pluck('price_cents', 'id')->all();
         $orders = [];
         $items = [];
