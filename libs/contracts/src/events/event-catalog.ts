@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * The event catalog: every subject that crosses NATS, its payload schema and what it means.
+ * The zod schemas are the one source of truth: the TypeScript payload types (`EventPayload<S>`),
+ * the JSON Schemas (`eventJsonSchema`) and the committed AsyncAPI document are derived from them.
+ *
+ * Subjects are `<domain>.<aggregate>.<event>.v<N>`. A payload change that is not backwards
+ * compatible gets a new version (a new entry), never an edit of an old one.
+ */
+
+const id = z.number().int().positive();
+const cents = z.number().int();
+const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 code, e.g. EUR');
+const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 UTC time with microseconds, e.g. 2026-01-31T12:00:00.123456Z');
+
+export const orderPlacedV1 = z
+  .object({
+    order_id: id,
+    user_id: id,
+    status: z.literal('pending'),
+    total_cents: cents.min(0),
+    currency,
+    items: z
+      .array(
+        z.object({ product_id: id, quantity: z.number().int().positive(), unit_price_cents: cents.min(0) }).strict(),
+      )
+      .min(1),
+    placed_at: timestamp,
+  })
+  .strict();
+
+export const orderPaidV1 = z
+  .object({
+    order_id: id,
+    user_id: id,
+    status: z.literal('paid'),
+    amount_cents: cents.min(0),
+    currency,
+    payment_event_id: z.string().min(1).max(191).describe("the payment provider's event id"),
+    paid_at: timestamp,
+  })
+  .strict();
+
+export const productPriceChangedV1 = z
+  .object({ product_id: id, price_cents: cents.min(0), previous_price_cents: cents.min(0), currency })
+  .strict();
+
+export const productStockChangedV1 = z
+  .object({
+    product_id: id,
+    stock: z.number().int().min(0),
+    previous_stock: z.number().int().min(0),
+    delta: z.number().int(),
+    reason: z.enum(['order_placed', 'admin_update']),
+    order_id: id.nullable().describe('the order that took the stock, null for a back-office edit'),
+  })
+  .strict();
+
+export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+  subject: string;
+  /** Who writes it: the monolith's outbox or one of our services. */
+  producer: string;
+  /** The aggregate whose id orders the events (outbox `aggregate_type`). */
+  aggregate: string;
+  summary: string;
+  schema: S;
+}
+
+const define = <S extends z.ZodType>(definition: EventDefinition<S>) => definition;
+
+export const EVENT_CATALOG = {
+  'shop.orders.placed.v1': define({
+    subject: 'shop.orders.placed.v1',
+    producer: 'legacy (App\\Shop\\PlaceOrder)',
+    aggregate: 'order',
+    summary: 'An order was placed: stock is taken, the order waits for payment.',
+    schema: orderPlacedV1,
+  }),
+  'shop.orders.paid.v1': define({
+    subject: 'shop.orders.paid.v1',
+    producer: 'legacy (App\\Http\\Controllers\\PaymentWebhookController)',
+    aggregate: 'order',
+    summary: 'The payment provider confirmed the payment of an order.',
+    schema: orderPaidV1,
+  }),
+  'shop.products.price_changed.v1': define({
+    subject: 'shop.products.price_changed.v1',
+    producer: 'legacy (App\\Http\\Controllers\\AdminProductController)',
+    aggregate: 'product',
+    summary: "A product's price was changed in the back office.",
+    schema: productPriceChangedV1,
+  }),
+  'shop.products.stock_changed.v1': define({
+    subject: 'shop.products.stock_changed.v1',
+    producer: 'legacy (App\\Shop\\PlaceOrder, App\\Http\\Controllers\\AdminProductController)',
+    aggregate: 'product',
+    summary: "A product's stock changed, by an order or a back-office edit.",
+    schema: productStockChangedV1,
+  }),
+} as const satisfies Record<string, EventDefinition>;
+
+export type EventSubject = keyof typeof EVENT_CATALOG;
+export type EventPayload<S extends EventSubject> = z.infer<(typeof EVENT_CATALOG)[S]['schema']>;
+
+export const EVENT_SUBJECT_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+\.v[0-9]+$/;
+
+export function isCatalogSubject(subject: string): subject is EventSubject {
+  return Object.hasOwn(EVENT_CATALOG, subject);
+}
+
+export function eventDefinition(subject: string): EventDefinition | undefined {
+  return isCatalogSubject(subject) ? EVENT_CATALOG[subject] : undefined;
+}
+
+/** The JSON Schema (draft 2020-12) of a subject's payload. */
+export function eventJsonSchema(subject: EventSubject): Record<string, unknown> {
+  return z.toJSONSchema(EVENT_CATALOG[subject].schema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
