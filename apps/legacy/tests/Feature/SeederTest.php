@@ -9,6 +9,18 @@ use Tests\TestCase;
 
 class SeederTest extends TestCase
 {
+    public function test_runs_on_the_database_of_this_pass(): void
+    {
+        $driver = getenv('TEST_DB') ?: 'sqlite';
+        $this->assertSame($driver, \Illuminate\Support\Facades\DB::getDriverName());
+        $name = (string) \Illuminate\Support\Facades\DB::getDatabaseName();
+        if ($driver === 'sqlite') {
+            $this->assertStringContainsString('offramp-legacy-tests/test_', $name);
+        } else {
+            $this->assertStringStartsWith('offramp_legacy_', $name);
+        }
+    }
+
     public function test_known_users_and_sizes(): void
     {
         $this->assertTrue($this->admin()->is_admin);
