@@ -11,6 +11,16 @@ const depConstraints = [
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts', 'type:testing'] },
 ];
 
+// Tests may also use the shared harness.
+const testDepConstraints = depConstraints.map((rule) =>
+  rule.sourceTag === 'type:contracts' ? rule : { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] },
+);
+
+const boundaries = (constraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: constraints },
+];
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'data/**'] },
   ...nx.configs['flat/base'],
@@ -19,12 +29,18 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints) },
+  },
+  {
+    // Project Jest configs extend the root preset by path; that is configuration, not a dependency.
+    files: ['**/jest.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
     files: ['**/*.cjs'],

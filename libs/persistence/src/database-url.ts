@@ -39,10 +39,10 @@ export function parseDatabaseUrl(raw: string, cwd = process.cwd()): DatabaseTarg
   const value = raw.trim();
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(value)?.[0]?.toLowerCase();
   const kind = scheme ? SCHEMES[scheme] : undefined;
-  if (!kind) throw new InvalidDatabaseUrlError(`unsupported scheme in "${redact(value)}"`);
+  if (!scheme || !kind) throw new InvalidDatabaseUrlError(`unsupported scheme in "${redact(value)}"`);
 
   if (kind === 'sqlite') {
-    const rest = value.slice(scheme!.length).split('?')[0];
+    const rest = value.slice(scheme.length).split('?')[0];
     const file = rest.startsWith('//') ? decodeURIComponent(rest.slice(2)) : decodeURIComponent(rest);
     if (!file || file === '/') throw new InvalidDatabaseUrlError(`no file path in "${value}"`);
     if (rest.startsWith('//') && !isAbsolute(file)) throw new InvalidDatabaseUrlError(`"${value}" needs an absolute path after sqlite:// (three slashes)`);

@@ -5,3 +5,4 @@ export { startService, type ServiceProcess, type StartServiceOptions } from './s
 export { tempDir, tempSqlite, type TempDir, type TempSqlite } from './temp-dir.js';
 export { waitUntil, httpStatus, type WaitOptions } from './wait-until.js';
 export { workspaceRoot } from './workspace.js';
+export { describeServiceFoundation } from './service-foundation.suite.js';

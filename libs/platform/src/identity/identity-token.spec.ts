@@ -48,7 +48,7 @@ describe('identity token', () => {
       .setAudience('offramp-slices')
       .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(keys.signingKey!);
+      .sign(keys.verificationKey);
     await expect(new IdentityTokenVerifier(keys).verify(expired)).resolves.toBeUndefined();
   });
 

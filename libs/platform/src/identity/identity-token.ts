@@ -1,11 +1,15 @@
+import type { KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { OfframpIdentity } from './identity.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, type IdentityKeys } from './identity-keys.js';
 
 /** Signs the short-lived token the gateway forwards to slices. */
 export class IdentityTokenSigner {
+  private readonly signingKey: KeyObject;
+
   constructor(private readonly keys: IdentityKeys) {
     if (!keys.signingKey) throw new Error('IdentityTokenSigner needs a signing key');
+    this.signingKey = keys.signingKey;
   }
 
   sign(identity: OfframpIdentity): Promise<string> {
@@ -16,7 +20,7 @@ export class IdentityTokenSigner {
       .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.keys.ttlSeconds}s`)
-      .sign(this.keys.signingKey!);
+      .sign(this.signingKey);
   }
 }
 
@@ -34,7 +38,7 @@ export class IdentityTokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       return {
-        userId: payload.sub!,
+        userId: String(payload.sub),
         email: typeof payload['email'] === 'string' ? payload['email'] : undefined,
         name: typeof payload['name'] === 'string' ? payload['name'] : undefined,
         roles: Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [],

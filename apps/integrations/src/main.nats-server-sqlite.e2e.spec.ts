@@ -1,0 +1,3 @@
+import { describeServiceFoundation } from '@offramp/testing';
+
+describeServiceFoundation('integrations');
