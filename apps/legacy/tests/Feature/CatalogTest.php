@@ -128,4 +128,11 @@ class CatalogTest extends TestCase
         $this->get('/products/99999999')->assertNotFound();
         $this->get('/')->assertRedirect('/products');
     }
+
+    public function test_paginator_urls_follow_the_gateways_forwarded_host(): void
+    {
+        $res = $this->getJson('/api/products?per_page=2', ['X-Forwarded-Host' => 'shop.example.com', 'X-Forwarded-Proto' => 'https', 'X-Forwarded-Port' => '443']);
+        $this->assertSame('https://shop.example.com/api/products', $res->json('path'));
+        $this->assertStringStartsWith('https://shop.example.com/api/products?per_page=2&page=2', $res->json('next_page_url'));
+    }
 }
