@@ -49,6 +49,11 @@ class OrderTest extends TestCase
         $this->assertSame(['product_id' => $a->id, 'quantity' => 2, 'unit_price_cents' => 1999], array_intersect_key($res->json('items.0'), array_flip(['product_id', 'quantity', 'unit_price_cents'])));
         $orderId = $res->json('id');
         $res->assertHeader('Location');
+        $this->assertSame(
+            ['id', 'user_id', 'status', 'total_cents', 'currency', 'paid_at', 'payment_reference', 'created_at', 'updated_at', 'items'],
+            array_keys($res->json())
+        );
+        $this->assertSame($res->json(), $this->actingAs($user)->getJson("/api/orders/{$orderId}")->json(), 'POST answers what GET answers');
 
         $this->assertSame(3, $a->fresh()->stock);
         $this->assertSame(0, $b->fresh()->stock);

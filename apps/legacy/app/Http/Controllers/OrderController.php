@@ -23,7 +23,8 @@ class OrderController extends Controller
             'items.*.quantity' => ['required', 'integer', 'min:1', 'max:1000'],
         ]);
 
-        $order = $placeOrder($request->user(), $data['items']);
+        // Re-read after the commit: the same JSON shape as GET /api/orders/{id}.
+        $order = Order::with('items')->findOrFail($placeOrder($request->user(), $data['items'])->id);
 
         // After the commit: the job never refers to an order that was rolled back.
         SendOrderConfirmation::dispatch($order);
