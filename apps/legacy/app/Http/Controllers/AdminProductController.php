@@ -18,7 +18,10 @@ class AdminProductController extends Controller
         ]);
 
         $product = DB::transaction(function () use ($id, $data) {
-            $product = Product::lockForUpdate()->findOrFail($id);
+            // Write first: takes the row lock on MariaDB/PostgreSQL and SQLite's write lock up front
+            // (a read-then-write SQLite transaction can fail when another process wrote meanwhile).
+            Product::whereKey($id)->update(['updated_at' => now()]);
+            $product = Product::findOrFail($id);
             $oldPrice = $product->price_cents;
             $oldStock = $product->stock;
             $product->fill($data)->save();
