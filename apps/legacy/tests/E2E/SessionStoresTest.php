@@ -13,7 +13,8 @@ class SessionStoresTest extends TestCase
     public function test_database_session_driver(): void
     {
         $root = dirname(__DIR__, 2);
-        $server = PhpServer::start($root.'/public', $root.'/server.php', ['APP_ENV' => 'e2e', 'SESSION_DRIVER' => 'database', 'LOG_CHANNEL' => 'null']);
+        $storage = PhpServer::tempStorage();
+        $server = PhpServer::start($root.'/public', $root.'/server.php', ['APP_STORAGE_PATH' => $storage, 'APP_ENV' => 'e2e', 'SESSION_DRIVER' => 'database', 'LOG_CHANNEL' => 'null']);
         try {
             $c = new HttpClient($server->url());
             preg_match('/name="_token" value="([^"]+)"/', $c->get('/login')['body'], $m);
@@ -29,6 +30,7 @@ class SessionStoresTest extends TestCase
             $this->assertStringStartsWith('date,orders,items,revenue_cents,currency', $csv['body']);
         } finally {
             $server->stop();
+            PhpServer::removeTree($storage);
         }
     }
 }

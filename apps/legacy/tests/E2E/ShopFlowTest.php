@@ -18,11 +18,14 @@ use Tests\TestCase;
 class ShopFlowTest extends TestCase
 {
     private static ?PhpServer $server = null;
+    private static string $storage = '';
 
     public static function setUpBeforeClass(): void
     {
         $root = dirname(__DIR__, 2);
+        self::$storage = PhpServer::tempStorage();
         self::$server = PhpServer::start($root.'/public', $root.'/server.php', [
+            'APP_STORAGE_PATH' => self::$storage,
             'APP_ENV' => 'e2e',            // not "testing": CSRF is enforced as in production
             'SESSION_DRIVER' => 'file',
             'CACHE_DRIVER' => 'file',
@@ -34,6 +37,7 @@ class ShopFlowTest extends TestCase
     {
         self::$server?->stop();
         self::$server = null;
+        PhpServer::removeTree(self::$storage);
     }
 
     private function key(): string
@@ -83,7 +87,7 @@ class ShopFlowTest extends TestCase
         $decrypted = (new Encrypter($this->key(), 'AES-256-CBC'))->decrypt($raw, false);
         $sessionId = CookieValuePrefix::remove($decrypted);
         $this->assertSame(CookieValuePrefix::create('laravel_session', $this->key()), substr($decrypted, 0, 41));
-        $session = unserialize(file_get_contents(storage_path('framework/sessions/'.$sessionId)));
+        $session = unserialize(file_get_contents(self::$storage.'/framework/sessions/'.$sessionId));
         $this->assertSame($this->customer()->id, $session['login_web_59ba36addc2b2f9401580f014c7f58ea4e30989d']);
 
         $who = $browser->get('/_offramp/whoami');

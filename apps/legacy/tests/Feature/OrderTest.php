@@ -74,7 +74,7 @@ class OrderTest extends TestCase
             $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $row->event_id);
             $this->assertNull($row->published_at);
             $this->assertSame(0, (int) $row->attempts);
-            $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d\.\d{6}/', (string) $row->occurred_at);
+            $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?$/', (string) $row->occurred_at);
         }
 
         // the confirmation job waits on the offramp queue, as Laravel's standard payload

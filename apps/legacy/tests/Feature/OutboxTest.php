@@ -51,6 +51,9 @@ class OutboxTest extends TestCase
         $this->assertSame([1, 2, 3], array_map(fn ($r) => json_decode($r->payload)->i, $rows));
         $this->assertTrue($rows[0]->id < $rows[1]->id && $rows[1]->id < $rows[2]->id);
         $this->assertTrue(strcmp((string) $rows[0]->occurred_at, (string) $rows[2]->occurred_at) <= 0);
+        // microseconds are kept (PostgreSQL prints them without trailing zeros)
+        $fractions = array_map(fn ($r) => preg_match('/\.(\d{1,6})$/', (string) $r->occurred_at, $m) ? (int) str_pad($m[1], 6, '0') : 0, $rows);
+        $this->assertNotSame([0, 0, 0], $fractions);
         $t = new \DateTimeImmutable((string) $rows[0]->occurred_at, new \DateTimeZone('UTC'));
         $this->assertLessThan(5, abs(time() - $t->getTimestamp()), 'occurred_at is UTC now');
     }

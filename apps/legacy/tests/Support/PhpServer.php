@@ -69,6 +69,29 @@ final class PhpServer
         throw new RuntimeException("php -S did not start on port {$server->port}:\n{$log}");
     }
 
+    /** A throw-away Laravel storage folder (sessions, views, cache, logs) for a server under test. */
+    public static function tempStorage(): string
+    {
+        $dir = sys_get_temp_dir().'/offramp-legacy-tests/storage_'.bin2hex(random_bytes(4));
+        foreach (['app', 'framework/sessions', 'framework/views', 'framework/cache/data', 'logs'] as $sub) {
+            mkdir("{$dir}/{$sub}", 0777, true);
+        }
+
+        return $dir;
+    }
+
+    public static function removeTree(string $dir): void
+    {
+        if (! is_dir($dir)) {
+            return;
+        }
+        $it = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS), \RecursiveIteratorIterator::CHILD_FIRST);
+        foreach ($it as $f) {
+            $f->isDir() && ! $f->isLink() ? rmdir($f->getPathname()) : unlink($f->getPathname());
+        }
+        rmdir($dir);
+    }
+
     public function url(string $path = ''): string
     {
         return "http://127.0.0.1:{$this->port}{$path}";
