@@ -1,3 +1,23 @@
 export { parseNatsUrl, InvalidNatsUrlError, type NatsServerSettings } from './connection/nats-url.js';
 export { NatsConnectionManager, type NatsConnectionSettings, type NatsConnectionState } from './connection/nats-connection.manager.js';
-export { MessagingModule } from './messaging.module.js';
+export { checkNatsSecurity, natsSecurityOptions, InvalidNatsSecurityError, type NatsSecuritySettings } from './connection/nats-auth.js';
+export { MessagingModule, startJetStreamConsumers } from './messaging.module.js';
+export {
+  CONSUMER_DEFAULTS,
+  DEAD_LETTER_STREAM,
+  DEAD_LETTER_SUBJECT_PREFIX,
+  deadLetterStream,
+  eventsStream,
+  resolveConsumer,
+  type ConsumerDefinition,
+  type StreamDefinition,
+} from './jetstream/definitions.js';
+export { provisionConsumers, provisionStreams } from './jetstream/provisioner.js';
+export { EventHeader, fromHeaders, toHeaders, type EventMetadata } from './jetstream/event-headers.js';
+export { EventPublisher, InvalidEventPayloadError, PublishFailedError, type PublishOptions, type PublishResult } from './publisher/event-publisher.js';
+export { JetStreamServer, JetStreamEvent, JETSTREAM_TRANSPORT, type JetStreamServerOptions } from './consumer/jetstream.server.js';
+export { JetStreamContext } from './consumer/jetstream.context.js';
+export { JetStreamExceptionFilter } from './consumer/jetstream-exception.filter.js';
+export { IdempotentConsumer, type InboxKey, type OnceResult } from './inbox/idempotent-consumer.js';
+export { CreateOfframpInbox1764000000000, INBOX_TABLE, createInboxTableSql } from './inbox/inbox.migration.js';
+export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsSecurityOptions, type NatsSecuritySettings } from './nats-auth.js';
 import { parseNatsUrl } from './nats-url.js';
 
 export interface NatsConnectionSettings {
@@ -8,6 +9,8 @@ export interface NatsConnectionSettings {
   name: string;
   /** Upper bound for draining in-flight messages at shutdown. */
   drainTimeoutMs?: number;
+  /** Creds, nkey and TLS files (NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_TLS_*). */
+  security?: NatsSecuritySettings;
 }
 
 export type NatsConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
@@ -24,16 +27,20 @@ export class NatsConnectionManager {
 
   constructor(private readonly settings: NatsConnectionSettings) {
     const { servers, user, pass, token } = parseNatsUrl(settings.url);
+    const security = natsSecurityOptions(settings.security ?? {});
     this.firstConnect = connect({
       servers,
       user,
       pass,
       token,
+      ...security,
       name: settings.name,
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
+      // Backoff between attempts: 1 s plus jitter, forever; nats.js cycles through every server.
       reconnectTimeWait: 1_000,
       reconnectJitter: 250,
+      reconnectJitterTLS: 1_000,
       pingInterval: 5_000,
       maxPingOut: 2,
     }).then((nc) => {

@@ -1,0 +1,162 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@nestjs/common';
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { validateEvent } from '@offramp/contracts';
+import type { ResolvedConsumer } from '../jetstream/definitions.js';
+import { fromHeaders } from '../jetstream/event-headers.js';
+import { publishDeadLetter } from './dead-letter.js';
+import { JetStreamContext } from './jetstream.context.js';
+import { Semaphore } from './semaphore.js';
+
+/** Runs one message through the service's handler; rejects when the handler fails. */
+export type Dispatch = (subject: string, data: unknown, context: JetStreamContext) => Promise<void>;
+export type HasHandler = (subject: string) => boolean;
+
+export interface ConsumerOutcomeListener {
+  (outcome: 'acked' | 'nacked' | 'dead-lettered' | 'timed-out', subject: string, consumer: string): void;
+}
+
+class HandlerTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`handler did not finish within ${ms} ms`);
+    this.name = 'HandlerTimeoutError';
+  }
+}
+
+/**
+ * One durable pull consumer: pulls, runs at most `concurrency` handlers at once, and settles
+ * every message exactly one way: ack after the handler resolved; nak with exponential backoff
+ * when it threw or hung; dead-letter + term on the last delivery or an invalid payload.
+ */
+export class ConsumerRunner {
+  private readonly slots: Semaphore;
+  private stopped = false;
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly consumer: ResolvedConsumer,
+    private readonly dispatch: Dispatch,
+    private readonly hasHandler: HasHandler,
+    private readonly logger: Logger,
+    private readonly onOutcome?: ConsumerOutcomeListener,
+  ) {
+    this.slots = new Semaphore(consumer.concurrency);
+  }
+
+  get inFlight(): number {
+    return this.slots.inUse;
+  }
+
+  start(): void {
+    this.loop ??= this.pullForever();
+  }
+
+  /** Stops pulling, hands back what was pulled but not started, waits for running handlers. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopped = true;
+    await this.messages?.close().catch(() => undefined);
+    const idle = await this.slots.idle(timeoutMs);
+    await Promise.race([this.loop, sleep(Math.min(timeoutMs, 1_000))]);
+    return idle;
+  }
+
+  private async pullForever(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const consumer = await this.js.consumers.get(this.consumer.stream, this.consumer.durable);
+        this.messages = await consumer.consume({ max_messages: this.consumer.concurrency, expires: 10_000 });
+        if (this.stopped) await this.messages.close();
+        failures = 0;
+        for await (const message of this.messages) {
+          if (this.stopped) {
+            message.nak(); // pulled but never started: another replica may take it at once
+            continue;
+          }
+          await this.slots.acquire();
+          if (this.stopped) {
+            this.slots.release();
+            message.nak();
+            continue;
+          }
+          void this.handle(message).finally(() => this.slots.release());
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        failures += 1;
+        this.logger.warn(`consumer ${this.consumer.durable}: ${(error as Error).message}; pulling again`);
+        await sleep(Math.min(5_000, 250 * failures));
+      }
+    }
+  }
+
+  private async handle(message: JsMsg): Promise<void> {
+    const deliveries = message.info.deliveryCount;
+    const subject = message.subject;
+    if (!this.hasHandler(subject)) return this.deadLetter(message, `no handler for ${subject} in consumer ${this.consumer.durable}`);
+    let data: unknown;
+    try {
+      data = message.data.length ? message.json() : undefined;
+    } catch (error) {
+      return this.deadLetter(message, `payload is not JSON: ${(error as Error).message}`);
+    }
+    if (this.consumer.validatePayloads) {
+      const check = validateEvent(subject, data);
+      if (check.ok === false) return this.deadLetter(message, `payload does not match the schema of ${subject}: ${check.reason}`);
+    }
+    const context = new JetStreamContext([message, fromHeaders(message.headers, `${message.info.stream}:${message.info.streamSequence}`), this.consumer.durable]);
+
+    // Keep-alive: a long handler tells the server it is still working so the message is not
+    // handed to someone else; it stops at the handler deadline.
+    const keepAlive = setInterval(() => message.working(), Math.max(100, Math.floor(this.consumer.ackWaitMs / 3)));
+    let deadline: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new HandlerTimeoutError(this.consumer.handlerTimeoutMs)), this.consumer.handlerTimeoutMs);
+      });
+      await Promise.race([this.dispatch(subject, data, context), timeout]);
+      clearInterval(keepAlive);
+      message.ack();
+      this.onOutcome?.('acked', subject, this.consumer.durable);
+    } catch (error) {
+      clearInterval(keepAlive);
+      const reason = (error as Error)?.message ?? String(error);
+      if (deliveries >= this.consumer.maxDeliver) {
+        return this.deadLetter(message, `failed on delivery ${deliveries} of ${this.consumer.maxDeliver}: ${reason}`);
+      }
+      const delay = Math.min(this.consumer.backoffMaxMs, this.consumer.backoffBaseMs * 2 ** (deliveries - 1));
+      this.logger.warn(`${subject} (${context.getEventId()}) failed on delivery ${deliveries}: ${reason}; retry in ${delay} ms`);
+      message.nak(delay);
+      this.onOutcome?.(error instanceof HandlerTimeoutError ? 'timed-out' : 'nacked', subject, this.consumer.durable);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private async deadLetter(message: JsMsg, reason: string): Promise<void> {
+    const keepAlive = setInterval(() => message.working(), Math.max(100, Math.floor(this.consumer.ackWaitMs / 3)));
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await publishDeadLetter(this.js, message, this.consumer.durable, reason);
+          break;
+        } catch (error) {
+          if (attempt >= 5 || this.stopped) throw error;
+          await sleep(200 * attempt);
+        }
+      }
+      // No reason argument: servers before 2.10.4 ignore '+TERM <reason>' (the copy carries it).
+      message.term();
+      this.logger.error(`${message.subject} seq ${message.info.streamSequence} dead-lettered: ${reason}`);
+      this.onOutcome?.('dead-lettered', message.subject, this.consumer.durable);
+    } catch (error) {
+      // Not stored in the dead-letter stream: leave it to a redelivery rather than lose it.
+      this.logger.error(`dead-lettering ${message.subject} seq ${message.info.streamSequence} failed: ${(error as Error).message}`);
+      message.nak(this.consumer.backoffBaseMs);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+}

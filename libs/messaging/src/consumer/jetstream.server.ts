@@ -1,0 +1,111 @@
+import { Logger } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type CustomTransportStrategy, EventPattern, Server } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { NatsConnectionManager } from '../connection/nats-connection.manager.js';
+import { type ConsumerDefinition, deadLetterStream, resolveConsumer, type StreamDefinition } from '../jetstream/definitions.js';
+import { provisionConsumers, provisionStreams } from '../jetstream/provisioner.js';
+import { ConsumerRunner, type ConsumerOutcomeListener } from './consumer-runner.js';
+import type { JetStreamContext } from './jetstream.context.js';
+
+export interface JetStreamServerOptions {
+  connection: NatsConnectionManager;
+  /** Streams this service declares (the dead-letter stream is always added). */
+  streams?: StreamDefinition[];
+  consumers: ConsumerDefinition[];
+  deadLetter?: Partial<StreamDefinition>;
+  /** How long close() waits for running handlers. */
+  shutdownTimeoutMs?: number;
+  onOutcome?: ConsumerOutcomeListener;
+}
+
+export const JETSTREAM_TRANSPORT = Symbol('offramp-jetstream');
+
+/**
+ * `@EventPattern(subject)` bound to the JetStream transport only. Prefer it in a hybrid app that
+ * also runs Nest's NATS server: there a plain `@EventPattern` would also subscribe on core NATS,
+ * which sees every JetStream publish too, and handle each event a second time, unacknowledged.
+ */
+export function JetStreamEvent(subject: string): MethodDecorator {
+  return EventPattern(subject, JETSTREAM_TRANSPORT) as unknown as MethodDecorator;
+}
+
+/**
+ * A Nest transport over JetStream durable pull consumers, so a handler is an ordinary
+ * `@EventPattern('shop.orders.placed.v1')` method. At least once: ack follows the handler's
+ * promise; nak with backoff when it throws; dead-letter with the reason after the last delivery.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = JETSTREAM_TRANSPORT;
+  // Handler failures must reach us (to nak), not be swallowed and logged by Nest.
+  override readonly propagatesEventHandlerErrors = true;
+  protected override readonly logger = new Logger('JetStreamServer');
+  private runners: ConsumerRunner[] = [];
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+    for (const consumer of options.consumers) resolveConsumer(consumer);
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  private async start(): Promise<void> {
+    const nc = await this.options.connection.connected();
+    const jsm = await jetstreamManager(nc);
+    await provisionStreams(jsm, [...(this.options.streams ?? []), deadLetterStream(this.options.deadLetter)], this.logger);
+    await provisionConsumers(jsm, this.options.consumers, this.logger);
+    const js = jetstream(nc);
+    for (const definition of this.options.consumers) {
+      const consumer = resolveConsumer(definition);
+      for (const subject of consumer.filterSubjects) {
+        if (!this.getHandlerByPattern(subject)) this.logger.warn(`consumer ${consumer.durable}: no @EventPattern('${subject}') handler; such messages are dead-lettered`);
+      }
+      const runner = new ConsumerRunner(
+        js,
+        consumer,
+        (subject, data, context) => this.dispatch(subject, data, context),
+        (subject) => this.getHandlerByPattern(subject) !== null,
+        this.logger,
+        this.options.onOutcome,
+      );
+      runner.start();
+      this.runners.push(runner);
+    }
+    this.logger.log(`consuming ${this.options.consumers.map((c) => `${c.stream}/${c.durable}`).join(', ')}`);
+  }
+
+  private async dispatch(subject: string, data: unknown, context: JetStreamContext): Promise<void> {
+    const handler = this.getHandlerByPattern(subject);
+    if (!handler) throw new Error(`no handler for ${subject}`);
+    const result = await handler(data, context);
+    try {
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    } catch (error) {
+      // Without JetStreamExceptionFilter Nest hands over {status, message} instead of the error.
+      if (error instanceof Error) throw error;
+      const message = (error as { message?: unknown })?.message;
+      throw new Error(typeof message === 'string' ? message : JSON.stringify(error));
+    }
+  }
+
+  /** Stop pulling, let running handlers finish (bounded); the connection is drained after. */
+  async close(): Promise<void> {
+    const timeout = this.options.shutdownTimeoutMs ?? 10_000;
+    const results = await Promise.all(this.runners.map((runner) => runner.stop(timeout)));
+    if (results.includes(false)) this.logger.warn(`handlers still running after ${timeout} ms; their messages will be redelivered`);
+    this.runners = [];
+  }
+
+  on(): void {
+    throw new Error('JetStreamServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    return this.runners as T;
+  }
+}

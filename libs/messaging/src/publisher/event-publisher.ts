@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { validateEvent } from '@offramp/contracts';
+import { type EventMetadata, toHeaders } from '../jetstream/event-headers.js';
+
+export interface PublishOptions extends Partial<EventMetadata> {
+  /** How long to wait for JetStream's ack of one attempt. */
+  timeoutMs?: number;
+  /** Total time to keep retrying (same Nats-Msg-Id, so a retry never stores a second copy). */
+  retryForMs?: number;
+}
+
+export class PublishFailedError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly eventId: string,
+    cause: unknown,
+  ) {
+    super(`publishing ${subject} (event ${eventId}) was not acknowledged by JetStream: ${(cause as Error)?.message ?? cause}`, { cause });
+    this.name = 'PublishFailedError';
+  }
+}
+
+export class InvalidEventPayloadError extends Error {
+  constructor(subject: string, reason: string) {
+    super(`payload of ${subject} does not match the event catalog: ${reason}`);
+    this.name = 'InvalidEventPayloadError';
+  }
+}
+
+export interface PublishResult {
+  eventId: string;
+  stream: string;
+  seq: number;
+  /** True when JetStream had the event id already (a retry or a second relay). */
+  duplicate: boolean;
+}
+
+/**
+ * Publishes events to JetStream and resolves only once JetStream stored them. The event id is the
+ * Nats-Msg-Id, so retrying the same event within the stream's duplicate window stores it once.
+ */
+export class EventPublisher {
+  constructor(
+    private readonly js: () => Promise<JetStreamClient> | JetStreamClient,
+    private readonly defaults: { timeoutMs?: number; retryForMs?: number; validate?: boolean } = {},
+  ) {}
+
+  /** Publishes a catalog event (its payload is checked against the catalog first). */
+  async publish(subject: string, payload: unknown, options: PublishOptions = {}): Promise<PublishResult> {
+    if (this.defaults.validate !== false) {
+      const check = validateEvent(subject, payload);
+      if (check.ok === false) throw new InvalidEventPayloadError(subject, check.reason);
+    }
+    return this.publishRaw(subject, new TextEncoder().encode(JSON.stringify(payload)), options);
+  }
+
+  /** Publishes bytes as they are (the outbox relay sends the monolith's JSON untouched). */
+  async publishRaw(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    const eventId = options.eventId ?? randomUUID();
+    const headers = toHeaders({ ...options, eventId, occurredAt: options.occurredAt ?? new Date().toISOString() });
+    const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 5_000;
+    const deadline = Date.now() + (options.retryForMs ?? this.defaults.retryForMs ?? 0);
+    let attempt = 0;
+    for (;;) {
+      try {
+        const js = await this.js();
+        const ack: PubAck = await js.publish(subject, data, { msgID: eventId, headers, timeout });
+        return { eventId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+      } catch (error) {
+        attempt += 1;
+        const wait = Math.min(2_000, 50 * 2 ** Math.min(attempt, 6));
+        if (Date.now() + wait >= deadline) throw new PublishFailedError(subject, eventId, error);
+        await sleep(wait);
+      }
+    }
+  }
+}
