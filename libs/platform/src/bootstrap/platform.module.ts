@@ -33,7 +33,16 @@ export class PlatformModule {
         LoggerModule.forRoot(loggerOptions(service, config)),
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, entities: options.entities, migrations: options.migrations }),
-        MessagingModule.forRoot({ url: config.NATS_URL, name: service, drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          name: service,
+          drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
+          security: {
+            credsFile: config.NATS_CREDS_FILE,
+            nkeySeedFile: config.NATS_NKEY_SEED_FILE,
+            tls: { caFile: config.NATS_TLS_CA_FILE, certFile: config.NATS_TLS_CERT_FILE, keyFile: config.NATS_TLS_KEY_FILE },
+          },
+        }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

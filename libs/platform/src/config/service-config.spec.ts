@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(errorFor({ NATS_URL: 'http://127.0.0.1:4222' }).message).toMatch(/^NATS_URL: unsupported scheme "http:"/);
   });
 
+  it('names a NATS credentials or TLS file that cannot be read', () => {
+    expect(errorFor({ NATS_CREDS_FILE: '/nonexistent/user.creds' }).message).toMatch(/^NATS_CREDS_FILE: cannot read \/nonexistent\/user\.creds \(ENOENT\)/);
+    expect(errorFor({ NATS_TLS_CA_FILE: '/nonexistent/ca.pem' }).variable).toBe('NATS_TLS_CA_FILE');
+    expect(loadConfig(schema, { NATS_TLS_CA_FILE: import.meta.filename }).NATS_TLS_CA_FILE).toBe(import.meta.filename);
+  });
+
   it('names PORT when it is out of range', () => {
     expect(errorFor({ PORT: '70000' }).message).toBe('PORT: expected TCP port the service listens on (1-65535) (got "70000")');
   });

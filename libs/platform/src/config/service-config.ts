@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from '@offramp/persistence';
@@ -17,6 +18,14 @@ const validatedBy = (parse: (value: string) => unknown) =>
     }
   });
 
+const readableFile = validatedBy((path) => {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected the path of a readable file`);
+  }
+}).optional();
+
 /** The variables every service reads. A service adds its own with `extend`. */
 export function serviceConfigSchema(defaults: { port: number }) {
   return z.object({
@@ -26,6 +35,11 @@ export function serviceConfigSchema(defaults: { port: number }) {
       .default(`sqlite://${resolve('data/offramp.sqlite')}`)
       .describe('sqlite:///abs/path, mysql://… or postgres://…'),
     NATS_URL: validatedBy(parseNatsUrl).default('nats://127.0.0.1:4222').describe('nats://[user:pass@]host:port[,…]'),
+    NATS_CREDS_FILE: readableFile.describe('path of a NATS .creds file (JWT + nkey seed)'),
+    NATS_NKEY_SEED_FILE: readableFile.describe('path of a file holding a NATS user nkey seed (SU…)'),
+    NATS_TLS_CA_FILE: readableFile.describe('path of the CA bundle that signed the NATS servers'),
+    NATS_TLS_CERT_FILE: readableFile.describe('path of the client certificate (with NATS_TLS_KEY_FILE)'),
+    NATS_TLS_KEY_FILE: readableFile.describe('path of the client certificate key (with NATS_TLS_CERT_FILE)'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe(`one of ${LOG_LEVELS.join(', ')}`),
     LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto').describe('auto, true or false'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
