@@ -152,10 +152,13 @@ function ensureDependencies(node, env) {
     .digest('hex');
   const stamp = fs.existsSync(INSTALL_STAMP) ? fs.readFileSync(INSTALL_STAMP, 'utf8').trim() : '';
   if (stamp === wanted) return;
-  say(`installing npm dependencies for Node ${node.version} (npm ci; native addons are built against its headers)`);
+  say(`installing npm dependencies from package-lock.json for Node ${node.version} (native addons are built against its headers)`);
   const npmCli = findNpmCli();
-  if (!run(node.nodeBin, [npmCli, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], { env })) {
-    fail('npm ci failed', 'read the npm output above; then run: npm test');
+  // `npm install --no-save` rather than `npm ci`: npm 11 leaves other platforms' optional packages
+  // (@swc/core-darwin-arm64, …) out of the lockfile and `npm ci` then refuses it as out of sync.
+  // --no-save installs exactly the locked tree and never rewrites the lockfile.
+  if (!run(node.nodeBin, [npmCli, 'install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { env })) {
+    fail('npm install failed', 'read the npm output above; then run the command again');
   }
   fs.writeFileSync(INSTALL_STAMP, `${wanted}\n`);
 }

@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/testing';
+import { portInUse } from './port-in-use.js';
+import { LEGACY, NODE_SERVICES, type ServiceSpec } from './services.js';
+import { loadOrCreateSecrets } from './stack-secrets.js';
+import { supervise, type SupervisedProcess } from './supervised-process.js';
+
+const STOP_GRACE_MS = 15_000;
+const root = workspaceRoot();
+const dataDir = join(root, 'data');
+const logDir = join(dataDir, 'logs');
+const say = (line: string) => process.stdout.write(`[offramp] ${line}\n`);
+
+const started: SupervisedProcess[] = [];
+let stopping = false;
+
+async function main(): Promise<void> {
+  mkdirSync(logDir, { recursive: true });
+  const secrets = loadOrCreateSecrets(dataDir);
+  const databaseUrl = process.env.DATABASE_URL || `sqlite://${join(dataDir, 'offramp.sqlite')}`;
+  const wanted = [...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES];
+
+  for (const spec of wanted) {
+    if (await portInUse(spec.port)) {
+      fail(`port ${spec.port} (${spec.name}) is already in use`, `stop what listens there (ss -ltnp 'sport = :${spec.port}') and run npm start again`);
+    }
+  }
+
+  const natsUrl = await ensureNats();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    LOG_PRETTY: 'false',
+    APP_KEY: process.env.APP_KEY || secrets.APP_KEY,
+    IDENTITY_TOKEN_SECRET: process.env.IDENTITY_TOKEN_SECRET || secrets.IDENTITY_TOKEN_SECRET,
+    LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${LEGACY.port}`,
+    LEGACY_APP_KEY: process.env.LEGACY_APP_KEY || process.env.APP_KEY || secrets.APP_KEY,
+  };
+
+  for (const spec of wanted) {
+    const [command, args] = spec.command(process.execPath);
+    const service = supervise(spec.name, command, args, { ...env, PORT: String(spec.port) }, root, join(logDir, `${spec.name}.log`));
+    started.push(service);
+    reportDeath(service);
+    say(`starting ${spec.name} on :${spec.port} (log: ${relative(service.logFile)})`);
+    await waitReady(spec, service);
+  }
+  printTable(natsUrl, databaseUrl, wanted);
+}
+
+async function ensureNats(): Promise<string> {
+  if (process.env.NATS_URL) {
+    say(`using NATS at ${process.env.NATS_URL} (NATS_URL)`);
+    return process.env.NATS_URL;
+  }
+  if (await answersInfo(4222)) {
+    say('using the NATS server already answering at nats://127.0.0.1:4222');
+    return 'nats://127.0.0.1:4222';
+  }
+  const store = join(dataDir, 'nats');
+  const nats = supervise('nats', 'nats-server', ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', store], process.env, root, join(logDir, 'nats.log'));
+  started.push(nats);
+  reportDeath(nats);
+  say(`starting nats-server with JetStream on :4222 (store: ${relative(store)})`);
+  await waitUntil(async () => {
+    if (!nats.running()) throw new Error('nats-server exited');
+    return answersInfo(4222);
+  }, { timeoutMs: 15_000, description: 'nats-server' }).catch((error: Error) => abort(`nats-server did not start: ${error.message}`, nats));
+  return 'nats://127.0.0.1:4222';
+}
+
+async function waitReady(spec: ServiceSpec, service: SupervisedProcess): Promise<void> {
+  const startedAt = Date.now();
+  let lastNote = startedAt;
+  await waitUntil(
+    async () => {
+      if (!service.running()) throw new Error(`${spec.name} exited`);
+      if (Date.now() - lastNote > 10_000) {
+        lastNote = Date.now();
+        say(`  still waiting for ${spec.name} (${Math.round((lastNote - startedAt) / 1000)} s)…`);
+      }
+      return (await httpStatus(`http://127.0.0.1:${spec.port}${spec.readyPath}`, 5_000)) === 200;
+    },
+    { timeoutMs: spec.readyTimeoutMs, intervalMs: 200, description: `${spec.name} ${spec.readyPath}` },
+  ).catch((error: Error) => abort(`${spec.name} did not become ready: ${error.message}`, service));
+  say(`  ${spec.name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+}
+
+function reportDeath(service: SupervisedProcess): void {
+  void service.exited.then((code) => {
+    if (stopping) return;
+    process.stdout.write(`\n[offramp] ${service.name} (pid ${service.pid}) exited with code ${code}; last lines of ${relative(service.logFile)}:\n${indent(service.tail(20))}\n\n`);
+  });
+}
+
+function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]): void {
+  const rows = [
+    ['service', 'url', 'pid', 'log'],
+    ...specs.map((spec) => {
+      const service = started.find((s) => s.name === spec.name);
+      return [spec.name + (spec.entryPoint ? ' ◀ open this' : ''), `http://127.0.0.1:${spec.port}`, String(service?.pid ?? ''), relative(service?.logFile ?? '')];
+    }),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
+  process.stdout.write(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(line).join('\n')}\n`);
+  process.stdout.write(`\nNATS: ${natsUrl}   database: ${databaseUrl}\nAll ${specs.length} services ready. Ctrl-C stops everything.\n`);
+}
+
+async function stopAll(reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${reason}: stopping ${started.length} process(es)…`);
+  // Reverse start order: the gateway stops taking traffic first, NATS goes last.
+  for (const service of [...started].reverse()) {
+    await service.stop(STOP_GRACE_MS);
+    say(`  stopped ${service.name}`);
+  }
+}
+
+async function abort(problem: string, culprit: SupervisedProcess): Promise<never> {
+  process.stdout.write(`\n[offramp] ${problem}\n[offramp] last lines of ${relative(culprit.logFile)}:\n${indent(culprit.tail(30))}\n\n`);
+  await stopAll('start-up failed');
+  process.exit(1);
+}
+
+function fail(problem: string, fix: string): never {
+  process.stderr.write(`[offramp] ${problem}\n[offramp] fix: ${fix}\n`);
+  process.exit(1);
+}
+
+const relative = (path: string) => path.replace(`${root}/`, '');
+const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => void stopAll(signal).then(() => process.exit(0)));
+}
+
+await main().catch(async (error: Error) => {
+  process.stderr.write(`[offramp] ${error.stack ?? error.message}\n`);
+  await stopAll('error');
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+/** What `npm start` runs, in start order; stopped in reverse. Ports as in ARCHITECTURE.md. */
+export interface ServiceSpec {
+  name: string;
+  port: number;
+  /** Command and arguments, relative to the repo root. */
+  command: (node: string) => [string, string[]];
+  /** Path answering 200 once the service can take traffic. */
+  readyPath: string;
+  /** First start of the monolith migrates and seeds: give it longer. */
+  readyTimeoutMs: number;
+  /** The one URL a person opens. */
+  entryPoint?: boolean;
+}
+
+const nodeService = (name: string, port: number, entryPoint = false): ServiceSpec => ({
+  name,
+  port,
+  command: (node) => [node, [`apps/${name}/dist/main.js`]],
+  readyPath: '/health/ready',
+  readyTimeoutMs: 60_000,
+  entryPoint,
+});
+
+export const LEGACY: ServiceSpec = {
+  name: 'legacy',
+  port: 8000,
+  command: () => ['bash', ['apps/legacy/bin/serve']],
+  readyPath: '/api/products?per_page=1',
+  readyTimeoutMs: 180_000,
+};
+
+export const NODE_SERVICES: ServiceSpec[] = [
+  nodeService('api', 3001),
+  nodeService('integrations', 3002),
+  nodeService('pipelines', 3003),
+  nodeService('gateway', 8080, true),
+];
