@@ -25,26 +25,19 @@ class AppServiceProvider extends ServiceProvider
                 return $pdo;
             };
             $wrap = static fn ($p) => $p instanceof Closure ? static fn () => $tune($p()) : $tune($p);
+            self::ensureSqliteFile($config['database'] ?? null); // before PDO opens it (lazily)
 
             return new SQLiteConnection($wrap($pdo), $database, $prefix, $config);
         });
-
-        $this->ensureSqliteFile();
     }
 
     public function boot()
     {
     }
 
-    /** Laravel refuses a missing SQLite file: create the folder and the file on first use. */
-    private function ensureSqliteFile(): void
+    /** Laravel refuses a missing SQLite file: create the folder and the file on first connection. */
+    private static function ensureSqliteFile(?string $path): void
     {
-        $config = $this->app['config'];
-        $name = $config->get('database.default');
-        if ($config->get("database.connections.{$name}.driver") !== 'sqlite') {
-            return;
-        }
-        $path = $config->get("database.connections.{$name}.database");
         if ($path && $path !== ':memory:' && ! file_exists($path)) {
             @mkdir(dirname($path), 0775, true);
             @touch($path);
