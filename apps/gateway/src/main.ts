@@ -1,3 +1,10 @@
 import { bootstrapService } from '@offramp/platform';
+import { gatewayConfigShape } from './config/gateway-config.js';
+import { GatewayModule } from './gateway.module.js';
 
-await bootstrapService({ name: 'gateway', defaultPort: 8080 });
+await bootstrapService({
+  name: 'gateway',
+  defaultPort: 8080,
+  config: gatewayConfigShape,
+  imports: (config) => [GatewayModule.forRoot(config)],
+});

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { FastifyInstance } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { NatsConnectionManager } from '@offramp/messaging';
+import { IdentityTokenSigner, MetricsService } from '@offramp/platform';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
+import { createIdentityProvider } from './identity/legacy-identity.provider.js';
+import type { IdentityProvider } from './identity/identity-provider.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { ProxyEngine } from './proxy/proxy-engine.js';
+import { Upstream } from './proxy/upstream.js';
+import { WebSocketTunnel } from './proxy/websocket-tunnel.js';
+import { RouteLifecycle } from './routes/route-lifecycle.js';
+import { RouteStore, readRoutesFile, type RouteTransition } from './routes/route-store.js';
+import { RouteTable } from './routes/route-table.js';
+import { MismatchStore } from './shadow/mismatch-store.js';
+import { ShadowRunner } from './shadow/shadow-runner.js';
+import { ShadowStats } from './shadow/shadow-stats.js';
+
+/**
+ * Everything the proxy path needs, built once: upstream pools, route table (file, then NATS KV),
+ * identity bridge, shadow runner. The proxy is registered as a raw Fastify catch-all on Nest's
+ * own Fastify instance, so proxied requests never enter Nest's per-request pipeline.
+ */
+@Injectable()
+export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Gateway');
+  readonly metrics: GatewayMetrics;
+  readonly legacy: Upstream;
+  readonly services: Map<string, Upstream>;
+  readonly identity: IdentityProvider;
+  readonly stats: ShadowStats;
+  readonly mismatches: MismatchStore;
+  readonly shadow: ShadowRunner;
+  readonly engine: ProxyEngine;
+  readonly store: RouteStore;
+  readonly lifecycle: RouteLifecycle;
+  private routesLoaded = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly nats: NatsConnectionManager,
+    metricsService: MetricsService,
+    signer: IdentityTokenSigner,
+    @Optional() @Inject(getDataSourceToken()) dataSource?: DataSource,
+  ) {
+    this.metrics = new GatewayMetrics(metricsService.registry);
+    const upstreamOptions = {
+      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+      breakerFailures: config.GATEWAY_BREAKER_FAILURES,
+      breakerCooldownMs: config.GATEWAY_BREAKER_COOLDOWN_MS,
+      onBreakerChange: (name: string, state: Parameters<GatewayMetrics['breakerState']>[1]) => {
+        this.metrics.breakerState(name, state);
+        this.logger.warn(`circuit to ${name} is now ${state}`);
+      },
+    };
+    this.legacy = new Upstream('legacy', config.LEGACY_URL, upstreamOptions);
+    this.services = new Map(Object.entries(config.GATEWAY_SERVICES).map(([name, url]) => [name, new Upstream(name, url, upstreamOptions)]));
+    this.identity = createIdentityProvider(config, signer, this.legacy, dataSource);
+    this.stats = new ShadowStats(config.GATEWAY_STATS_BUCKET);
+    this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM);
+    this.shadow = new ShadowRunner({
+      concurrency: config.GATEWAY_SHADOW_CONCURRENCY,
+      maxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+      legacy: this.legacy,
+      services: this.services,
+      identity: this.identity,
+      metrics: this.metrics,
+      stats: this.stats,
+      mismatches: this.mismatches,
+      onError: (error) => this.logger.warn(`shadow comparison failed: ${error.message}`),
+    });
+    this.engine = new ProxyEngine(
+      {
+        routingHeaders: config.GATEWAY_ROUTING_HEADERS,
+        maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+        maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
+        defaultTimeoutMs: config.GATEWAY_TIMEOUT_MS,
+        trustForwarded: config.GATEWAY_TRUST_FORWARDED,
+        testers: new Set(config.GATEWAY_TESTERS),
+        shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+      },
+      { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow },
+    );
+    this.store = new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, (table, transitions) => this.applyTable(table, transitions));
+    this.lifecycle = new RouteLifecycle(this.store, (id) => this.stats.total(id));
+  }
+
+  get ready(): boolean {
+    return this.routesLoaded;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const routesFile = resolve(this.config.GATEWAY_ROUTES_FILE);
+    // Until NATS answers, the file is the table: a gateway that starts during a NATS outage still routes.
+    if (existsSync(routesFile)) this.engine.setRoutes(RouteTable.from(await readRoutesFile(routesFile)));
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const engine = this.engine;
+    fastify.all('/*', {
+      // Hijacked in the first route hook: no body parsing, no Nest pipeline; undici streams both ways.
+      onRequest: (request, reply, done) => {
+        reply.hijack();
+        void engine.handle(request.raw, reply.raw, request.id);
+        done();
+      },
+      handler: () => undefined,
+    });
+    new WebSocketTunnel(this.engine, this.legacy, this.services, this.identity, this.config).attach(fastify.server);
+    void this.connectRouteStore(routesFile);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.store.close();
+    this.stats.close();
+    await Promise.allSettled([this.legacy.close(), ...[...this.services.values()].map((upstream) => upstream.close())]);
+  }
+
+  private async connectRouteStore(routesFile: string): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        const nc = await this.nats.connected();
+        await this.store.open(nc);
+        if (existsSync(routesFile)) {
+          const seeded = await this.store.seedFromFile(routesFile);
+          if (seeded.added > 0) this.logger.log(`seeded ${seeded.added} route(s) from ${routesFile} into ${this.config.GATEWAY_ROUTES_BUCKET}`);
+        }
+        await Promise.all([this.stats.open(nc), this.mismatches.open(nc)]);
+        this.routesLoaded = true;
+        this.logger.log(`route table loaded from NATS KV ${this.config.GATEWAY_ROUTES_BUCKET} (${this.engine.routes.size} routes); watching for changes`);
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(`route table not loaded from NATS yet (attempt ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private applyTable(table: RouteTable, transitions: RouteTransition[]): void {
+    this.engine.setRoutes(table);
+    for (const { id, before, after } of transitions) {
+      if (after?.state === 'shadow' && before?.state !== 'shadow') {
+        this.stats.reset(id);
+        this.shadow.forget(id);
+      }
+    }
+    if (transitions.length > 0) this.logger.log(`route table updated: ${transitions.length} change(s), ${table.size} routes`);
+  }
+}

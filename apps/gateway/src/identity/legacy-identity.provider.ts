@@ -1,0 +1,127 @@
+import { resolve as resolvePath } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { Redis } from 'ioredis';
+import {
+  DatabaseSessionStore,
+  FileSessionStore,
+  LaravelSessionIdentity,
+  RedisSessionStore,
+  WhoamiClient,
+  type SessionStore,
+} from '@offramp/legacy-bridge';
+import type { IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
+import type { GatewayConfig } from '../config/gateway-config.js';
+import type { Upstream } from '../proxy/upstream.js';
+import type { CallerIdentity, IdentityProvider } from './identity-provider.js';
+
+/**
+ * The identity bridge: the monolith's own session first (cookie decrypted with APP_KEY, MAC and
+ * prefix checked, session read from its store); where that cannot be done, the monolith's whoami
+ * endpoint. A cookie that fails verification gives no identity at all.
+ */
+export function createIdentityProvider(config: GatewayConfig, signer: IdentityTokenSigner, legacy: Upstream, dataSource?: DataSource): IdentityProvider {
+  const logger = new Logger('IdentityBridge');
+  const session = config.APP_KEY && config.SESSION_DRIVER !== 'none' ? sessionIdentity(config, dataSource) : undefined;
+  const whoami = new WhoamiClient(async (cookie) => {
+    const response = await legacy.pool.request({
+      method: 'GET',
+      path: config.LEGACY_WHOAMI_PATH,
+      headers: { cookie, accept: 'application/json', 'x-offramp-whoami': '1' },
+      headersTimeout: 5_000,
+      bodyTimeout: 5_000,
+    });
+    const text = await response.body.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, body };
+  }, config.WHOAMI_CACHE_MS);
+  const tokens = new TokenCache(signer, config.IDENTITY_TOKEN_TTL_S);
+
+  async function fromWhoami(cookie: string, sessionId?: string): Promise<CallerIdentity> {
+    try {
+      const user = await whoami.whoami(cookie);
+      return user ? { sessionId, identity: { userId: user.id, email: user.email, name: user.name, roles: user.roles, source: 'whoami' } } : { sessionId };
+    } catch (error) {
+      logger.warn(`whoami failed: ${(error as Error).message}`);
+      return { sessionId };
+    }
+  }
+
+  return {
+    async resolve(req: IncomingMessage): Promise<CallerIdentity> {
+      const cookie = req.headers.cookie;
+      if (!cookie) return {};
+      if (!session) return fromWhoami(cookie);
+      let sessionId: string | undefined;
+      try {
+        sessionId = session.sessionId(cookie);
+        if (!sessionId) return {}; // no session cookie, or one that does not verify: nobody
+        const { userId } = await session.lookup(cookie);
+        return userId ? { sessionId, identity: { userId, roles: [], source: 'laravel-session' } } : { sessionId };
+      } catch (error) {
+        // The store could not be read (database or redis down): the monolith can still tell.
+        logger.warn(`session store unreadable, asking whoami: ${(error as Error).message}`);
+        return fromWhoami(cookie, sessionId);
+      }
+    },
+    token: (identity) => tokens.token(identity),
+  };
+}
+
+function sessionIdentity(config: GatewayConfig, dataSource?: DataSource): LaravelSessionIdentity {
+  return new LaravelSessionIdentity({
+    appKey: config.APP_KEY!,
+    cipher: config.APP_CIPHER,
+    cookieName: config.SESSION_COOKIE,
+    store: sessionStore(config, dataSource),
+    cacheMs: config.SESSION_CACHE_MS,
+  });
+}
+
+function sessionStore(config: GatewayConfig, dataSource?: DataSource): SessionStore {
+  switch (config.SESSION_DRIVER) {
+    case 'database': {
+      if (!dataSource) throw new Error('SESSION_DRIVER=database needs DATABASE_URL (the monolith database)');
+      const postgres = dataSource.options.type === 'postgres';
+      return new DatabaseSessionStore(
+        (sql, parameters) => dataSource.query(postgres ? sql.replace('?', '$1') : sql, parameters),
+        config.SESSION_TABLE,
+        config.SESSION_LIFETIME,
+      );
+    }
+    case 'redis': {
+      const redis = new Redis(config.SESSION_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      redis.on('error', () => undefined); // reads fail fast and fall back to whoami; ioredis reconnects
+      return new RedisSessionStore(redis, config.SESSION_REDIS_PREFIX);
+    }
+    default:
+      return new FileSessionStore(resolvePath(config.SESSION_FILES), config.SESSION_LIFETIME);
+  }
+}
+
+/** A signed token per identity, reused for half its lifetime: signing is not on every request. */
+class TokenCache {
+  private readonly cache = new Map<string, { token: string; until: number }>();
+
+  constructor(
+    private readonly signer: IdentityTokenSigner,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async token(identity: OfframpIdentity): Promise<string> {
+    const key = `${identity.source}\u0000${identity.userId}\u0000${identity.email ?? ''}\u0000${identity.roles.join(',')}`;
+    const cached = this.cache.get(key);
+    const now = Date.now();
+    if (cached && cached.until > now) return cached.token;
+    const token = await this.signer.sign(identity);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { token, until: now + (this.ttlSeconds * 1_000) / 2 });
+    return token;
+  }
+}

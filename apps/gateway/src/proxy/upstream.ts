@@ -1,0 +1,36 @@
+import { Pool } from 'undici';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+
+export interface UpstreamOptions {
+  connections: number;
+  breakerFailures: number;
+  breakerCooldownMs: number;
+  onBreakerChange?: (name: string, state: BreakerState) => void;
+}
+
+/** One backend (the monolith or a slice): a keep-alive pool and its circuit breaker. */
+export class Upstream {
+  readonly pool: Pool;
+  readonly origin: string;
+  readonly breaker: CircuitBreaker;
+
+  constructor(
+    readonly name: string,
+    url: string,
+    options: UpstreamOptions,
+  ) {
+    this.origin = new URL(url).origin;
+    this.pool = new Pool(this.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: 5_000 },
+    });
+    this.breaker = new CircuitBreaker(options.breakerFailures, options.breakerCooldownMs, (state) => options.onBreakerChange?.(name, state));
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

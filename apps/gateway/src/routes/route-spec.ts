@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+export const ROUTE_STATES = ['legacy', 'shadow', 'canary', 'service', 'retired'] as const;
+export type RouteState = (typeof ROUTE_STATES)[number];
+
+/** Methods a route may name; `*` is any method. `GET|HEAD` (Laravel's route:list) names several. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY'] as const;
+const methodList = z
+  .string()
+  .transform((value) => value.toUpperCase().replace(/\s+/g, ''))
+  .refine((value) => value === '*' || value === 'ANY' || value.split('|').every((m) => (HTTP_METHODS as readonly string[]).includes(m)), {
+    message: `expected * or methods joined by | (${HTTP_METHODS.join(', ')})`,
+  })
+  .transform((value) => (value === 'ANY' ? '*' : value.split('|').sort().join('|')));
+
+const jsonPath = z.string().regex(/^\$(\.\.?[^.[\]]+|\[(\*|\d+)\])*$/, 'expected a JSON path such as $.meta.generated_at, $.items[*].id or $..updated_at');
+
+export const shadowSettingsSchema = z.object({
+  /** Methods copied to the slice; unsafe methods only when the route names them explicitly. */
+  methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'HEAD']),
+  /** Response headers compared besides the status (lowercase). */
+  headers: z.array(z.string().toLowerCase()).default(['content-type']),
+  /** JSON paths never compared. */
+  ignore: z.array(jsonPath).default([]),
+  /** Share of shadowed requests for which the monolith is asked twice to learn noise (0-1). */
+  noiseSampleRate: z.number().min(0).max(1).default(0.1),
+  /** Promotion out of shadow needs this match rate (0-1)… */
+  threshold: z.number().min(0).max(1).default(0.99),
+  /** …over at least this many comparisons. */
+  minSamples: z.number().int().min(0).default(100),
+});
+export type ShadowSettings = z.infer<typeof shadowSettingsSchema>;
+
+/** One route of the monolith and where it is in its migration. */
+export const routeSpecSchema = z.object({
+  method: methodList.default('*'),
+  /** Path pattern: `/api/products/:id` or Laravel/Symfony style `/api/products/{id}`; a trailing `*` matches the rest. */
+  path: z
+    .string()
+    .startsWith('/', 'expected a path starting with /')
+    .transform((path) => normalizePathPattern(path)),
+  state: z.enum(ROUTE_STATES).default('legacy'),
+  /** The slice that answers once the route is out of `legacy` (a name from GATEWAY_SERVICES). */
+  service: z.string().min(1).optional(),
+  /** Upstream timeout for this route (headers, and idle time between body chunks). */
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** In `service`: answer idempotent requests from the monolith when the slice fails. */
+  fallback: z.boolean().default(true),
+  /** In `canary`: share of callers (0-100) sent to the slice. */
+  canaryPercent: z.number().min(0).max(100).default(0),
+  shadow: shadowSettingsSchema.default(shadowSettingsSchema.parse({})),
+  /** Laravel/Symfony route name, kept for people. */
+  name: z.string().optional(),
+});
+export type RouteSpec = z.infer<typeof routeSpecSchema>;
+export type RouteSpecInput = z.input<typeof routeSpecSchema>;
+
+/** Who changed a route, when and why: stored with every revision, so the bucket's history is the audit log. */
+export const routeChangeSchema = z.object({
+  by: z.string().min(1),
+  at: z.string(),
+  reason: z.string().min(1),
+  action: z.string().min(1),
+  forced: z.boolean().optional(),
+});
+export type RouteChange = z.infer<typeof routeChangeSchema>;
+
+export interface RouteRecord {
+  route: RouteSpec;
+  change: RouteChange;
+}
+
+export function routeId(route: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** `{id}` → `:id`, `{id?}` → `:id?` (optional, two patterns later), `{path...}`/`{any}` with a catch-all → `*`. */
+export function normalizePathPattern(path: string): string {
+  let normalized = path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\?)?\}/g, (_all, name: string, optional?: string) => `:${name}${optional ?? ''}`);
+  if (normalized.length > 1 && normalized.endsWith('/')) normalized = normalized.slice(0, -1);
+  return normalized;
+}
+
+export function parseRouteSpec(input: unknown): RouteSpec {
+  return routeSpecSchema.parse(input);
+}

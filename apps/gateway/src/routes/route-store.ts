@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Kvm, type KV } from '@nats-io/kv';
+import { parse as parseYaml } from 'yaml';
+import { routeId, routeSpecSchema, type RouteChange, type RouteRecord, type RouteSpec } from './route-spec.js';
+import { routeIdFromKey, routeKey } from './route-key.js';
+import { RouteTable } from './route-table.js';
+
+export interface RouteRevision extends RouteRecord {
+  id: string;
+  revision: number;
+  stored: string;
+  operation: 'PUT' | 'DEL' | 'PURGE';
+}
+
+export interface RouteTransition {
+  id: string;
+  before?: RouteSpec;
+  after?: RouteSpec;
+}
+
+export class RouteFileError extends Error {}
+
+/**
+ * The route table lives in a NATS KV bucket, one key per route. Every replica watches the bucket
+ * and rebuilds its table as changes arrive (batched per event-loop turn), with no restart. Each
+ * revision carries who, when and why: the bucket's history is the audit log.
+ */
+export class RouteStore {
+  private kv?: KV;
+  private readonly records = new Map<string, RouteRecord & { revision: number }>();
+  private pending: RouteTransition[] = [];
+  private rebuildScheduled = false;
+  private stopWatching?: () => void;
+
+  constructor(
+    private readonly bucket: string,
+    private readonly historyDepth: number,
+    private readonly onChange: (table: RouteTable, transitions: RouteTransition[]) => void,
+  ) {}
+
+  /** Opens (or creates) the bucket and resolves once the current table is loaded. */
+  async open(nc: NatsConnection): Promise<void> {
+    this.kv = await new Kvm(nc).create(this.bucket, { history: this.historyDepth });
+    const watcher = await this.kv.watch();
+    this.stopWatching = () => watcher.stop();
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    if ((await this.kv.status()).values === 0) markReady();
+    void (async () => {
+      for await (const entry of watcher) {
+        this.apply(entry.key, entry.operation, entry.revision, entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined);
+        if (entry.isUpdate || entry.delta === 0) markReady();
+      }
+    })();
+    await ready;
+    this.rebuild();
+  }
+
+  close(): void {
+    this.stopWatching?.();
+  }
+
+  list(): (RouteRecord & { id: string; revision: number })[] {
+    return [...this.records].map(([id, record]) => ({ id, ...record })).sort((a, b) => a.route.path.localeCompare(b.route.path) || a.id.localeCompare(b.id));
+  }
+
+  get(id: string): (RouteRecord & { revision: number }) | undefined {
+    return this.records.get(id);
+  }
+
+  /** Writes one route; with `expectedRevision`, only if nobody changed it meanwhile (0: only if new). */
+  async put(route: RouteSpec, change: RouteChange, expectedRevision?: number): Promise<number> {
+    const kv = this.requireKv();
+    const key = routeKey(routeId(route));
+    const value = JSON.stringify({ route, change } satisfies RouteRecord);
+    if (expectedRevision === 0) return kv.create(key, value);
+    return kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
+  }
+
+  /** Seeds routes from the YAML file that are not in the bucket yet; the bucket wins for the others. */
+  async seedFromFile(path: string): Promise<{ added: number; kept: number }> {
+    const routes = await readRoutesFile(path);
+    let added = 0;
+    for (const route of routes) {
+      if (this.records.has(routeId(route))) continue;
+      try {
+        await this.put(route, { by: 'seed', at: new Date().toISOString(), reason: `seeded from ${path}`, action: 'seed' }, 0);
+        added += 1;
+      } catch (error) {
+        // Another replica seeded the same key first: its record stands.
+        if (!/wrong last sequence|exists/i.test((error as Error).message)) throw error;
+      }
+    }
+    return { added, kept: routes.length - added };
+  }
+
+  /** Every revision of one route (or of all routes), oldest first. */
+  async history(id?: string): Promise<RouteRevision[]> {
+    const kv = this.requireKv();
+    const iterator = await kv.history(id ? { key: routeKey(id) } : {});
+    const revisions: RouteRevision[] = [];
+    for await (const entry of iterator) {
+      const record = entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined;
+      revisions.push({
+        id: routeIdFromKey(entry.key),
+        revision: entry.revision,
+        stored: entry.created.toISOString(),
+        operation: entry.operation,
+        route: record?.route as RouteSpec,
+        change: record?.change ?? { by: 'unknown', at: entry.created.toISOString(), reason: 'deleted', action: 'delete' },
+      });
+    }
+    return revisions.sort((a, b) => a.revision - b.revision);
+  }
+
+  private apply(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
+    const id = routeIdFromKey(key);
+    const before = this.records.get(id)?.route;
+    if (operation === 'PUT' && record) {
+      const parsed = routeSpecSchema.safeParse(record.route);
+      if (!parsed.success) return; // a hand-written bad value must not take the table down
+      this.records.set(id, { route: parsed.data, change: record.change, revision });
+      this.pending.push({ id, before, after: parsed.data });
+    } else {
+      this.records.delete(id);
+      this.pending.push({ id, before });
+    }
+    if (!this.rebuildScheduled) {
+      this.rebuildScheduled = true;
+      setImmediate(() => this.rebuild());
+    }
+  }
+
+  private rebuild(): void {
+    this.rebuildScheduled = false;
+    const transitions = this.pending;
+    this.pending = [];
+    this.onChange(new RouteTable(new Map([...this.records].map(([id, record]) => [id, record.route]))), transitions);
+  }
+
+  private requireKv(): KV {
+    if (!this.kv) throw new Error('the route store is not open yet');
+    return this.kv;
+  }
+}
+
+export async function readRoutesFile(path: string): Promise<RouteSpec[]> {
+  let document: unknown;
+  try {
+    document = parseYaml(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new RouteFileError(`${path}: ${(error as Error).message}`);
+  }
+  const list = (document as { routes?: unknown } | null)?.routes ?? [];
+  if (!Array.isArray(list)) throw new RouteFileError(`${path}: expected "routes:" to be a list`);
+  return list.map((entry, index) => {
+    const parsed = routeSpecSchema.safeParse(entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new RouteFileError(`${path}: routes[${index}].${issue.path.join('.')}: ${issue.message}`);
+    }
+    return parsed.data;
+  });
+}
