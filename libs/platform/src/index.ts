@@ -1,4 +1,4 @@
-export { bootstrapService, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
+export { bootstrapService, createService, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
 export { PlatformModule, type PlatformOptions } from './bootstrap/platform.module.js';
 export { ConfigError } from './config/config-error.js';
 export { loadConfig, serviceConfigSchema, type ServiceConfig } from './config/service-config.js';

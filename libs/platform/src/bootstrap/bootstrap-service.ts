@@ -35,22 +35,39 @@ class ServiceRootModule {}
 
 /**
  * The one way every Offramp service starts (eShop's ServiceDefaults): validated config, pino logs
- * with request ids, problem+json errors, metrics, health, and a bounded graceful shutdown.
+ * with request ids, problem+json errors, metrics, health, and a bounded graceful shutdown on
+ * SIGTERM/SIGINT. A configuration mistake ends the process with one line naming the variable.
  */
 export async function bootstrapService<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>): Promise<RunningService> {
-  const { config, root } = orExitOnConfigError(definition.name, () => {
-    const config = loadConfig(serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra))) as ServiceConfig &
-      z.infer<z.ZodObject<Extra>>;
-    const root: DynamicModule = {
-      module: ServiceRootModule,
-      imports: [
-        PlatformModule.forRoot({ service: definition.name, config, entities: definition.entities, migrations: definition.migrations }),
-        // Feature modules may check their own settings (keys, URLs) and throw a ConfigError.
-        ...(definition.imports?.(config) ?? []),
-      ],
-    };
-    return { config, root };
-  });
+  let service: RunningService;
+  try {
+    service = await createService(definition);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.name}: configuration error: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG: a supervisor should not restart in a loop on a config mistake.
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void service.shutdown(signal).then(() => process.exit(0)));
+  }
+  return service;
+}
+
+/** Builds and starts the service without touching process signals (tests use it in-process). */
+export async function createService<Extra extends z.ZodRawShape>(
+  definition: ServiceDefinition<Extra>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const config = loadConfig(serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra)), env) as ServiceConfig &
+    z.infer<z.ZodObject<Extra>>;
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [
+      PlatformModule.forRoot({ service: definition.name, config, entities: definition.entities, migrations: definition.migrations }),
+      // Feature modules may check their own settings (keys, URLs) and throw a ConfigError.
+      ...(definition.imports?.(config) ?? []),
+    ],
+  };
   const adapter = new FastifyAdapter({
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
@@ -63,9 +80,9 @@ export async function bootstrapService<Extra extends z.ZodRawShape>(definition: 
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  instrument(app.getHttpAdapter().getInstance(), app.get(MetricsService));
-
   const shutdownState = app.get(ShutdownState);
+  instrument(app.getHttpAdapter().getInstance(), app.get(MetricsService), shutdownState);
+
   const logger = app.get(Logger);
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) =>
@@ -82,9 +99,6 @@ export async function bootstrapService<Extra extends z.ZodRawShape>(definition: 
       clearTimeout(deadline);
       logger.log('stopped', 'Lifecycle');
     })());
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
-  }
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
@@ -92,20 +106,16 @@ export async function bootstrapService<Extra extends z.ZodRawShape>(definition: 
   return { app, url, shutdown };
 }
 
-function orExitOnConfigError<T>(service: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${service}: configuration error: ${error.message}\n`);
-    process.exit(78); // EX_CONFIG: a supervisor should not restart in a loop on a config mistake.
-  }
-}
-
-function instrument(fastify: FastifyInstance, metrics: MetricsService): void {
+function instrument(fastify: FastifyInstance, metrics: MetricsService, shutdownState: ShutdownState): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     runWithRequestId(request.id, done);
+  });
+  // A keep-alive connection that carried a request in flight at shutdown would otherwise hold the
+  // server open until its idle timeout; ask the client to reconnect (to another replica) instead.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (shutdownState.isShuttingDown) void reply.header('connection', 'close');
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1_000);
