@@ -20,4 +20,8 @@ export { JetStreamContext } from './consumer/jetstream.context.js';
 export { JetStreamExceptionFilter } from './consumer/jetstream-exception.filter.js';
 export { IdempotentConsumer, type InboxKey, type OnceResult } from './inbox/idempotent-consumer.js';
 export { CreateOfframpInbox1764000000000, INBOX_TABLE, createInboxTableSql } from './inbox/inbox.migration.js';
+export { OutboxRelay, type OutboxRelaySettings } from './outbox-relay/outbox-relay.js';
+export { OutboxSql, OUTBOX_TABLE, RELAY_LEASE_TABLE, dialectOf, type Dialect } from './outbox-relay/outbox-store.js';
+export { outboxTimestamp, parseOutboxTimestamp, type OutboxRow } from './outbox-relay/outbox-row.js';
+export { RelayMetrics } from './outbox-relay/relay-metrics.js';
 export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';

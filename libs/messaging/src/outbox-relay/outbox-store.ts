@@ -1,0 +1,106 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { outboxTimestamp, type OutboxRow, toOutboxRow } from './outbox-row.js';
+
+export const OUTBOX_TABLE = 'offramp_outbox';
+export const RELAY_LEASE_TABLE = 'offramp_relay_leases';
+
+export type Dialect = 'sqlite' | 'mysql' | 'postgres';
+
+export function dialectOf(dataSource: DataSource): Dialect {
+  const type = dataSource.options.type;
+  if (type === 'postgres') return 'postgres';
+  if (type === 'mysql' || type === 'mariadb') return 'mysql';
+  if (type === 'better-sqlite3') return 'sqlite';
+  throw new Error(`outbox relay: unsupported database type ${type}`);
+}
+
+/** Writes and reads with the placeholders and time formats of one dialect. */
+export class OutboxSql {
+  constructor(
+    readonly dialect: Dialect,
+    readonly table = OUTBOX_TABLE,
+  ) {}
+
+  private p(index: number): string {
+    return this.dialect === 'postgres' ? `$${index}` : '?';
+  }
+
+  private list(from: number, count: number): string {
+    return Array.from({ length: count }, (_, i) => this.p(from + i)).join(', ');
+  }
+
+  private get occurredAt(): string {
+    if (this.dialect === 'postgres') return `to_char(occurred_at, 'YYYY-MM-DD HH24:MI:SS.US') AS occurred_at`;
+    if (this.dialect === 'mysql') return `DATE_FORMAT(occurred_at, '%Y-%m-%d %H:%i:%s.%f') AS occurred_at`;
+    return 'occurred_at';
+  }
+
+  /** The oldest unpublished rows; on MariaDB/PostgreSQL locked, skipping rows another relay holds. */
+  async nextBatch(runner: QueryRunner, limit: number): Promise<OutboxRow[]> {
+    const lock = this.dialect === 'sqlite' ? '' : ' FOR UPDATE SKIP LOCKED';
+    const rows = (await runner.query(
+      `SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, ${this.occurredAt} FROM ${this.table}
+       WHERE published_at IS NULL ORDER BY id LIMIT ${Math.floor(limit)}${lock}`,
+    )) as Array<Record<string, unknown>>;
+    return rows.map(toOutboxRow);
+  }
+
+  /**
+   * Per aggregate, the smallest id of an unpublished row before `maxId` that is not in the
+   * batch: a row another relay holds. Rows of that aggregate after it must wait for it.
+   */
+  async heldElsewhere(runner: QueryRunner, batch: OutboxRow[]): Promise<Map<string, number>> {
+    const ids = batch.map((row) => row.id);
+    const maxId = Math.max(...ids);
+    const rows = (await runner.query(
+      `SELECT aggregate_type, aggregate_id, MIN(id) AS first_id FROM ${this.table}
+       WHERE published_at IS NULL AND id < ${this.p(1)} AND id NOT IN (${this.list(2, ids.length)})
+       GROUP BY aggregate_type, aggregate_id`,
+      [maxId, ...ids],
+    )) as Array<Record<string, unknown>>;
+    return new Map(rows.map((row) => [`${String(row['aggregate_type'])}:${String(row['aggregate_id'])}`, Number(row['first_id'])]));
+  }
+
+  async markPublished(runner: QueryRunner, ids: number[], at = new Date()): Promise<void> {
+    if (ids.length === 0) return;
+    await runner.query(
+      `UPDATE ${this.table} SET published_at = ${this.p(1)}, attempts = attempts + 1, last_error = NULL WHERE id IN (${this.list(2, ids.length)}) AND published_at IS NULL`,
+      [outboxTimestamp(at), ...ids],
+    );
+  }
+
+  async markFailed(runner: QueryRunner, failures: Array<{ id: number; error: string }>): Promise<void> {
+    for (const failure of failures) {
+      await runner.query(`UPDATE ${this.table} SET attempts = attempts + 1, last_error = ${this.p(1)} WHERE id = ${this.p(2)}`, [
+        failure.error.slice(0, 2_000),
+        failure.id,
+      ]);
+    }
+  }
+
+  /** When the oldest unpublished row was written, or undefined when none waits. */
+  async oldestUnpublished(runner: QueryRunner): Promise<string | undefined> {
+    const rows = (await runner.query(
+      `SELECT ${this.occurredAt} FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT 1`,
+    )) as Array<Record<string, unknown>>;
+    return rows[0] ? String(rows[0]['occurred_at']) : undefined;
+  }
+
+  /**
+   * SQLite has no row locks: one relay at a time holds a lease row (apps/legacy's migration
+   * creates the table). True while this owner holds it; taking over needs the lease expired.
+   */
+  async acquireLease(runner: QueryRunner, name: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    await runner.query(`INSERT OR IGNORE INTO ${RELAY_LEASE_TABLE} (name, owner, expires_at) VALUES (?, '', 0)`, [name]);
+    const result = (await runner.query(
+      `UPDATE ${RELAY_LEASE_TABLE} SET owner = ?, expires_at = ? WHERE name = ? AND (owner = ? OR expires_at < ?)`,
+      [owner, now + ttlMs, name, owner, now],
+      true,
+    )) as { affected?: number };
+    return (result.affected ?? 0) > 0;
+  }
+
+  async releaseLease(runner: QueryRunner, name: string, owner: string): Promise<void> {
+    await runner.query(`UPDATE ${RELAY_LEASE_TABLE} SET expires_at = 0 WHERE name = ? AND owner = ?`, [name, owner]);
+  }
+}
