@@ -6,3 +6,4 @@ export { tempDir, tempSqlite, type TempDir, type TempSqlite } from './temp-dir.j
 export { waitUntil, httpStatus, type WaitOptions } from './wait-until.js';
 export { workspaceRoot } from './workspace.js';
 export { describeServiceFoundation } from './service-foundation.suite.js';
+export { startLegacyApp, legacyLogin, type LegacyApp, type StartLegacyAppOptions } from './legacy-app.js';

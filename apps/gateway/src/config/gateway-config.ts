@@ -58,7 +58,7 @@ export const gatewayConfigShape = {
   SESSION_FILES: z.string().default('apps/legacy/storage/framework/sessions').describe('folder of the file session store'),
   SESSION_TABLE: z.string().regex(/^[A-Za-z0-9_]+$/).default('sessions').describe('table of the database session store'),
   SESSION_LIFETIME: z.coerce.number().int().min(1).default(120).describe('session lifetime in minutes'),
-  SESSION_REDIS_URL: z.string().default('redis://127.0.0.1:6379/1').describe('redis://host:port/db of the session store'),
+  SESSION_REDIS_URL: z.string().default('redis://127.0.0.1:6379/0').describe("redis://host:port/db of the session store (Laravel's default connection)"),
   SESSION_REDIS_PREFIX: z.string().default('offramp_legacy_cache:').describe("key prefix (REDIS_PREFIX + cache prefix + ':')"),
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(1_000).describe('ms a read session is reused'),
   LEGACY_WHOAMI_PATH: z.string().default('/_offramp/whoami').describe("the monolith's whoami endpoint"),
