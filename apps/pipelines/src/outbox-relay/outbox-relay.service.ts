@@ -1,0 +1,76 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { deadLetterStream, EventPublisher, eventsStream, NatsConnectionManager, OutboxRelay, provisionStreams } from '@offramp/messaging';
+import { createDataSourceOptions } from '@offramp/persistence';
+import { MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@offramp/platform';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import type { pipelinesConfig } from '../pipelines-config.js';
+
+type PipelinesConfig = ServiceConfig & z.infer<z.ZodObject<typeof pipelinesConfig>>;
+
+/**
+ * Runs the outbox relay in this process: declares the events streams, then publishes the
+ * monolith's outbox rows. Starts in the background so a NATS outage delays it without stopping
+ * the service (readiness shows it); stops before NATS is drained at shutdown.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private relay?: OutboxRelay;
+  private dataSource?: DataSource;
+  private starting?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: PipelinesConfig,
+    private readonly nats: NatsConnectionManager,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.OUTBOX_RELAY_ENABLED) return this.logger.log('outbox relay disabled (OUTBOX_RELAY_ENABLED=false)');
+    this.starting = this.start().catch((error: Error) => this.logger.error(`outbox relay did not start: ${error.message}`));
+  }
+
+  private async start(): Promise<void> {
+    const nc = await this.nats.connected();
+    const streamSettings = {
+      replicas: this.config.EVENTS_STREAM_REPLICAS,
+      maxAgeMs: this.config.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
+      duplicateWindowMs: this.config.EVENTS_DUPLICATE_WINDOW_MINUTES * 60_000,
+    };
+    for (let attempt = 1; !this.stopped; attempt += 1) {
+      try {
+        await provisionStreams(await jetstreamManager(nc), [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })], this.logger);
+        break;
+      } catch (error) {
+        this.logger.warn(`declaring streams failed (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
+      }
+    }
+    if (this.stopped) return;
+    // Its own connection(s): the relay's transactions never mix with the service's other work.
+    this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));
+    await this.dataSource.initialize();
+    const js = jetstream(nc);
+    this.relay = new OutboxRelay({
+      dataSource: this.dataSource,
+      publisher: new EventPublisher(() => js),
+      table: this.config.OUTBOX_TABLE,
+      batchSize: this.config.OUTBOX_RELAY_BATCH_SIZE,
+      idlePollMs: [5, this.config.OUTBOX_RELAY_IDLE_POLL_MAX_MS],
+      leaseTtlMs: this.config.OUTBOX_RELAY_LEASE_TTL_MS,
+      registry: this.metrics.registry,
+    });
+    this.relay.start();
+    this.logger.log(`relaying ${this.config.OUTBOX_TABLE} to JetStream`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
+    await this.relay?.stop();
+    await this.dataSource?.destroy();
+  }
+}
