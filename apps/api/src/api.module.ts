@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { IdentityModule, type IdentityConfig } from '@offramp/platform';
+import pg from 'pg';
+import { CatalogController } from './catalog/catalog.controller.js';
+import { Category } from './catalog/category.entity.js';
+import { Product } from './catalog/product.entity.js';
+import { ProductSearch } from './catalog/product-search.js';
+import { IdentityThrottlerGuard } from './identity/identity-throttler.guard.js';
+import { OrderItem } from './orders/order-item.entity.js';
+import { Order } from './orders/order.entity.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { OutboxRecord } from './orders/outbox-record.entity.js';
+import { PlaceOrder } from './orders/place-order.service.js';
+import { DatabaseGate } from './persistence/database-gate.js';
+import type { ApiConfig } from './api.config.js';
+
+/** The slice's tables (the monolith's migrations own them; the api only maps them). */
+export const API_ENTITIES = [Category, Product, Order, OrderItem, OutboxRecord];
+
+export const API_CONTROLLERS = [CatalogController, OrdersController];
+
+// PostgreSQL `timestamp without time zone` as its text, not a Date in the process's local zone.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value: string) => value);
+
+/** Catalog and orders, taken over from the monolith. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: IdentityConfig & ApiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        IdentityModule.forVerification(config),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'orders', ttl: config.API_RATE_WINDOW_MS, limit: config.API_RATE_LIMIT }] }),
+      ],
+      controllers: API_CONTROLLERS,
+      providers: [DatabaseGate, ProductSearch, PlaceOrder, IdentityThrottlerGuard],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
+import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
+import { lengthAwarePaginator } from '../laravel/laravel-paginator.js';
+import { phpJson } from '../laravel/php-json.js';
+import { parsePhpQuery } from '../laravel/php-query.js';
+import { LaravelRequestUrl } from '../laravel/request-url.js';
+import { LaravelErrorDto, LaravelValidationErrorDto } from '../openapi/laravel-error.dto.js';
+import { ProductDto, ProductPageDto } from './product.dto.js';
+import { productJson } from './product.json.js';
+import { PRODUCT_SORTS, ProductSearch } from './product-search.js';
+
+/** GET /api/products and /api/products/{id}, answering exactly as the monolith does. */
+@ApiTags('catalog')
+@ApiExtraModels(LaravelErrorDto)
+@Controller('api/products')
+@UseFilters(LaravelExceptionFilter)
+export class CatalogController {
+  private readonly requestUrl = new LaravelRequestUrl();
+
+  constructor(private readonly search: ProductSearch) {}
+
+  @Get()
+  @Header('content-type', 'application/json')
+  @Header('cache-control', 'no-cache, private')
+  @ApiOperation({ operationId: 'listProducts', summary: 'Search the catalog (Laravel paginator JSON)' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'substring of name or SKU, case-insensitive (max 100)' })
+  @ApiQuery({ name: 'category', required: false, type: String, description: 'category slug' })
+  @ApiQuery({ name: 'sort', required: false, enum: PRODUCT_SORTS, description: 'default: id ascending; id breaks ties' })
+  @ApiQuery({ name: 'page', required: false, type: 'integer', description: '1-based' })
+  @ApiQuery({ name: 'per_page', required: false, type: 'integer', description: 'default 15, values above 100 are clamped' })
+  @ApiOkResponse({ type: ProductPageDto })
+  @ApiUnprocessableEntityResponse({ type: LaravelValidationErrorDto })
+  async list(@Req() request: FastifyRequest): Promise<Buffer> {
+    const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    const query = parsePhpQuery(rawQuery);
+    const page = await this.search.search(query);
+    return Buffer.from(phpJson(lengthAwarePaginator({ ...page, items: page.items.map(productJson), path: this.requestUrl.url(request), query })));
+  }
+
+  @Get(':id')
+  @Header('content-type', 'application/json')
+  @Header('cache-control', 'no-cache, private')
+  @ApiOperation({ operationId: 'getProduct', summary: 'One product with its category' })
+  @ApiOkResponse({ type: ProductDto })
+  @ApiNotFoundResponse({ type: LaravelErrorDto })
+  async show(@Param('id') id: string): Promise<Buffer> {
+    // The monolith's route pattern for {id} is [0-9]+; anything else matches no route.
+    if (!/^[0-9]+$/.test(id)) throw new LaravelRouteNotFoundException();
+    const normalized = String(Number(id));
+    const product = await this.search.find(normalized);
+    if (!product) throw new LaravelModelNotFoundException('Product', normalized);
+    return Buffer.from(phpJson(productJson(product)));
+  }
+}
+

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { LaravelValidationException } from '../laravel/laravel-errors.js';
+import { validateLaravel, type LaravelRuleSet } from '../laravel/laravel-validator.js';
+import type { PhpArray } from '../laravel/php-query.js';
+import { DatabaseGate } from '../persistence/database-gate.js';
+import { Category } from './category.entity.js';
+import { Product } from './product.entity.js';
+
+export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'popularity'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+const SORT_COLUMNS: Record<ProductSort, [property: string, direction: 'ASC' | 'DESC']> = {
+  price: ['priceCents', 'ASC'],
+  '-price': ['priceCents', 'DESC'],
+  name: ['name', 'ASC'],
+  '-name': ['name', 'DESC'],
+  popularity: ['popularity', 'DESC'],
+};
+
+/** ProductSearch::fromRequest's rules, in its order. */
+export const PRODUCT_SEARCH_RULES: LaravelRuleSet = [
+  ['q', ['nullable', 'string', 'max:100']],
+  ['category', ['nullable', 'string', 'max:100']],
+  ['sort', ['nullable', `in:${PRODUCT_SORTS.join(',')}`]],
+  ['page', ['nullable', 'integer', 'min:1']],
+  ['per_page', ['nullable', 'integer', 'min:1']],
+];
+
+export const DEFAULT_PER_PAGE = 15;
+export const MAX_PER_PAGE = 100;
+
+export interface ProductPage {
+  items: Product[];
+  total: number;
+  perPage: number;
+  currentPage: number;
+}
+
+/**
+ * The catalog query of the monolith (app/Shop/ProductSearch.php): case-insensitive substring of
+ * name or SKU with LIKE wildcards escaped by '!', category by slug, five sorts with id as the
+ * tie-breaker, Laravel's page/per_page (clamped to 100).
+ */
+@Injectable()
+export class ProductSearch {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gate: DatabaseGate,
+  ) {}
+
+  async search(query: PhpArray): Promise<ProductPage> {
+    const errors = validateLaravel(query, PRODUCT_SEARCH_RULES);
+    if (errors.size > 0) throw new LaravelValidationException(errors);
+    const value = (key: string) => query.get(key) as string | null | undefined;
+
+    const perPage = Math.min(Number(value('per_page') ?? DEFAULT_PER_PAGE), MAX_PER_PAGE);
+    const page = value('page');
+    // Paginator::resolveCurrentPage: the validated page, or 1.
+    const currentPage = page != null ? Number(page) : 1;
+
+    return this.gate.read(async () => {
+      const builder = this.dataSource.getRepository(Product).createQueryBuilder('p');
+      const q = value('q');
+      if (q != null && q !== '') {
+        const like = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        builder.andWhere(`(LOWER(p.name) LIKE :like ESCAPE '!' OR LOWER(p.sku) LIKE :like ESCAPE '!')`, { like });
+      }
+      const slug = value('category');
+      if (slug != null && slug !== '') {
+        const category = await this.dataSource.getRepository(Category).createQueryBuilder('c').select('c.id', 'id').where('c.slug = :slug', { slug }).getRawOne<{ id: number }>();
+        builder.andWhere('p.categoryId = :categoryId', { categoryId: category ? Number(category.id) : 0 });
+      }
+      const total = await builder.getCount();
+      if (total === 0) return { items: [], total, perPage, currentPage };
+      const items = await this.page(builder, value('sort') as ProductSort | null | undefined, perPage, currentPage);
+      return { items, total, perPage, currentPage };
+    });
+  }
+
+  private page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: number): Promise<Product[]> {
+    builder.leftJoin('p.category', 'category').addSelect(['category.id', 'category.name', 'category.slug']);
+    if (sort) builder.orderBy(`p.${SORT_COLUMNS[sort][0]}`, SORT_COLUMNS[sort][1]);
+    builder.addOrderBy('p.id', 'ASC');
+    return builder
+      .limit(perPage)
+      .offset((currentPage - 1) * perPage)
+      .getMany();
+  }
+
+  async find(id: string): Promise<Product | null> {
+    return this.gate.read(() =>
+      this.dataSource
+        .getRepository(Product)
+        .createQueryBuilder('p')
+        .leftJoin('p.category', 'category')
+        .addSelect(['category.id', 'category.name', 'category.slug'])
+        .where('p.id = :id', { id })
+        .getOne(),
+    );
+  }
+}

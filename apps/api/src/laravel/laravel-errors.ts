@@ -1,0 +1,62 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { phpJson, phpPrettyJson } from './php-json.js';
+import { errorsJson, type LaravelErrors } from './laravel-validator.js';
+
+/** A ValidationException: 422 `{"message":"The given data was invalid.","errors":{…}}`. */
+export class LaravelValidationException extends HttpException {
+  constructor(readonly errors: LaravelErrors) {
+    super('The given data was invalid.', 422);
+  }
+}
+
+/** findOrFail(): 404 with Eloquent's ModelNotFoundException message. */
+export class LaravelModelNotFoundException extends HttpException {
+  constructor(model: 'Product' | 'Order', id: string) {
+    super(`No query results for model [App\\Models\\${model}] ${id}`, 404);
+  }
+}
+
+/** No route matched (e.g. /api/products/abc against the `[0-9]+` id pattern): Laravel says nothing. */
+export class LaravelRouteNotFoundException extends HttpException {
+  constructor() {
+    super('', 404);
+  }
+}
+
+/**
+ * The monolith's error answers on the routes it hands over, byte for byte: validation and
+ * `unauthenticated` as compact JSON, every other HTTP error through the exception handler's
+ * pretty-printed `{"message": …}`, unexpected errors as "Server Error" (APP_DEBUG off).
+ */
+@Catch()
+export class LaravelExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('LaravelErrors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const [status, body] = this.answer(exception, request);
+    // A Buffer: Fastify would append "; charset=utf-8" to a string's Content-Type; Laravel does not.
+    void reply.status(status).header('content-type', 'application/json').header('cache-control', 'no-cache, private').send(Buffer.from(body));
+  }
+
+  private answer(exception: unknown, request: FastifyRequest): [number, string] {
+    if (exception instanceof LaravelValidationException) {
+      return [422, phpJson({ message: 'The given data was invalid.', errors: errorsJson(exception.errors) })];
+    }
+    if (exception instanceof ThrottlerException) return [429, phpPrettyJson({ message: 'Too Many Attempts.' })];
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 401) return [401, phpJson({ message: 'Unauthenticated.' })];
+      if (status === 403) return [403, phpPrettyJson({ message: 'This action is unauthorized.' })];
+      if (exception instanceof LaravelModelNotFoundException || exception instanceof LaravelRouteNotFoundException) {
+        return [status, phpPrettyJson({ message: exception.message })];
+      }
+      if (status < 500) return [status, phpPrettyJson({ message: exception.message })];
+    }
+    this.logger.error({ err: exception, requestId: request.id }, `${request.method} ${request.url} failed`);
+    return [500, phpPrettyJson({ message: 'Server Error' })];
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The subset of Laravel 8's validation rules that the monolith's catalog and order routes use,
+ * with its messages (resources/lang/en/validation.php) and its semantics: non-implicit rules skip
+ * absent attributes, `nullable` skips null ones, a failed `required` stops the attribute, sizes
+ * are numbers for numeric attributes, counts for arrays and lengths otherwise.
+ */
+export type LaravelRule = string;
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** filter_var($value, FILTER_VALIDATE_INT) !== false */
+export function phpIsInt(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return false;
+  const trimmed = value.replace(/^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g, '');
+  if (!/^[+-]?(0|[1-9]\d*)$/.test(trimmed)) return false;
+  const big = BigInt(trimmed);
+  return big <= INT64_MAX && big >= INT64_MIN;
+}
+
+/** is_numeric */
+function phpIsNumeric(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'string') return false;
+  return /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/.test(value);
+}
+
+/** A PHP array: a list, a Map (parsed query) or a JSON object. */
+export const isPhpArray = (value: unknown): value is object => typeof value === 'object' && value !== null;
+const isArray = isPhpArray;
+const count = (value: object) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : Object.keys(value).length);
+
+function ruleName(rule: LaravelRule): string {
+  return rule.split(':')[0];
+}
+
+function sizeOf(value: unknown, rules: LaravelRule[]): number {
+  const numeric = rules.some((r) => ['integer', 'numeric'].includes(ruleName(r)));
+  if (numeric && phpIsNumeric(value)) return Number(value);
+  if (isArray(value)) return count(value);
+  if (value === null || value === undefined || value === false) return 0;
+  return [...String(value === true ? '1' : value)].length;
+}
+
+function sizeKind(rules: LaravelRule[]): 'numeric' | 'array' | 'string' {
+  if (rules.some((r) => ['integer', 'numeric'].includes(ruleName(r)))) return 'numeric';
+  if (rules.some((r) => ruleName(r) === 'array')) return 'array';
+  return 'string';
+}
+
+const SIZE_MESSAGES = {
+  min: { numeric: 'The :attribute must be at least :min.', string: 'The :attribute must be at least :min characters.', array: 'The :attribute must have at least :min items.' },
+  max: {
+    numeric: 'The :attribute must not be greater than :max.',
+    string: 'The :attribute must not be greater than :max characters.',
+    array: 'The :attribute must not have more than :max items.',
+  },
+} as const;
+
+/** Laravel's displayable name: raw for attributes under a wildcard, `per_page` → `per page` otherwise. */
+export function displayName(attribute: string, fromWildcard: boolean): string {
+  return fromWildcard ? attribute : attribute.replace(/_/g, ' ');
+}
+
+/**
+ * Runs an attribute's rules (all but `exists`, which needs the database) and returns its messages.
+ * `present` is false when the attribute is absent from the input.
+ */
+export function checkRules(value: unknown, present: boolean, rules: LaravelRule[], attribute: string): string[] {
+  const messages: string[] = [];
+  const nullable = rules.includes('nullable');
+  for (const rule of rules) {
+    const [name, parameter = ''] = rule.split(/:(.*)/s);
+    const implicit = name === 'required';
+    if (!implicit && (!present || (nullable && value === null))) continue;
+    const message = failure(name, parameter, value, rules);
+    if (message) {
+      messages.push(message.replace(':attribute', attribute));
+      if (implicit) break; // a missing attribute is not checked any further
+    }
+  }
+  return messages;
+}
+
+function failure(name: string, parameter: string, value: unknown, rules: LaravelRule[]): string | undefined {
+  switch (name) {
+    case 'nullable':
+    case 'exists':
+      return undefined;
+    case 'required':
+      return value === null || value === undefined || (typeof value === 'string' && value.trim() === '') || (isArray(value) && count(value) === 0)
+        ? 'The :attribute field is required.'
+        : undefined;
+    case 'string':
+      return typeof value === 'string' ? undefined : 'The :attribute must be a string.';
+    case 'integer':
+      return phpIsInt(value) ? undefined : 'The :attribute must be an integer.';
+    case 'array':
+      return isArray(value) ? undefined : 'The :attribute must be an array.';
+    case 'in':
+      return !isArray(value) && value !== null && typeof value !== 'object' && parameter.split(',').includes(String(value))
+        ? undefined
+        : 'The selected :attribute is invalid.';
+    case 'min':
+    case 'max': {
+      const limit = Number(parameter);
+      const size = sizeOf(value, rules);
+      if (name === 'min' ? size >= limit : size <= limit) return undefined;
+      return SIZE_MESSAGES[name][sizeKind(rules)].replace(`:${name}`, parameter);
+    }
+    default:
+      throw new Error(`unsupported Laravel rule ${name}`);
+  }
+}

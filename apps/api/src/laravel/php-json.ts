@@ -1,0 +1,20 @@
+/**
+ * PHP's json_encode with the flags Laravel's JsonResponse uses (none): slashes escaped as `\/`
+ * and every non-ASCII character as a lowercase `\uXXXX` escape (astral ones as surrogate pairs).
+ * JSON.stringify already escapes quotes, backslashes and control characters exactly as PHP does.
+ */
+const PHP_ESCAPED = /[/\u0080-\uffff]/g;
+
+function phpEscape(char: string): string {
+  return char === '/' ? '\\/' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** `response()->json($value)` */
+export function phpJson(value: unknown): string {
+  return JSON.stringify(value).replace(PHP_ESCAPED, phpEscape);
+}
+
+/** Laravel's exception handler: JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES (4 spaces, `": "`). */
+export function phpPrettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 4).replace(/[\u0080-\uffff]/g, phpEscape);
+}

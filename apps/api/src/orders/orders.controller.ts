@@ -1,0 +1,79 @@
+import { Controller, ForbiddenException, Get, Header, HttpCode, Param, Post, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentIdentity, IDENTITY_HEADER, IdentityGuard, type OfframpIdentity } from '@offramp/platform';
+import { IdentityThrottlerGuard } from '../identity/identity-throttler.guard.js';
+import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
+import { phpJson } from '../laravel/php-json.js';
+import { LaravelRequestUrl } from '../laravel/request-url.js';
+import { LaravelErrorDto, LaravelValidationErrorDto } from '../openapi/laravel-error.dto.js';
+import { OrderDto } from './order.dto.js';
+import { orderJson } from './order.json.js';
+import { PlaceOrderRequest } from './place-order.request.js';
+import { PlaceOrder } from './place-order.service.js';
+
+/** POST /api/orders and GET /api/orders/{id} for the caller the gateway vouches for. */
+@ApiTags('orders')
+@ApiHeader({ name: IDENTITY_HEADER, required: true, description: "the gateway's signed identity token" })
+@ApiUnauthorizedResponse({ type: LaravelErrorDto, description: 'no valid identity token' })
+@ApiTooManyRequestsResponse({ type: LaravelErrorDto, description: 'rate limit per identity' })
+@Controller('api/orders')
+@UseFilters(LaravelExceptionFilter)
+@UseGuards(IdentityGuard, IdentityThrottlerGuard)
+export class OrdersController {
+  private readonly requestUrl = new LaravelRequestUrl();
+
+  constructor(private readonly placeOrder: PlaceOrder) {}
+
+  @Post()
+  @HttpCode(201)
+  @Header('content-type', 'application/json')
+  @Header('cache-control', 'no-cache, private')
+  @ApiOperation({ operationId: 'placeOrder', summary: 'Place an order (stock taken in the same transaction)' })
+  @ApiBody({ type: PlaceOrderRequest })
+  @ApiCreatedResponse({ type: OrderDto, headers: { Location: { description: 'URL of the new order', schema: { type: 'string' } } } })
+  @ApiUnprocessableEntityResponse({ type: LaravelValidationErrorDto, description: 'invalid input or insufficient stock' })
+  async place(@CurrentIdentity() identity: OfframpIdentity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const userId = userIdOf(identity);
+    const orderId = await this.placeOrder.place(userId, request.body ?? {});
+    const order = await this.placeOrder.find(String(orderId));
+    if (!order) throw new Error(`order ${orderId} not found right after its commit`);
+    void reply.header('location', `${this.requestUrl.schemeAndHttpHost(request)}/api/orders/${orderId}`);
+    return Buffer.from(phpJson(orderJson(order)));
+  }
+
+  @Get(':id')
+  @Header('content-type', 'application/json')
+  @Header('cache-control', 'no-cache, private')
+  @ApiOperation({ operationId: 'getOrder', summary: "One of the caller's orders with its items" })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiForbiddenResponse({ type: LaravelErrorDto, description: "someone else's order" })
+  @ApiNotFoundResponse({ type: LaravelErrorDto })
+  async show(@CurrentIdentity() identity: OfframpIdentity, @Param('id') id: string): Promise<Buffer> {
+    if (!/^[0-9]+$/.test(id)) throw new LaravelRouteNotFoundException();
+    const userId = userIdOf(identity);
+    const normalized = String(Number(id));
+    const order = await this.placeOrder.find(normalized);
+    if (!order) throw new LaravelModelNotFoundException('Order', normalized);
+    if (Number(order.userId) !== userId) throw new ForbiddenException();
+    return Buffer.from(phpJson(orderJson(order)));
+  }
+}
+
+function userIdOf(identity: OfframpIdentity): number {
+  const userId = Number(identity.userId);
+  if (!Number.isSafeInteger(userId) || userId < 1) throw new UnauthorizedException();
+  return userId;
+}

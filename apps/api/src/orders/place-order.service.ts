@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { Product } from '../catalog/product.entity.js';
+import { LaravelValidationException } from '../laravel/laravel-errors.js';
+import { sqlTimestamp } from '../laravel/laravel-date.js';
+import { existsChecks, inRuleOrder, validateLaravel, type LaravelErrors } from '../laravel/laravel-validator.js';
+import { phpIsInt } from '../laravel/laravel-rules.js';
+import { DatabaseGate } from '../persistence/database-gate.js';
+import { ORDER_PENDING, Order } from './order.entity.js';
+import { OrderItem } from './order-item.entity.js';
+import { OutboxRecord } from './outbox-record.entity.js';
+import { PLACE_ORDER_RULES, unknownFields } from './place-order.request.js';
+
+export const ORDER_PLACED = 'shop.orders.placed.v1';
+export const PRODUCT_STOCK_CHANGED = 'shop.products.stock_changed.v1';
+
+interface WantedLine {
+  productId: number;
+  quantity: number;
+  /** Index of the first line for this product: errors are keyed by it, as in the monolith. */
+  lineIndex: number;
+}
+
+/**
+ * App\Shop\PlaceOrder in one transaction: conditional stock UPDATEs first (a writer lock from the
+ * first statement, so concurrent buyers cannot oversell on any database), the order and its items,
+ * and the outbox rows the monolith records (order placed, one stock change per product). The
+ * relay publishes the rows after the commit: no event can be lost between commit and send.
+ */
+@Injectable()
+export class PlaceOrder {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gate: DatabaseGate,
+  ) {}
+
+  /** Validates like OrderController::store and returns the new order's id. */
+  async place(userId: number, body: unknown): Promise<number> {
+    const lines = await this.validate(body);
+    const wanted = this.merge(lines);
+    return this.gate.write(() => this.dataSource.transaction((manager) => this.inTransaction(manager, userId, wanted)));
+  }
+
+  private async validate(body: unknown): Promise<Array<{ product_id: unknown; quantity: unknown }>> {
+    const data = typeof body === 'object' && body !== null ? body : {};
+    let errors: LaravelErrors = validateLaravel(data, PLACE_ORDER_RULES);
+    const lookups = existsChecks(data, PLACE_ORDER_RULES, errors);
+    if (lookups.length > 0) {
+      const ids = [...new Set(lookups.filter((l) => phpIsInt(l.value)).map((l) => Number(l.value)))];
+      const found = ids.length === 0 ? [] : await this.gate.read(() => this.dataSource.getRepository(Product).find({ select: { id: true }, where: { id: In(ids) } }));
+      const existing = new Set(found.map((p) => Number(p.id)));
+      for (const lookup of lookups) {
+        if (phpIsInt(lookup.value) && existing.has(Number(lookup.value))) continue;
+        errors.set(lookup.path, [...(errors.get(lookup.path) ?? []), lookup.message]);
+      }
+    }
+    for (const [path, messages] of await unknownFields(body)) errors.set(path, messages);
+    errors = inRuleOrder(data, PLACE_ORDER_RULES, errors);
+    if (errors.size > 0) throw new LaravelValidationException(errors);
+    return (data as { items: Array<{ product_id: unknown; quantity: unknown }> }).items;
+  }
+
+  private merge(lines: Array<{ product_id: unknown; quantity: unknown }>): WantedLine[] {
+    const wanted = new Map<number, WantedLine>();
+    lines.forEach((line, lineIndex) => {
+      const productId = Number(line.product_id);
+      const current = wanted.get(productId);
+      if (current) current.quantity += Number(line.quantity);
+      else wanted.set(productId, { productId, quantity: Number(line.quantity), lineIndex });
+    });
+    return [...wanted.values()];
+  }
+
+  private async inTransaction(manager: EntityManager, userId: number, wanted: WantedLine[]): Promise<number> {
+    const now = sqlTimestamp();
+    const errors: LaravelErrors = new Map();
+    // Ascending product ids: two orders lock rows in the same order and cannot deadlock.
+    for (const line of [...wanted].sort((a, b) => a.productId - b.productId)) {
+      const result = await manager
+        .createQueryBuilder()
+        .update(Product)
+        .set({ stock: () => `stock - ${line.quantity}`, updatedAt: now })
+        .where('id = :id AND stock >= :quantity', { id: line.productId, quantity: line.quantity })
+        .execute();
+      if (result.affected !== 1) errors.set(`items.${line.lineIndex}.quantity`, [`Insufficient stock for product ${line.productId}.`]);
+    }
+    if (errors.size > 0) {
+      // The first-seen line order, as the monolith reports them; throwing rolls the stock back.
+      throw new LaravelValidationException(new Map([...errors].sort(([a], [b]) => Number(a.split('.')[1]) - Number(b.split('.')[1]))));
+    }
+
+    const products = new Map(
+      (await manager.getRepository(Product).find({ select: { id: true, priceCents: true, currency: true, stock: true }, where: { id: In(wanted.map((l) => l.productId)) } })).map(
+        (p) => [Number(p.id), p],
+      ),
+    );
+    const currencies = new Set([...products.values()].map((p) => p.currency));
+    if (currencies.size !== 1) throw new LaravelValidationException(new Map([['items', ['All items of an order must have the same currency.']]]));
+    const currency = [...currencies][0];
+    const product = (productId: number) => {
+      const found = products.get(productId);
+      if (!found) throw new Error(`product ${productId} vanished inside the order transaction`);
+      return found;
+    };
+    const price = (productId: number) => Number(product(productId).priceCents);
+    const total = wanted.reduce((sum, line) => sum + price(line.productId) * line.quantity, 0);
+
+    const inserted = await manager.insert(Order, { userId, status: ORDER_PENDING, totalCents: total, currency, createdAt: now, updatedAt: now });
+    const orderId = Number(inserted.identifiers[0].id);
+    for (const line of wanted) {
+      await manager.insert(OrderItem, { orderId, productId: line.productId, quantity: line.quantity, unitPriceCents: price(line.productId) });
+    }
+
+    const record = (aggregateType: string, aggregateId: number, eventType: string, payload: unknown) =>
+      manager.insert(OutboxRecord, {
+        eventId: randomUUID(),
+        aggregateType,
+        aggregateId: String(aggregateId),
+        eventType,
+        payload: JSON.stringify(payload),
+        occurredAt: outboxNow(),
+        publishedAt: null,
+        attempts: 0,
+        lastError: null,
+      });
+    await record('order', orderId, ORDER_PLACED, {
+      order_id: orderId,
+      user_id: userId,
+      status: ORDER_PENDING,
+      total_cents: total,
+      currency,
+      items: wanted.map((line) => ({ product_id: line.productId, quantity: line.quantity, unit_price_cents: price(line.productId) })),
+      placed_at: `${now.replace(' ', 'T')}.000000Z`,
+    });
+    for (const line of wanted) {
+      const stock = Number(product(line.productId).stock);
+      await record('product', line.productId, PRODUCT_STOCK_CHANGED, {
+        product_id: line.productId,
+        stock,
+        previous_stock: stock + line.quantity,
+        delta: -line.quantity,
+        reason: 'order_placed',
+        order_id: orderId,
+      });
+    }
+    return orderId;
+  }
+
+  async find(id: string): Promise<Order | null> {
+    return this.gate.read(() => this.dataSource.getRepository(Order).findOne({ where: { id: Number(id) }, relations: { items: true } }));
+  }
+}
+
+/** Outbox::now(): UTC with microseconds, `2026-01-31 12:00:00.123456`. */
+function outboxNow(): string {
+  const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+  const date = new Date(Number(micros / 1000n));
+  return `${sqlTimestamp(date)}.${String(micros % 1000000n).padStart(6, '0')}`;
+}
