@@ -15,7 +15,7 @@ import { ProxyEngine } from './proxy/proxy-engine.js';
 import { Upstream } from './proxy/upstream.js';
 import { WebSocketTunnel } from './proxy/websocket-tunnel.js';
 import { RouteLifecycle } from './routes/route-lifecycle.js';
-import { RouteStore, readRoutesFile, type RouteTransition } from './routes/route-store.js';
+import { RouteFileError, RouteStore, readRoutesFile, type RouteTransition } from './routes/route-store.js';
 import { RouteTable } from './routes/route-table.js';
 import { MismatchStore } from './shadow/mismatch-store.js';
 import { ShadowRunner } from './shadow/shadow-runner.js';
@@ -99,7 +99,16 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const routesFile = resolve(this.config.GATEWAY_ROUTES_FILE);
     // Until NATS answers, the file is the table: a gateway that starts during a NATS outage still routes.
-    if (existsSync(routesFile)) this.engine.setRoutes(RouteTable.from(await readRoutesFile(routesFile)));
+    if (existsSync(routesFile)) {
+      try {
+        this.engine.setRoutes(RouteTable.from(await readRoutesFile(routesFile)));
+      } catch (error) {
+        if (!(error instanceof RouteFileError)) throw error;
+        // A broken seed file is a configuration mistake: say where, and do not restart in a loop.
+        process.stderr.write(`gateway: route file error: ${error.message} (fix the file or GATEWAY_ROUTES_FILE)\n`);
+        process.exit(78);
+      }
+    }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const engine = this.engine;
     fastify.all('/*', {
