@@ -39,14 +39,19 @@ async function main(): Promise<void> {
     LEGACY_APP_KEY: process.env.LEGACY_APP_KEY || process.env.APP_KEY || secrets.APP_KEY,
   };
 
-  for (const spec of wanted) {
+  const launch = async (spec: ServiceSpec) => {
     const [command, args] = spec.command(process.execPath);
     const service = supervise(spec.name, command, args, { ...env, PORT: String(spec.port) }, root, join(logDir, `${spec.name}.log`));
     started.push(service);
     reportDeath(service);
     say(`starting ${spec.name} on :${spec.port} (log: ${relative(service.logFile)})`);
     await waitReady(spec, service);
-  }
+  };
+  // The monolith first (its first start migrates and seeds the shared database), then the Node
+  // services side by side.
+  const legacy = wanted.filter((spec) => spec === LEGACY);
+  for (const spec of legacy) await launch(spec);
+  await Promise.all(wanted.filter((spec) => spec !== LEGACY).map(launch));
   printTable(natsUrl, databaseUrl, wanted);
 }
 
@@ -109,8 +114,14 @@ function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]):
   process.stdout.write(`\nNATS: ${natsUrl}   database: ${databaseUrl}\nAll ${specs.length} services ready. Ctrl-C stops everything.\n`);
 }
 
-async function stopAll(reason: string): Promise<void> {
-  if (stopping) return;
+let stopped: Promise<void> | undefined;
+
+function stopAll(reason: string): Promise<void> {
+  stopped ??= stopInOrder(reason);
+  return stopped;
+}
+
+async function stopInOrder(reason: string): Promise<void> {
   stopping = true;
   say(`${reason}: stopping ${started.length} process(es)…`);
   // Reverse start order: the gateway stops taking traffic first, NATS goes last.
@@ -134,8 +145,10 @@ function fail(problem: string, fix: string): never {
 const relative = (path: string) => path.replace(`${root}/`, '');
 const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');
 
+// `on`, not `once`: Ctrl-C reaches this process both from the terminal and forwarded by the
+// preflight; a second signal must not kill the runner half-way through stopping the services.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => void stopAll(signal).then(() => process.exit(0)));
+  process.on(signal, () => void stopAll(signal).then(() => process.exit(0)));
 }
 
 await main().catch(async (error: Error) => {
