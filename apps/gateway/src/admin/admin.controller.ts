@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
 import { InvalidInputException } from '@offramp/platform';
 import { GatewayRuntime } from '../gateway-runtime.js';
-import { ROUTE_STATES, type RouteSpecInput } from '../routes/route-spec.js';
+import { ROUTE_STATES, routeId, routeSpecSchema, type RouteSpecInput } from '../routes/route-spec.js';
 import { RouteLifecycleError } from '../routes/route-lifecycle.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 
 const actor = { by: z.string().min(1).default('admin-api'), reason: z.string().min(1, 'say why: the reason goes into the audit log') };
-const promoteBody = z.object({ id: z.string().min(1), to: z.enum(ROUTE_STATES).optional(), canaryPercent: z.number().min(0).max(100).optional(), force: z.boolean().default(false), ...actor });
-const rollbackBody = z.object({ id: z.string().min(1).optional(), all: z.boolean().default(false), ...actor }).refine((body) => body.all || body.id, { message: 'give "id" or "all": true', path: ['id'] });
+/** A route is named by its id (`GET|HEAD /api/products/:id`) or by method and path as written anywhere (`{id}` too). */
+const routeRef = { id: z.string().min(1).optional(), method: z.string().optional(), path: z.string().optional() };
+const promoteBody = z.object({ ...routeRef, to: z.enum(ROUTE_STATES).optional(), canaryPercent: z.number().min(0).max(100).optional(), force: z.boolean().default(false), ...actor });
+const rollbackBody = z.object({ ...routeRef, all: z.boolean().default(false), ...actor }).refine((body) => body.all || body.id || body.path, { message: 'give "id" (or "method" and "path") or "all": true', path: ['id'] });
 const setBody = z.object({ route: z.record(z.string(), z.unknown()), ...actor });
 const importBody = z.object({ format: z.enum(['laravel', 'symfony', 'auto']).default('auto'), routeList: z.string().min(2), ...actor });
 
@@ -42,14 +44,15 @@ export class AdminController {
   @Post('routes/promote')
   @HttpCode(200)
   async promote(@Body() body: unknown) {
-    return run(() => this.runtime.lifecycle.promote(parse(promoteBody, body)));
+    const input = parse(promoteBody, body);
+    return run(() => this.runtime.lifecycle.promote({ ...input, id: resolveId(input) }));
   }
 
   @Post('routes/rollback')
   @HttpCode(200)
   async rollback(@Body() body: unknown) {
     const input = parse(rollbackBody, body);
-    const rolledBack = await run(() => this.runtime.lifecycle.rollback(input.all ? 'all' : input.id!, input));
+    const rolledBack = await run(() => this.runtime.lifecycle.rollback(input.all ? 'all' : resolveId(input), input));
     return { rolledBack };
   }
 
@@ -68,12 +71,14 @@ export class AdminController {
   }
 
   @Get('routes/history')
-  async history(@Query('id') id?: string) {
-    return { history: await this.runtime.store.history(id || undefined) };
+  async history(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string) {
+    const route = id || path ? resolveId({ id, method, path }) : undefined;
+    return { history: await this.runtime.store.history(route) };
   }
 
   @Get('diffs')
-  async diffs(@Query('id') id?: string, @Query('limit') limit?: string) {
+  async diffs(@Query('id') rawId?: string, @Query('limit') limit?: string, @Query('method') method?: string, @Query('path') path?: string) {
+    const id = rawId || path ? resolveId({ id: rawId, method, path }) : undefined;
     const count = Math.min(Math.max(Number(limit ?? 20) || 20, 1), 200);
     const mismatches = await this.runtime.mismatches.latest(id || undefined, count);
     return {
@@ -82,6 +87,13 @@ export class AdminController {
       mismatches,
     };
   }
+}
+
+function resolveId(reference: { id?: string; method?: string; path?: string }): string {
+  if (reference.id) return reference.id;
+  const parsed = routeSpecSchema.safeParse({ method: reference.method ?? '*', path: reference.path });
+  if (!parsed.success) throw new InvalidInputException([{ name: parsed.error.issues[0]?.path.join('.') || 'path', reason: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  return routeId(parsed.data);
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {

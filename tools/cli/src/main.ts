@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
+import { AdminApiError, AdminClient } from './admin-client.js';
+import { formatDiffs, formatRoutes } from './format.js';
+
+const USAGE = `usage: offramp routes <command> [options]
+
+  list                                  the route table with states and shadow match rates
+  import <file|-> [--format laravel|symfony|auto]
+                                        add every route of \`php artisan route:list --json\` or
+                                        \`bin/console debug:router --format=json\` as legacy
+  set <METHOD> <path> [--state S] [--service NAME] [--canary N] [--fallback true|false] [--timeout MS]
+  promote <METHOD> <path> [--to STATE] [--canary N] [--force]
+  rollback (<METHOD> <path> | --all)
+  diffs [<METHOD> <path>] [--limit N]   latest shadow mismatches (redacted samples)
+  history [<METHOD> <path>]             who changed what, when and why
+
+options: --reason "why" (required for changes), --by NAME (default user@host), --json
+env:     OFFRAMP_GATEWAY_URL (default http://127.0.0.1:8080), OFFRAMP_ADMIN_TOKEN
+`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  readStdin(): string;
+}
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  readStdin: () => readFileSync(0, 'utf8'),
+};
+
+/** Runs one command; returns the exit code (0 ok, 1 refused or failed, 2 usage). */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        reason: { type: 'string' },
+        by: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'auto' },
+        state: { type: 'string' },
+        service: { type: 'string' },
+        canary: { type: 'string' },
+        fallback: { type: 'string' },
+        timeout: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`offramp: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [group, command, ...rest] = positionals;
+  if (values.help || group !== 'routes' || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const client = new AdminClient({ gatewayUrl: io.env['OFFRAMP_GATEWAY_URL'] ?? 'http://127.0.0.1:8080', token: io.env['OFFRAMP_ADMIN_TOKEN'] });
+  const actor = { by: values.by ?? defaultActor(), reason: values.reason };
+  const route = () => {
+    const [method, path] = rest;
+    if (!method || !path) throw new UsageError(`"routes ${command}" needs a method and a path, e.g. GET /api/products/{id}`);
+    return { method, path };
+  };
+  const requireReason = () => {
+    if (!values.reason) throw new UsageError(`"routes ${command}" changes the table: say why with --reason "…" (it goes into the audit log)`);
+  };
+  const print = (value: unknown, text: () => string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+  try {
+    switch (command) {
+      case 'list': {
+        const table = await client.call('GET', '/routes');
+        print(table, () => formatRoutes(table.routes));
+        return 0;
+      }
+      case 'import': {
+        requireReason();
+        const source = rest[0];
+        if (!source) throw new UsageError('"routes import" needs a file (or - for stdin) with a route list in JSON');
+        const text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
+        const format = values.format as 'laravel' | 'symfony' | 'auto';
+        if (!['laravel', 'symfony', 'auto'].includes(format)) throw new UsageError('--format is laravel, symfony or auto');
+        const routes = importRouteList(text, format); // checked here first, for a message naming the file
+        const result = await client.call('POST', '/routes/import', { routeList: JSON.stringify(routes.map(toLaravelShape)), format: 'laravel', ...actor });
+        print(result, () => `imported ${result.added.length} route(s) as legacy; ${result.existing.length} already in the table\n`);
+        return 0;
+      }
+      case 'set': {
+        requireReason();
+        const current = await findRoute(client, route());
+        const patch: Record<string, unknown> = { ...(current ?? route()) };
+        delete patch['id'];
+        delete patch['revision'];
+        delete patch['lastChange'];
+        delete patch['shadowMatch'];
+        if (values.state) patch['state'] = values.state;
+        if (values.service) patch['service'] = values.service;
+        if (values.canary !== undefined) patch['canaryPercent'] = number('--canary', values.canary);
+        if (values.timeout !== undefined) patch['timeoutMs'] = number('--timeout', values.timeout);
+        if (values.fallback !== undefined) patch['fallback'] = values.fallback === 'true';
+        const result = await client.call('PUT', '/routes', { route: patch, ...actor });
+        print(result, () => `${result.route.method} ${result.route.path}: ${result.route.state}\n`);
+        return 0;
+      }
+      case 'promote': {
+        requireReason();
+        const body = { ...route(), to: values.to, canaryPercent: values.canary === undefined ? undefined : number('--canary', values.canary), force: values.force, ...actor };
+        const result = await client.call('POST', '/routes/promote', body);
+        print(result, () => `${result.route.method} ${result.route.path}: now ${result.route.state}${result.matchRate ? ` (match rate ${rate(result.matchRate)})` : ''}\n`);
+        return 0;
+      }
+      case 'rollback': {
+        requireReason();
+        const body = values.all ? { all: true, ...actor } : { ...route(), ...actor };
+        const result = await client.call('POST', '/routes/rollback', body);
+        print(result, () => (result.rolledBack.length ? `rolled back to legacy:\n${result.rolledBack.map((id: string) => `  ${id}\n`).join('')}` : 'nothing to roll back: every route is legacy\n'));
+        return 0;
+      }
+      case 'diffs': {
+        const query = new URLSearchParams({ limit: values.limit ?? '10' });
+        if (rest.length) {
+          const { method, path } = route();
+          query.set('method', method);
+          query.set('path', path);
+        }
+        const result = await client.call('GET', `/diffs?${query}`);
+        print(result, () => formatDiffs(result));
+        return 0;
+      }
+      case 'history': {
+        const query = new URLSearchParams();
+        if (rest.length) {
+          const { method, path } = route();
+          query.set('method', method);
+          query.set('path', path);
+        }
+        const result = await client.call('GET', `/routes/history?${query}`);
+        print(result, () =>
+          result.history.map((entry: any) => `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`).join(''),
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "routes ${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`offramp: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AdminApiError || error instanceof RouteListFormatError) {
+      io.err(`offramp: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.err(`offramp: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+async function findRoute(client: AdminClient, reference: { method: string; path: string }) {
+  const table = await client.call('GET', '/routes');
+  const method = reference.method.toUpperCase().split('|').sort().join('|');
+  const path = reference.path.replace(/\{(\w+)(\?)?\}/g, ':$1$2');
+  return table.routes.find((candidate: { method: string; path: string }) => candidate.method === method && candidate.path === path);
+}
+
+function toLaravelShape(route: { method: string; path: string; name?: string }) {
+  return { method: route.method === '*' ? 'ANY' : route.method, uri: route.path, name: route.name };
+}
+
+function number(option: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new UsageError(`${option} expects a number (got "${value}")`);
+  return parsed;
+}
+
+function rate(matchRate: { rate: number | null; samples: number }): string {
+  return matchRate.rate === null ? 'n/a' : `${(matchRate.rate * 100).toFixed(2)}% of ${matchRate.samples}`;
+}
+
+function defaultActor(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return 'cli';
+  }
+}
