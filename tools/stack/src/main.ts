@@ -8,7 +8,7 @@ import { supervise, type SupervisedProcess } from './supervised-process.js';
 
 const STOP_GRACE_MS = 15_000;
 const root = workspaceRoot();
-const dataDir = join(root, 'data');
+const dataDir = process.env.OFFRAMP_DATA_DIR || join(root, 'data');
 const logDir = join(dataDir, 'logs');
 const say = (line: string) => process.stdout.write(`[offramp] ${line}\n`);
 

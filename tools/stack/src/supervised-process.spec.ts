@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { tempDir, waitUntil } from '@offramp/testing';
+import { portInUse } from './port-in-use.js';
+import { loadOrCreateSecrets } from './stack-secrets.js';
+import { supervise } from './supervised-process.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('stack runner parts (real processes, files and sockets)', () => {
+  const dir = tempDir('offramp-stack-');
+  afterAll(() => dir.remove());
+
+  it('stops a service and everything it started, leaving no process behind', async () => {
+    const log = join(dir.path, 'svc.log');
+    // A service that forks a worker which ignores SIGTERM, as php -S workers can.
+    const script = 'bash -c \'trap "" TERM; while true; do sleep 0.05; done\' & echo "worker $!"; wait';
+    const service = supervise('svc', 'bash', ['-c', script], process.env, dir.path, log);
+    const workerPid = await waitUntil(() => Number(/worker (\d+)/.exec(readFileSync(log, 'utf8'))?.[1] ?? 0), { timeoutMs: 5_000, description: 'worker pid' });
+    expect(alive(workerPid)).toBe(true);
+
+    await service.stop(500);
+    expect(service.running()).toBe(false);
+    await waitUntil(() => !alive(workerPid), { timeoutMs: 2_000, description: 'worker gone' });
+  });
+
+  it('keeps the tail of a service’s log for the report when it dies', async () => {
+    const service = supervise('dies', 'bash', ['-c', 'for i in 1 2 3 4 5; do echo "line $i"; done; exit 7'], process.env, dir.path, join(dir.path, 'dies.log'));
+    expect(await service.exited).toBe(7);
+    expect(service.tail(2)).toBe('line 4\nline 5');
+  });
+
+  it('tells a taken port from a free one', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    expect(await portInUse(port)).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    expect(await portInUse(port)).toBe(false);
+  });
+
+  it('makes the stack’s keys once and keeps them', () => {
+    const first = loadOrCreateSecrets(dir.path);
+    expect(first.APP_KEY).toMatch(/^base64:[A-Za-z0-9+/]{43}=$/);
+    expect(first.IDENTITY_TOKEN_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(loadOrCreateSecrets(dir.path)).toEqual(first);
+  });
+});
