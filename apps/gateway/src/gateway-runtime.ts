@@ -160,6 +160,6 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
         this.shadow.forget(id);
       }
     }
-    if (transitions.length > 0) this.logger.log(`route table updated: ${transitions.length} change(s), ${table.size} routes`);
+    if (transitions.length === 1) this.logger.debug(`route ${transitions[0]!.id}: ${transitions[0]!.before?.state ?? 'new'} → ${transitions[0]!.after?.state ?? 'deleted'}`);
   }
 }

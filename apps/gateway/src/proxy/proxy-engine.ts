@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import type { CallerIdentity, IdentityProvider } from '../identity/identity-provider.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -9,6 +8,7 @@ import { chooseCanaryBackend, type BackendChoice } from '../canary/canary-choice
 import type { ShadowSink, CapturedResponse } from '../shadow/shadow-job.js';
 import { clientHeaders, upstreamHeaders } from './hop-by-hop.js';
 import { sendProblem } from './problem-response.js';
+import { relayBody } from './relay-body.js';
 import { BodyTooLargeError, hasBody, headerBytes, readBody, streamedBody } from './request-body.js';
 import type { Upstream } from './upstream.js';
 
@@ -219,18 +219,16 @@ export class ProxyEngine {
     const captured: Buffer[] = [];
     let capturedBytes = 0;
     let truncated = false;
-    if (capture) {
-      response.body.on('data', (chunk: Buffer) => {
-        if (capturedBytes + chunk.length > this.settings.shadowMaxBodyBytes) truncated = true;
-        else {
-          captured.push(chunk);
-          capturedBytes += chunk.length;
+    const keep = capture
+      ? (chunk: Buffer) => {
+          if (capturedBytes + chunk.length > this.settings.shadowMaxBodyBytes) truncated = true;
+          else {
+            captured.push(chunk);
+            capturedBytes += chunk.length;
+          }
         }
-      });
-    }
-    try {
-      await pipeline(response.body, res);
-    } catch {
+      : undefined;
+    if (!(await relayBody(response.body, res, keep))) {
       // The client went away or the upstream broke mid-body: the response is cut, nothing to answer.
       this.deps.metrics.observe(exchange.routeId, backend, 0, (performance.now() - exchange.startedAt) / 1_000);
       return;

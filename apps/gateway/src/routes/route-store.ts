@@ -23,14 +23,13 @@ export class RouteFileError extends Error {}
 
 /**
  * The route table lives in a NATS KV bucket, one key per route. Every replica watches the bucket
- * and rebuilds its table as changes arrive (batched per event-loop turn), with no restart. Each
+ * and applies each change to its table in place as it arrives, with no restart and no rebuild. Each
  * revision carries who, when and why: the bucket's history is the audit log.
  */
 export class RouteStore {
   private kv?: KV;
   private readonly records = new Map<string, RouteRecord & { revision: number }>();
-  private pending: RouteTransition[] = [];
-  private rebuildScheduled = false;
+  private table?: RouteTable;
   private stopWatching?: () => void;
 
   constructor(
@@ -82,15 +81,20 @@ export class RouteStore {
   async seedFromFile(path: string): Promise<{ added: number; kept: number }> {
     const routes = await readRoutesFile(path);
     let added = 0;
-    for (const route of routes) {
-      if (this.records.has(routeId(route))) continue;
-      try {
-        await this.put(route, { by: 'seed', at: new Date().toISOString(), reason: `seeded from ${path}`, action: 'seed' }, 0);
-        added += 1;
-      } catch (error) {
-        // Another replica seeded the same key first: its record stands.
-        if (!/wrong last sequence|exists/i.test((error as Error).message)) throw error;
-      }
+    const missing = routes.filter((route) => !this.records.has(routeId(route)));
+    const at = new Date().toISOString();
+    for (let start = 0; start < missing.length; start += 256) {
+      await Promise.all(
+        missing.slice(start, start + 256).map(async (route) => {
+          try {
+            await this.put(route, { by: 'seed', at, reason: `seeded from ${path}`, action: 'seed' }, 0);
+            added += 1;
+          } catch (error) {
+            // Another replica seeded the same key first: its record stands.
+            if (!/wrong last sequence|exists/i.test((error as Error).message)) throw error;
+          }
+        }),
+      );
     }
     return { added, kept: routes.length - added };
   }
@@ -117,26 +121,25 @@ export class RouteStore {
   private apply(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
     const id = routeIdFromKey(key);
     const before = this.records.get(id)?.route;
+    let after: RouteSpec | undefined;
     if (operation === 'PUT' && record) {
       const parsed = routeSpecSchema.safeParse(record.route);
       if (!parsed.success) return; // a hand-written bad value must not take the table down
-      this.records.set(id, { route: parsed.data, change: record.change, revision });
-      this.pending.push({ id, before, after: parsed.data });
-    } else {
-      this.records.delete(id);
-      this.pending.push({ id, before });
-    }
-    if (!this.rebuildScheduled) {
-      this.rebuildScheduled = true;
-      setImmediate(() => this.rebuild());
+      after = parsed.data;
+      this.records.set(id, { route: after, change: record.change, revision });
+    } else this.records.delete(id);
+    if (this.table) {
+      if (after) this.table.set(id, after);
+      else this.table.delete(id);
+      this.onChange(this.table, [{ id, before, after }]);
     }
   }
 
+  /** Once the current values are loaded: one table, built once, then changed in place. */
   private rebuild(): void {
-    this.rebuildScheduled = false;
-    const transitions = this.pending;
-    this.pending = [];
-    this.onChange(new RouteTable(new Map([...this.records].map(([id, record]) => [id, record.route]))), transitions);
+    this.table = new RouteTable();
+    for (const [id, record] of this.records) this.table.set(id, record.route);
+    this.onChange(this.table, [...this.records].map(([id, record]) => ({ id, after: record.route })));
   }
 
   private requireKv(): KV {

@@ -10,49 +10,68 @@ type Router = ReturnType<typeof FindMyWay>;
 const noop = () => undefined;
 
 /**
- * The compiled route table: a radix tree (find-my-way, as Fastify uses) keyed by method, so the
- * cost of a lookup depends on the path's length, not on the number of routes. Static segments win
- * over parameters, parameters over wildcards: the most specific pattern answers.
+ * The route table: a radix tree (find-my-way, as Fastify uses) keyed by method, so the cost of a
+ * lookup depends on the path's length, not on the number of routes. Static segments win over
+ * parameters, parameters over wildcards: the most specific pattern answers.
+ *
+ * Changes are applied in place and each is atomic for the event loop: a state change only swaps
+ * the entry's route object (the id is method + path, so the tree does not change); a new route
+ * is inserted, a deleted one removed. Nothing is rebuilt, whatever the table's size.
  */
 export class RouteTable {
-  private readonly router: Router;
-  readonly size: number;
-
-  constructor(readonly routes: ReadonlyMap<string, RouteSpec>) {
-    this.router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
-    for (const [id, route] of routes) {
-      const methods = route.method === '*' ? [...HTTP_METHODS] : route.method.split('|');
-      const store: MatchedRoute = { id, route };
-      for (const pattern of expandOptional(route.path)) {
-        for (const method of methods) {
-          try {
-            this.router.on(method as 'GET', pattern, noop, store);
-          } catch (error) {
-            // A duplicate of a more specific method list (GET|HEAD next to *): the first one stays.
-            if (!/already declared/i.test((error as Error).message)) throw error;
-          }
-        }
-      }
-    }
-    this.size = routes.size;
-  }
+  private readonly router: Router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
+  private readonly entries = new Map<string, MatchedRoute>();
 
   static from(routes: Iterable<RouteSpec>): RouteTable {
-    return new RouteTable(new Map([...routes].map((route) => [routeId(route), route])));
+    const table = new RouteTable();
+    for (const route of routes) table.set(routeId(route), route);
+    return table;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  set(id: string, route: RouteSpec): void {
+    const existing = this.entries.get(id);
+    if (existing) {
+      existing.route = route;
+      return;
+    }
+    const entry: MatchedRoute = { id, route };
+    this.entries.set(id, entry);
+    for (const [method, pattern] of registrations(route)) {
+      try {
+        this.router.on(method as 'GET', pattern, noop, entry);
+      } catch (error) {
+        // The same method and pattern under another id (GET|HEAD next to *): the first one stays.
+        if (!/already declared/i.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  delete(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    for (const [method, pattern] of registrations(entry.route)) this.router.off(method as 'GET', pattern);
   }
 
   /** The route for a request, or undefined: whatever matches nothing goes to the monolith. */
   match(method: string, url: string): MatchedRoute | undefined {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    let found;
     try {
-      found = this.router.find(method as 'GET', path);
+      return (this.router.find(method as 'GET', path)?.store as MatchedRoute | undefined) ?? undefined;
     } catch {
       return undefined; // a method the router does not know, or a malformed path
     }
-    return (found?.store as MatchedRoute | undefined) ?? undefined;
   }
+}
+
+function registrations(route: RouteSpec): [string, string][] {
+  const methods = route.method === '*' ? [...HTTP_METHODS] : route.method.split('|');
+  return expandOptional(route.path).flatMap((pattern) => methods.map((method): [string, string] => [method, pattern]));
 }
 
 /** `/a/:id?` → `/a/:id` and `/a`, as Laravel's optional parameters (always trailing) mean. */
