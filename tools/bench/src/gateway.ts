@@ -1,0 +1,206 @@
+// npm run bench:gateway — the gateway against its baselines, one fast upstream on loopback, in one run.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, httpStatus, startNatsServer, startProcess, startService, tempDir, waitUntil, type ManagedProcess } from '@offramp/testing';
+import { laravelSession } from './gateway/laravel-session.js';
+import { load, type LoadResult } from './gateway/load.js';
+import { findOrInstallNginx, startNginx } from './gateway/nginx.js';
+
+const KEYS = ['direct', 'nginx', 'fastify_proxy', 'gateway_legacy', 'gateway_service_identity', 'gateway_shadow', 'gateway_10_routes', 'gateway_10000_routes'] as const;
+type Key = (typeof KEYS)[number];
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const log = (line: string) => process.stderr.write(`bench:gateway: ${line}\n`);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface Target {
+  url: string;
+  /** The proxy's process, for CPU time per request (robust to a busy machine, unlike req/s). */
+  pid?: number;
+  headers?: Record<string, string>;
+  stop(): Promise<unknown>;
+}
+
+async function main(): Promise<void> {
+  const work = tempDir('offramp-bench-gateway-');
+  const processes: ManagedProcess[] = [];
+  const results: Partial<Record<Key, Result>> = {};
+  const nats = await startNatsServer();
+  try {
+    const upstreamPort = await freePort();
+    const upstream = startProcess(process.execPath, [join(here, 'gateway/upstream.server.js')], { env: { ...process.env, PORT: String(upstreamPort) } });
+    processes.push(upstream);
+    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+    await waitUntil(async () => (await httpStatus(`${upstreamUrl}/`)) === 200, { description: 'upstream' });
+
+    const sessions = join(work.path, 'sessions');
+    mkdirSync(sessions, { recursive: true });
+    const session = laravelSession(sessions);
+    let bucket = 0;
+    const gateway = async (routes: string, extraEnv: Record<string, string> = {}): Promise<Target> => {
+      const file = join(work.path, `routes-${++bucket}.yaml`);
+      writeFileSync(file, routes);
+      const service = await startService({
+        app: 'gateway',
+        env: {
+          NATS_URL: nats.url,
+          LEGACY_URL: upstreamUrl,
+          GATEWAY_SERVICES: `slice=${upstreamUrl}`,
+          DATABASE_URL: `sqlite://${join(work.path, 'gateway.sqlite')}`,
+          GATEWAY_ROUTES_FILE: file,
+          GATEWAY_ROUTES_BUCKET: `bench_routes_${bucket}`,
+          IDENTITY_TOKEN_SECRET: 'bench-identity-secret-0123456789abcdef',
+          APP_KEY: session.appKey,
+          SESSION_FILES: sessions,
+          LOG_LEVEL: 'warn',
+          GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+          ...extraEnv,
+        },
+        timeoutMs: 60_000,
+      });
+      // Ready when the route table came from NATS (seeded from the file in the first run).
+      try {
+        await waitUntil(
+          async () => {
+            const response = await fetch(`${service.url}/_offramp/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+            return response.ok && ((await response.json()) as { loaded: boolean }).loaded;
+          },
+          { timeoutMs: 120_000, intervalMs: 250, description: 'gateway route table loaded from NATS' },
+        );
+      } catch (error) {
+        await service.stop();
+        throw error;
+      }
+      return { url: service.url, pid: service.pid, stop: () => service.stop() };
+    };
+    const oneRoute = (state: string) => `routes:\n  - { method: GET, path: '/bench/{id}', state: ${state}, service: slice }\n`;
+    const manyRoutes = (count: number) =>
+      `routes:\n${Array.from({ length: count }, (_, index) => `  - { method: GET, path: '/r${index}/items/{id}', state: legacy }\n`).join('')}  - { method: GET, path: '/bench/{id}', state: legacy }\n`;
+
+    const nginxBinary = findOrInstallNginx(log);
+    const targets: Record<Key, () => Promise<Target | undefined>> = {
+      direct: async () => ({ url: upstreamUrl, pid: upstream.pid, stop: async () => undefined }),
+      nginx: async () => {
+        if (!nginxBinary) return undefined;
+        const port = await freePort();
+        const nginx = startNginx(nginxBinary, join(work.path, 'nginx'), port, upstreamPort);
+        await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/`)) === 200, { description: 'nginx' });
+        return { url: `http://127.0.0.1:${port}`, pid: nginx.pid, stop: () => nginx.stop() };
+      },
+      fastify_proxy: async () => {
+        const port = await freePort();
+        const proxy = startProcess(process.execPath, [join(here, 'gateway/fastify-proxy.server.js')], { env: { ...process.env, PORT: String(port), UPSTREAM: upstreamUrl } });
+        await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/`)) === 200, { description: '@fastify/http-proxy' });
+        return { url: `http://127.0.0.1:${port}`, pid: proxy.pid, stop: () => proxy.stop() };
+      },
+      gateway_legacy: () => gateway(oneRoute('legacy')),
+      gateway_service_identity: async () => ({ ...(await gateway(oneRoute('service'))), headers: { cookie: session.cookie } }),
+      gateway_shadow: () => gateway(oneRoute('shadow')),
+      gateway_10_routes: () => gateway(manyRoutes(10)),
+      gateway_10000_routes: () => gateway(manyRoutes(10_000)),
+    };
+    const paths: Partial<Record<Key, string>> = { gateway_10_routes: '/r7/items/42', gateway_10000_routes: '/r7777/items/42' };
+
+    // Every target runs at once and the rounds interleave them, so that the machine's load (2
+    // shared cores) drifts over all targets alike; each figure is the median of its rounds.
+    const started: Partial<Record<Key, Target>> = {};
+    try {
+      for (const key of KEYS) {
+        log(`${key}: starting`);
+        const target = await targets[key]();
+        if (target) started[key] = target;
+        else log(`${key}: skipped`);
+      }
+      const url = (key: Key) => `${started[key]!.url}${paths[key] ?? '/bench/1'}`;
+      const live = KEYS.filter((key) => started[key]);
+      for (const key of live) await load(url(key), 64, WARMUP_SECONDS, started[key]!.headers);
+      const rounds: Partial<Record<Key, { c64: LoadResult[]; c8: LoadResult[]; cpu: number[] }>> = {};
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const key of live) {
+          const target = started[key]!;
+          const before = cpuMicros(target.pid);
+          const c64 = await load(url(key), 64, SECONDS, target.headers);
+          const cpu = target.pid === undefined ? NaN : (cpuMicros(target.pid)! - before!) / Math.max(1, c64.rps * SECONDS);
+          const c8 = await load(url(key), 8, SECONDS, target.headers);
+          if (c64.errors + c64.non2xx + c8.errors + c8.non2xx > 0) log(`${key}: ${c64.errors + c8.errors} errors, ${c64.non2xx + c8.non2xx} non-2xx answers`);
+          const entry = (rounds[key] ??= { c64: [], c8: [], cpu: [] });
+          entry.c64.push(c64);
+          entry.c8.push(c8);
+          entry.cpu.push(cpu);
+          log(`round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99} ms at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`);
+        }
+      }
+      for (const key of live) {
+        const entry = rounds[key]!;
+        results[key] = {
+          c64: { rps: median(entry.c64.map((r) => r.rps)), p50: median(entry.c64.map((r) => r.p50)), p99: median(entry.c64.map((r) => r.p99)), errors: 0, non2xx: 0 },
+          c8: { rps: median(entry.c8.map((r) => r.rps)), p50: median(entry.c8.map((r) => r.p50)), p99: median(entry.c8.map((r) => r.p99)), errors: 0, non2xx: 0 },
+          cpuMicrosPerRequest: median(entry.cpu),
+        };
+      }
+    } finally {
+      for (const target of Object.values(started)) await target?.stop();
+    }
+  } finally {
+    for (const child of processes) await child.stop();
+    await nats.stop();
+    work.remove();
+  }
+  report(results);
+}
+
+interface Result {
+  c64: LoadResult;
+  c8: LoadResult;
+  cpuMicrosPerRequest: number;
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** utime + stime of a process, in µs (Linux /proc). */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function report(results: Partial<Record<Key, Result>>): void {
+  const rows = [['target', 'req/s (c64)', 'p50 ms (c64)', 'p99 ms (c64)', 'p99 ms (c8)', 'CPU µs/req']];
+  for (const key of KEYS) {
+    const result = results[key];
+    const cpu = result && !Number.isNaN(result.cpuMicrosPerRequest) ? result.cpuMicrosPerRequest.toFixed(0) : '-';
+    rows.push(result ? [key, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p99), cpu] : [key, 'skipped', '', '', '', '']);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+  const rps = (key: Key) => results[key]?.c64.rps;
+  const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(2) : 'n/a');
+  const c8 = (key: Key) => results[key]?.c8.p99;
+  lines.push(
+    '',
+    `gateway_legacy / fastify_proxy req/s: ${ratio(rps('gateway_legacy'), rps('fastify_proxy'))} (goal ≥ 1.0); CPU per request ${ratio(results['gateway_legacy']?.cpuMicrosPerRequest, results['fastify_proxy']?.cpuMicrosPerRequest)}×`,
+    `gateway_legacy / nginx req/s:         ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.3)`,
+    `gateway_legacy p99 at c8 − direct:    ${c8('gateway_legacy') !== undefined && c8('direct') !== undefined ? (c8('gateway_legacy')! - c8('direct')!).toFixed(2) : 'n/a'} ms (goal ≤ 2)`,
+    `10,000 routes / 10 routes req/s:      ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
+    '(medians of interleaved rounds; 2 shared cores: load generator, proxy and upstream compete with each other and with other work on the machine)',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const pick = (value: (result: Result) => number) =>
+    Object.fromEntries(KEYS.map((key) => [key, results[key] ? value(results[key]!) : null]));
+  process.stdout.write(`${JSON.stringify({ bench: 'gateway', rps: pick((r) => r.c64.rps), p99_ms: pick((r) => r.c64.p99), p99_ms_c8: pick((r) => r.c8.p99) })}\n`);
+}
+
+await main();
