@@ -24,7 +24,8 @@ function expand(data: unknown, segments: string[], prefix: string[] = []): Array
   if (segments.length === 0) return [{ path: prefix.join('.'), present: true, value: data }];
   const [head, ...rest] = segments;
   if (head === '*') {
-    return entries(data).flatMap(([key, value]) => (rest.length > 0 && !isPhpArray(value) ? [] : expand(value, rest, [...prefix, key])));
+    // Every element, arrays or not: `items.*.product_id` is "required" for a scalar item too.
+    return entries(data).flatMap(([key, value]) => expand(value, rest, [...prefix, key]));
   }
   const next = child(data, head);
   if (rest.length === 0) return [{ path: [...prefix, head].join('.'), present: next.present, value: next.value }];
