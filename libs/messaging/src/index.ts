@@ -14,6 +14,7 @@ export {
 } from './jetstream/definitions.js';
 export { provisionConsumers, provisionStreams } from './jetstream/provisioner.js';
 export { EventHeader, fromHeaders, toHeaders, type EventMetadata } from './jetstream/event-headers.js';
+export { uuidv7 } from './publisher/uuid-v7.js';
 export { EventPublisher, InvalidEventPayloadError, PublishFailedError, type PublishOptions, type PublishResult } from './publisher/event-publisher.js';
 export { JetStreamServer, JetStreamEvent, JETSTREAM_TRANSPORT, type JetStreamServerOptions } from './consumer/jetstream.server.js';
 export { JetStreamContext } from './consumer/jetstream.context.js';

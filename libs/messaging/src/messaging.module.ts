@@ -1,5 +1,4 @@
 import { type DynamicModule, type INestApplication, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { jetstream } from '@nats-io/jetstream';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { checkNatsSecurity } from './connection/nats-auth.js';
@@ -26,7 +25,7 @@ export class MessagingModule implements OnApplicationShutdown {
         { provide: NatsConnectionManager, useFactory: () => new NatsConnectionManager(settings) },
         {
           provide: EventPublisher,
-          useFactory: (nats: NatsConnectionManager) => new EventPublisher(async () => jetstream(await nats.connected()), { timeoutMs: 5_000 }),
+          useFactory: (nats: NatsConnectionManager) => new EventPublisher(() => nats.connected(), { timeoutMs: 5_000 }),
           inject: [NatsConnectionManager],
         },
         {

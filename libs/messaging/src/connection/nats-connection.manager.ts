@@ -11,6 +11,11 @@ export interface NatsConnectionSettings {
   drainTimeoutMs?: number;
   /** Creds, nkey and TLS files (NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_TLS_*). */
   security?: NatsSecuritySettings;
+  /**
+   * Capture a stack trace when each request starts (every JetStream publish and ack wait is
+   * one) to enrich timeout errors. Off by default: it costs more than the publish itself.
+   */
+  asyncTraces?: boolean;
 }
 
 export type NatsConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
@@ -34,6 +39,7 @@ export class NatsConnectionManager {
       pass,
       token,
       ...security,
+      noAsyncTraces: !settings.asyncTraces,
       name: settings.name,
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,

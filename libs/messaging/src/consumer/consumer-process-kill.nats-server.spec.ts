@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, startProcess, tempSqlite, waitUntil, workspaceRoot, type ManagedProcess, type NatsServerHandle, type TempSqlite } from '@offramp/testing';
 import type { DataSource } from 'typeorm';
 import { countEffects, openEffectsDatabase, TEST_STREAM } from '../__fixtures__/effects-consumer.js';
@@ -50,8 +50,7 @@ describe('a consumer process killed -9 mid-batch', () => {
   };
 
   it('gets its unfinished events redelivered to the next process, each handled once', async () => {
-    const js = jetstream(await nats.connected());
-    const publisher = new EventPublisher(() => js, { timeoutMs: 2_000 });
+    const publisher = new EventPublisher(() => nats.connected(), { timeoutMs: 2_000 });
     const ids = Array.from({ length: 600 }, () => randomUUID());
     await Promise.all(ids.map((id) => publisher.publish('test.effects.recorded.v1', { id }, { eventId: id })));
 

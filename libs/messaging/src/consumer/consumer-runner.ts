@@ -28,8 +28,18 @@ class HandlerTimeoutError extends Error {
  * every message exactly one way: ack after the handler resolved; nak with exponential backoff
  * when it threw or hung; dead-letter + term on the last delivery or an invalid payload.
  */
+interface Running {
+  message: JsMsg;
+  deadline: number;
+  abandon: (error: Error) => void;
+}
+
 export class ConsumerRunner {
   private readonly slots: Semaphore;
+  private readonly running = new Set<Running>();
+  private sweeper?: NodeJS.Timeout;
+  /** Acks of one microtask run are sent together (one socket write, not one per message). */
+  private acks: JsMsg[] = [];
   private stopped = false;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
@@ -50,7 +60,23 @@ export class ConsumerRunner {
   }
 
   start(): void {
+    // One timer for all running handlers, not two per message: it sends the keep-alives and
+    // abandons handlers past their deadline.
+    const period = Math.max(50, Math.min(Math.floor(this.consumer.ackWaitMs / 3), Math.floor(this.consumer.handlerTimeoutMs / 4), 5_000));
+    this.sweeper ??= setInterval(() => this.sweep(), period);
     this.loop ??= this.pullForever();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const entry of this.running) {
+      if (now >= entry.deadline) {
+        this.running.delete(entry);
+        entry.abandon(new HandlerTimeoutError(this.consumer.handlerTimeoutMs));
+      } else {
+        entry.message.working();
+      }
+    }
   }
 
   /** Stops pulling, hands back what was pulled but not started, waits for running handlers. */
@@ -58,6 +84,7 @@ export class ConsumerRunner {
     this.stopped = true;
     await this.messages?.close().catch(() => undefined);
     const idle = await this.slots.idle(timeoutMs);
+    clearInterval(this.sweeper);
     await Promise.race([this.loop, sleep(Math.min(timeoutMs, 1_000))]);
     return idle;
   }
@@ -67,7 +94,8 @@ export class ConsumerRunner {
     while (!this.stopped) {
       try {
         const consumer = await this.js.consumers.get(this.consumer.stream, this.consumer.durable);
-        this.messages = await consumer.consume({ max_messages: this.consumer.concurrency, expires: 10_000 });
+        // Twice the handler slots: the next pull is on its way while the slots are busy.
+        this.messages = await consumer.consume({ max_messages: this.consumer.concurrency * 2, expires: 10_000 });
         if (this.stopped) await this.messages.close();
         failures = 0;
         for await (const message of this.messages) {
@@ -93,7 +121,8 @@ export class ConsumerRunner {
   }
 
   private async handle(message: JsMsg): Promise<void> {
-    const deliveries = message.info.deliveryCount;
+    const info = message.info; // a getter that parses the reply subject on every call
+    const deliveries = info.deliveryCount;
     const subject = message.subject;
     if (!this.hasHandler(subject)) return this.deadLetter(message, `no handler for ${subject} in consumer ${this.consumer.durable}`);
     let data: unknown;
@@ -106,22 +135,22 @@ export class ConsumerRunner {
       const check = validateEvent(subject, data);
       if (check.ok === false) return this.deadLetter(message, `payload does not match the schema of ${subject}: ${check.reason}`);
     }
-    const context = new JetStreamContext([message, fromHeaders(message.headers, `${message.info.stream}:${message.info.streamSequence}`), this.consumer.durable]);
+    const context = new JetStreamContext([message, fromHeaders(message.headers, `${info.stream}:${info.streamSequence}`), this.consumer.durable, deliveries]);
 
-    // Keep-alive: a long handler tells the server it is still working so the message is not
-    // handed to someone else; it stops at the handler deadline.
-    const keepAlive = setInterval(() => message.working(), Math.max(100, Math.floor(this.consumer.ackWaitMs / 3)));
-    let deadline: NodeJS.Timeout | undefined;
+    // Keep-alive and deadline: the sweeper tells the server a long handler is still working
+    // so the message is not handed to someone else, and abandons it at the deadline.
+    let entry!: Running;
+    const abandoned = new Promise<never>((_, reject) => {
+      entry = { message, deadline: Date.now() + this.consumer.handlerTimeoutMs, abandon: reject };
+    });
+    this.running.add(entry);
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new HandlerTimeoutError(this.consumer.handlerTimeoutMs)), this.consumer.handlerTimeoutMs);
-      });
-      await Promise.race([this.dispatch(subject, data, context), timeout]);
-      clearInterval(keepAlive);
-      message.ack();
+      await Promise.race([this.dispatch(subject, data, context), abandoned]);
+      this.running.delete(entry);
+      this.ack(message);
       this.onOutcome?.('acked', subject, this.consumer.durable);
     } catch (error) {
-      clearInterval(keepAlive);
+      this.running.delete(entry);
       const reason = (error as Error)?.message ?? String(error);
       if (deliveries >= this.consumer.maxDeliver) {
         return this.deadLetter(message, `failed on delivery ${deliveries} of ${this.consumer.maxDeliver}: ${reason}`);
@@ -130,9 +159,18 @@ export class ConsumerRunner {
       this.logger.warn(`${subject} (${context.getEventId()}) failed on delivery ${deliveries}: ${reason}; retry in ${delay} ms`);
       message.nak(delay);
       this.onOutcome?.(error instanceof HandlerTimeoutError ? 'timed-out' : 'nacked', subject, this.consumer.durable);
-    } finally {
-      clearTimeout(deadline);
     }
+  }
+
+  private ack(message: JsMsg): void {
+    if (this.acks.length === 0) {
+      process.nextTick(() => {
+        const batch = this.acks;
+        this.acks = [];
+        for (const pending of batch) pending.ack();
+      });
+    }
+    this.acks.push(message);
   }
 
   private async deadLetter(message: JsMsg, reason: string): Promise<void> {

@@ -21,7 +21,7 @@ describe('JetStream consumer transport against a real nats-server', () => {
     publisherConnection = new NatsConnectionManager({ url: server.url, name: 'test-publisher' });
     const nc = await publisherConnection.connected();
     await provisionStreams(await jetstreamManager(nc), [TEST_STREAM]);
-    publisher = new EventPublisher(() => jetstream(nc), { timeoutMs: 2_000, retryForMs: 30_000 });
+    publisher = new EventPublisher(() => nc, { timeoutMs: 2_000, retryForMs: 30_000 });
   });
 
   afterEach(async () => {
@@ -31,6 +31,11 @@ describe('JetStream consumer transport against a real nats-server', () => {
     await server.stop();
     database.remove();
   });
+
+  const effectsDb = () => {
+    if (!consumer) throw new Error('no consumer running');
+    return consumer.dataSource;
+  };
 
   async function publishMany(ids: string[], subject: string, window = 256, onProgress?: (done: number) => Promise<void> | void) {
     let next = 0;
@@ -59,7 +64,7 @@ describe('JetStream consumer transport against a real nats-server', () => {
     await publishMany(ids, 'test.effects.recorded.v1', 256, (done) => {
       if (done === 4_000 && !killed) {
         killed = (async () => {
-          effectsWhenKilled = (await countEffects(consumer!.dataSource)).total;
+          effectsWhenKilled = (await countEffects(effectsDb())).total;
           await server.kill9();
           await new Promise((resolve) => setTimeout(resolve, 300));
           await server.restart();
@@ -72,7 +77,7 @@ describe('JetStream consumer transport against a real nats-server', () => {
     expect(effectsWhenKilled).toBeGreaterThan(0);
     expect(effectsWhenKilled).toBeLessThan(ids.length);
     const effects = await waitUntil(async () => {
-      const counted = await countEffects(consumer!.dataSource);
+      const counted = await countEffects(effectsDb());
       return counted.distinct === ids.length ? counted : undefined;
     }, { timeoutMs: 60_000, intervalMs: 250, description: '10,000 distinct effects' });
     expect(effects).toEqual({ total: 10_000, distinct: 10_000 });
@@ -126,7 +131,7 @@ describe('JetStream consumer transport against a real nats-server', () => {
     const goodId = randomUUID();
     await publisher.publish('shop.orders.placed.v1', good, { eventId: goodId });
 
-    await waitUntil(async () => (await countEffects(consumer!.dataSource)).total === 1, { description: 'the good event handled' });
+    await waitUntil(async () => (await countEffects(effectsDb())).total === 1, { description: 'the good event handled' });
     const rows = (await consumer.dataSource.query('SELECT event_id FROM effects')) as Array<{ event_id: string }>;
     expect(rows.map((row) => row.event_id)).toEqual([goodId]);
 
@@ -180,11 +185,11 @@ describe('JetStream consumer transport against a real nats-server', () => {
     await publishMany(others, 'test.effects.recorded.v1', 8);
 
     // The others are all handled while the first delivery of the hung event is still hanging.
-    await waitUntil(async () => (await countEffects(consumer!.dataSource)).distinct >= others.length, { description: 'the other events' });
+    await waitUntil(async () => (await countEffects(effectsDb())).distinct >= others.length, { description: 'the other events' });
     const early = (await consumer.dataSource.query('SELECT event_id FROM effects WHERE event_id = ?', [hungId])) as unknown[];
     expect(early).toHaveLength(0);
 
-    await waitUntil(async () => (await countEffects(consumer!.dataSource)).distinct === others.length + 1, { description: 'the hung event redelivered' });
+    await waitUntil(async () => (await countEffects(effectsDb())).distinct === others.length + 1, { description: 'the hung event redelivered' });
     const [hung] = (await consumer.dataSource.query('SELECT delivery FROM effects WHERE event_id = ?', [hungId])) as Array<{ delivery: number }>;
     expect(hung.delivery).toBe(2);
     expect(await countEffects(consumer.dataSource)).toEqual({ total: others.length + 1, distinct: others.length + 1 });

@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { EventMetadata } from '../jetstream/event-headers.js';
 
-type JetStreamContextArgs = [message: JsMsg, metadata: EventMetadata, consumer: string];
+type JetStreamContextArgs = [message: JsMsg, metadata: EventMetadata, consumer: string, deliveryCount: number];
 
 /** What an `@EventPattern` handler gets as `@Ctx()`: the message, its event metadata, the consumer. */
 export class JetStreamContext extends BaseRpcContext<JetStreamContextArgs> {
@@ -29,6 +29,6 @@ export class JetStreamContext extends BaseRpcContext<JetStreamContextArgs> {
 
   /** 1 on the first delivery. */
   getDeliveryCount(): number {
-    return this.args[0].info.deliveryCount;
+    return this.args[3];
   }
 }

@@ -41,6 +41,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   protected override readonly logger = new Logger('JetStreamServer');
   private runners: ConsumerRunner[] = [];
+  /** Nest's pattern lookup normalises the pattern on every call; subjects repeat, so keep it. */
+  private readonly handlerCache = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -69,7 +71,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         js,
         consumer,
         (subject, data, context) => this.dispatch(subject, data, context),
-        (subject) => this.getHandlerByPattern(subject) !== null,
+        (subject) => this.handlerFor(subject) !== null,
         this.logger,
         this.options.onOutcome,
       );
@@ -80,7 +82,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async dispatch(subject: string, data: unknown, context: JetStreamContext): Promise<void> {
-    const handler = this.getHandlerByPattern(subject);
+    const handler = this.handlerFor(subject);
     if (!handler) throw new Error(`no handler for ${subject}`);
     const result = await handler(data, context);
     try {
@@ -91,6 +93,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const message = (error as { message?: unknown })?.message;
       throw new Error(typeof message === 'string' ? message : JSON.stringify(error));
     }
+  }
+
+  private handlerFor(subject: string) {
+    let handler = this.handlerCache.get(subject);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(subject);
+      this.handlerCache.set(subject, handler);
+    }
+    return handler;
   }
 
   /** Stop pulling, let running handlers finish (bounded); the connection is drained after. */

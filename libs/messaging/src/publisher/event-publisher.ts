@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { validateEvent } from '@offramp/contracts';
 import { type EventMetadata, toHeaders } from '../jetstream/event-headers.js';
+import { JetStreamAcks } from './jetstream-acks.js';
+import { uuidv7 } from './uuid-v7.js';
 
 export interface PublishOptions extends Partial<EventMetadata> {
   /** How long to wait for JetStream's ack of one attempt. */
@@ -42,10 +43,18 @@ export interface PublishResult {
  * Nats-Msg-Id, so retrying the same event within the stream's duplicate window stores it once.
  */
 export class EventPublisher {
+  private acks?: { nc: NatsConnection; acks: JetStreamAcks };
+
   constructor(
-    private readonly js: () => Promise<JetStreamClient> | JetStreamClient,
+    private readonly connection: () => Promise<NatsConnection> | NatsConnection,
     private readonly defaults: { timeoutMs?: number; retryForMs?: number; validate?: boolean } = {},
   ) {}
+
+  private async jetStreamAcks(): Promise<JetStreamAcks> {
+    const nc = await this.connection();
+    if (this.acks?.nc !== nc) this.acks = { nc, acks: new JetStreamAcks(nc) };
+    return this.acks.acks;
+  }
 
   /** Publishes a catalog event (its payload is checked against the catalog first). */
   async publish(subject: string, payload: unknown, options: PublishOptions = {}): Promise<PublishResult> {
@@ -58,15 +67,15 @@ export class EventPublisher {
 
   /** Publishes bytes as they are (the outbox relay sends the monolith's JSON untouched). */
   async publishRaw(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
-    const eventId = options.eventId ?? randomUUID();
+    const eventId = options.eventId ?? uuidv7();
     const headers = toHeaders({ ...options, eventId, occurredAt: options.occurredAt ?? new Date().toISOString() });
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 5_000;
     const deadline = Date.now() + (options.retryForMs ?? this.defaults.retryForMs ?? 0);
     let attempt = 0;
     for (;;) {
       try {
-        const js = await this.js();
-        const ack: PubAck = await js.publish(subject, data, { msgID: eventId, headers, timeout });
+        const acks = await this.jetStreamAcks();
+        const ack = await acks.publish(subject, data, headers, timeout);
         return { eventId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
         attempt += 1;

@@ -1,0 +1,15 @@
+// The few better-sqlite3 calls the benchmark makes (the package ships no types).
+declare module 'better-sqlite3' {
+  interface Statement {
+    run(...params: unknown[]): { changes: number };
+  }
+  class Database {
+    constructor(file: string);
+    pragma(sql: string): unknown;
+    exec(sql: string): void;
+    prepare(sql: string): Statement;
+    transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+    close(): void;
+  }
+  export default Database;
+}
