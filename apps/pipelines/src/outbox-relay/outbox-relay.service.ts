@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { deadLetterStream, EventPublisher, eventsStream, NatsConnectionManager, OutboxRelay, provisionStreams } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@offramp/platform';
@@ -53,10 +53,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     // Its own connection(s): the relay's transactions never mix with the service's other work.
     this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));
     await this.dataSource.initialize();
-    const js = jetstream(nc);
     this.relay = new OutboxRelay({
       dataSource: this.dataSource,
-      publisher: new EventPublisher(() => js),
+      publisher: new EventPublisher(() => nc),
       table: this.config.OUTBOX_TABLE,
       batchSize: this.config.OUTBOX_RELAY_BATCH_SIZE,
       idlePollMs: [5, this.config.OUTBOX_RELAY_IDLE_POLL_MAX_MS],
