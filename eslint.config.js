@@ -22,7 +22,7 @@ const boundaries = (constraints) => [
 ];
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'libs/contracts/sdk/src/generated/**', 'data/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],

@@ -14,3 +14,4 @@ export {
 } from './events/event-catalog.js';
 export { validateEvent, type EventValidation } from './events/validate-event.js';
 export { buildAsyncApiDocument, renderAsyncApiDocument, EVENT_HEADERS_SCHEMA } from './events/asyncapi.js';
+export * from './openapi/index.js';

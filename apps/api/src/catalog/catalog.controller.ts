@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
-import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
 import { lengthAwarePaginator } from '../laravel/laravel-paginator.js';
@@ -40,6 +40,7 @@ export class CatalogController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', type: 'integer', description: 'digits only, as the monolith\'s route pattern' })
   @Header('content-type', 'application/json')
   @Header('cache-control', 'no-cache, private')
   @ApiOperation({ operationId: 'getProduct', summary: 'One product with its category' })

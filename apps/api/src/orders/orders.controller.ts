@@ -1,6 +1,7 @@
 import { Controller, ForbiddenException, Get, Header, HttpCode, Param, Post, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
+  ApiParam,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiHeader,
@@ -55,6 +56,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', type: 'integer', description: 'digits only, as the monolith\'s route pattern' })
   @Header('content-type', 'application/json')
   @Header('cache-control', 'no-cache, private')
   @ApiOperation({ operationId: 'getOrder', summary: "One of the caller's orders with its items" })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
+import { createApiClient, getOrder, placeOrder, type PlaceOrderRequest } from '@offramp/contracts/sdk';
 import { NatsConnectionManager } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { IdentityTokenSigner, identityKeysFromConfig } from '@offramp/platform';
@@ -68,15 +69,32 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
   const signer = new IdentityTokenSigner(identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 300 }, 'sign'));
   const tokenFor = (userId: number) => signer.sign({ userId: String(userId), roles: [], source: 'laravel-session' });
 
+  // Through the generated SDK, as a frontend would. The client's fetch keeps each raw body: the
+  // test compares bytes, and the SDK hands errors over parsed.
+  const sdkClient = () => {
+    const raw = { body: '' };
+    const client = createApiClient({
+      baseUrl: api.url,
+      fetch: async (request) => {
+        const response = await fetch(request);
+        raw.body = await response.clone().text();
+        return response;
+      },
+    });
+    return { client, raw };
+  };
   const apiPost = async (userId: number | undefined, body: unknown) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (userId !== undefined) headers['x-offramp-identity'] = await tokenFor(userId);
-    const response = await fetch(`${api.url}/api/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
-    return { status: response.status, location: response.headers.get('location'), body: await response.text() };
+    const identity = userId === undefined ? '' : await tokenFor(userId);
+    const headers = identity ? { 'x-offramp-identity': identity } : ({} as { 'x-offramp-identity': string });
+    const { client, raw } = sdkClient();
+    const result = await placeOrder({ client, body: body as PlaceOrderRequest, headers });
+    if (result.response?.status === 201) expect(result.data?.id).toBeGreaterThan(0);
+    return { status: result.response?.status, location: result.response?.headers.get('location'), body: raw.body };
   };
   const apiGet = async (userId: number, path: string) => {
-    const response = await fetch(`${api.url}${path}`, { headers: { 'x-offramp-identity': await tokenFor(userId) } });
-    return { status: response.status, body: await response.text() };
+    const { client, raw } = sdkClient();
+    const result = await getOrder({ client, path: { id: Number(path.split('/').pop()) }, headers: { 'x-offramp-identity': await tokenFor(userId) } });
+    return { status: result.response?.status, body: raw.body };
   };
   const legacyPost = async (cookie: string, body: unknown) => {
     const response = await fetch(`${legacy.url}/api/orders`, { method: 'POST', headers: csrfHeaders(cookie), body: JSON.stringify(body) });

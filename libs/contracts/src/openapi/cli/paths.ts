@@ -1,0 +1,19 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** libs/contracts, whether this runs from src (tests) or dist (scripts). */
+export const CONTRACTS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const WORKSPACE_ROOT = resolve(CONTRACTS_ROOT, '../..');
+export const OPENAPI_DIR = join(CONTRACTS_ROOT, 'openapi');
+export const SDK_GENERATED_DIR = join(CONTRACTS_ROOT, 'sdk/src/generated');
+
+export const documentPath = (service: string) => join(OPENAPI_DIR, `${service}.openapi.json`);
+
+/** HTTP services that describe themselves: apps whose build has an `openapi.js` entry. */
+export function describedServices(): string[] {
+  const apps = join(WORKSPACE_ROOT, 'apps');
+  return readdirSync(apps)
+    .filter((app) => existsSync(join(apps, app, 'src/openapi.ts')))
+    .sort();
+}
