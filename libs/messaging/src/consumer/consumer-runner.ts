@@ -95,18 +95,18 @@ export class ConsumerRunner {
       try {
         const consumer = await this.js.consumers.get(this.consumer.stream, this.consumer.durable);
         // Twice the handler slots: the next pull is on its way while the slots are busy.
-        this.messages = await consumer.consume({ max_messages: this.consumer.concurrency * 2, expires: 10_000 });
+        this.messages = await consumer.consume({ max_messages: this.consumer.concurrency * 2, expires: this.consumer.pullExpiresMs });
         if (this.stopped) await this.messages.close();
         failures = 0;
         for await (const message of this.messages) {
           if (this.stopped) {
-            message.nak(); // pulled but never started: another replica may take it at once
+            this.handBack(message);
             continue;
           }
           await this.slots.acquire();
           if (this.stopped) {
             this.slots.release();
-            message.nak();
+            this.handBack(message);
             continue;
           }
           void this.handle(message).finally(() => this.slots.release());
@@ -160,6 +160,15 @@ export class ConsumerRunner {
       message.nak(delay);
       this.onOutcome?.(error instanceof HandlerTimeoutError ? 'timed-out' : 'nacked', subject, this.consumer.durable);
     }
+  }
+
+  /**
+   * Pulled but never started, at shutdown. The server keeps our pull request open until it
+   * expires and would redeliver into it (a closed inbox, then ack wait); so the message comes
+   * back just after that, to whichever replica pulls then.
+   */
+  private handBack(message: JsMsg): void {
+    message.nak(this.consumer.pullExpiresMs + 500);
   }
 
   private ack(message: JsMsg): void {

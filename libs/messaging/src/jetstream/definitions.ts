@@ -36,6 +36,8 @@ export interface ConsumerDefinition {
   backoffMaxMs?: number;
   /** Messages that fail their catalog schema are dead-lettered at once (default true). */
   validatePayloads?: boolean;
+  /** Lifetime of one pull request; also how long pulled-but-unstarted messages wait at shutdown. */
+  pullExpiresMs?: number;
 }
 
 export const DEAD_LETTER_STREAM = 'OFFRAMP_DLQ';
@@ -49,6 +51,7 @@ export const CONSUMER_DEFAULTS = {
   backoffBaseMs: 500,
   backoffMaxMs: 60_000,
   validatePayloads: true,
+  pullExpiresMs: 5_000,
 } as const satisfies Partial<ConsumerDefinition>;
 
 export type ResolvedConsumer = Required<ConsumerDefinition>;
