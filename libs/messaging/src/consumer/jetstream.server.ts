@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type CustomTransportStrategy, EventPattern, Server } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { NatsConnectionManager } from '../connection/nats-connection.manager.js';
 import { type ConsumerDefinition, deadLetterStream, resolveConsumer, type StreamDefinition } from '../jetstream/definitions.js';
 import { provisionConsumers, provisionStreams } from '../jetstream/provisioner.js';
@@ -85,8 +85,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const handler = this.handlerFor(subject);
     if (!handler) throw new Error(`no handler for ${subject}`);
     const result = await handler(data, context);
+    // Nest hands back the handler's value, or an Observable (an observable handler, or the
+    // exception filter's error stream); only the latter needs subscribing.
+    if (!isObservable(result)) return;
     try {
-      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       // Without JetStreamExceptionFilter Nest hands over {status, message} instead of the error.
       if (error instanceof Error) throw error;

@@ -12,6 +12,8 @@ export interface PublishOptions extends Partial<EventMetadata> {
   retryForMs?: number;
 }
 
+const ENCODER = new TextEncoder();
+
 export class PublishFailedError extends Error {
   constructor(
     readonly subject: string,
@@ -50,7 +52,13 @@ export class EventPublisher {
     private readonly defaults: { timeoutMs?: number; retryForMs?: number; validate?: boolean } = {},
   ) {}
 
-  private async jetStreamAcks(): Promise<JetStreamAcks> {
+  private jetStreamAcks(): JetStreamAcks | Promise<JetStreamAcks> {
+    // The connection object survives reconnects; only a closed one is replaced.
+    if (this.acks && !this.acks.nc.isClosed()) return this.acks.acks;
+    return this.connectAcks();
+  }
+
+  private async connectAcks(): Promise<JetStreamAcks> {
     const nc = await this.connection();
     if (this.acks?.nc !== nc) this.acks = { nc, acks: new JetStreamAcks(nc) };
     return this.acks.acks;
@@ -62,7 +70,7 @@ export class EventPublisher {
       const check = validateEvent(subject, payload);
       if (check.ok === false) throw new InvalidEventPayloadError(subject, check.reason);
     }
-    return this.publishRaw(subject, new TextEncoder().encode(JSON.stringify(payload)), options);
+    return this.publishRaw(subject, ENCODER.encode(JSON.stringify(payload)), options);
   }
 
   /** Publishes bytes as they are (the outbox relay sends the monolith's JSON untouched). */
