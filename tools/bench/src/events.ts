@@ -3,7 +3,7 @@
 // rows/s and commit-to-publish latency at 1,000 rows/s. Last line: one JSON object.
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
@@ -234,6 +234,8 @@ async function relay(js: JetStreamClient, nats: NatsConnectionManager) {
 }
 
 async function main() {
+  // stdout carries the table and the JSON line only; warnings and errors go to stderr.
+  Logger.overrideLogger(['warn', 'error']);
   log('starting nats-server');
   const server = await startNatsServer();
   const nats = new NatsConnectionManager({ url: server.url, name: 'bench-events' });

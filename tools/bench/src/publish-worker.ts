@@ -1,8 +1,10 @@
 // Worker thread of bench:events: the end-to-end run's publisher, on its own event loop (as a
 // publishing service would be its own process), so the consumer's loop does consumer work only.
 import { parentPort, workerData } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
 import { EventPublisher, NatsConnectionManager } from '@offramp/messaging';
 
+Logger.overrideLogger(['warn', 'error']);
 const { url, count, subject, window } = workerData as { url: string; count: number; subject: string; window: number };
 const nats = new NatsConnectionManager({ url, name: 'bench-e2e-publisher' });
 const nc = await nats.connected();
