@@ -90,7 +90,12 @@ export class OutboxRelay {
         idle = Math.min(maxIdle, idle * 2);
       } catch (error) {
         failures += 1;
-        this.logger.warn(`relay batch failed: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        this.logger.warn(
+          /no such table: offramp_relay_leases/.test(message)
+            ? 'relay waits: the offramp_relay_leases table is missing; run the monolith\'s migrations (apps/legacy: php artisan migrate)'
+            : `relay batch failed: ${message}`,
+        );
         await this.pause(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
       }
     }

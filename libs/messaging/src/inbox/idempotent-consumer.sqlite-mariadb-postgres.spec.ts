@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { tempSqlite } from '@offramp/testing';
+import { DataSource } from 'typeorm';
+import { createDataSourceOptions } from '@offramp/persistence';
+import { createScratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL } from '../__fixtures__/scratch-database.js';
+import { IdempotentConsumer } from './idempotent-consumer.js';
+import { createInboxTableSql } from './inbox.migration.js';
+
+interface Target {
+  url: string;
+  drop(): Promise<void> | void;
+}
+
+describe.each([
+  ['SQLite', async (): Promise<Target> => {
+    const file = tempSqlite();
+    return { url: file.url, drop: () => file.remove() };
+  }],
+  ['MariaDB', () => createScratchDatabase(MARIADB_ADMIN_URL)],
+  ['PostgreSQL', () => createScratchDatabase(POSTGRES_ADMIN_URL)],
+])('IdempotentConsumer on %s', (_name, create) => {
+  let target: Target;
+  let dataSource: DataSource;
+  let once: IdempotentConsumer;
+  const effects = async (eventId: string) =>
+    Number(((await dataSource.query(`SELECT COUNT(*) AS n FROM effects WHERE event_id = ${dataSource.options.type === 'postgres' ? '$1' : '?'}`, [eventId])) as Array<{ n: number }>)[0].n);
+  const write = (eventId: string) => (manager: DataSource['manager']) =>
+    manager.query(`INSERT INTO effects (event_id) VALUES (${manager.connection.options.type === 'postgres' ? '$1' : '?'})`, [eventId]);
+
+  beforeAll(async () => {
+    target = await create();
+    dataSource = new DataSource(createDataSourceOptions({ url: target.url, poolSize: 5 }));
+    await dataSource.initialize();
+    await dataSource.query(createInboxTableSql(dataSource.options.type));
+    await dataSource.query('CREATE TABLE effects (event_id VARCHAR(64) NOT NULL)');
+    once = new IdempotentConsumer(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await target?.drop();
+  });
+
+  it('applies an event once, however often it is delivered', async () => {
+    const key = { consumer: 'sales', eventId: randomUUID(), subject: 'shop.orders.placed.v1' };
+    expect(await once.run(key, write(key.eventId))).toMatchObject({ applied: true });
+    expect(await once.run(key, write(key.eventId))).toEqual({ applied: false });
+    // The same event for another consumer is that consumer's own.
+    expect(await once.run({ ...key, consumer: 'reports' }, write(key.eventId))).toMatchObject({ applied: true });
+    expect(await effects(key.eventId)).toBe(2);
+  });
+
+  it('applies one of concurrent deliveries of the same event', async () => {
+    const key = { consumer: 'sales', eventId: randomUUID(), subject: 'shop.orders.placed.v1' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => once.run(key, write(key.eventId))));
+    expect(results.filter((result) => result.applied)).toHaveLength(1);
+    expect(await effects(key.eventId)).toBe(1);
+  });
+
+  it('rolls the inbox row back with a failed handler, so the redelivery applies it', async () => {
+    const key = { consumer: 'sales', eventId: randomUUID(), subject: 'shop.orders.placed.v1' };
+    const neighbour = { ...key, eventId: randomUUID() };
+    const [failed, other] = await Promise.allSettled([
+      once.run(key, async (manager) => {
+        await write(key.eventId)(manager);
+        throw new Error('handler failed after its write');
+      }),
+      once.run(neighbour, write(neighbour.eventId)),
+    ]);
+    expect(failed.status).toBe('rejected');
+    expect(other).toMatchObject({ status: 'fulfilled', value: { applied: true } });
+    expect(await effects(key.eventId)).toBe(0);
+    expect(await once.run(key, write(key.eventId))).toMatchObject({ applied: true });
+    expect(await effects(key.eventId)).toBe(1);
+    expect(await effects(neighbour.eventId)).toBe(1);
+  });
+});
