@@ -165,6 +165,23 @@ describe('JetStream consumer transport against a real nats-server', () => {
     await waitUntil(async () => (await jsm.consumers.info(TEST_STREAM.name, 'failing')).num_ack_pending === 0, { description: 'termed' });
   });
 
+  it('keeps a handler that runs longer than the ack wait alive: no redelivery', async () => {
+    consumer = await startEffectsConsumer({
+      natsUrl: server.url,
+      databaseUrl: database.url,
+      consumer: { stream: TEST_STREAM.name, durable: 'long', filterSubjects: ['test.effects.recorded.v1'], ackWaitMs: 600, handlerTimeoutMs: 10_000 },
+      behaviour: { delayMs: 2_000 },
+    });
+    const eventId = randomUUID();
+    await publisher.publish('test.effects.recorded.v1', { n: 1 }, { eventId });
+    await waitUntil(async () => (await countEffects(effectsDb())).total === 1, { timeoutMs: 10_000, description: 'the long handler done' });
+    const jsm = await jetstreamManager(await publisherConnection.connected());
+    const info = await jsm.consumers.info(TEST_STREAM.name, 'long');
+    expect(info.num_redelivered).toBe(0);
+    expect(info.delivered.consumer_seq).toBe(1);
+    expect(await countEffects(effectsDb())).toEqual({ total: 1, distinct: 1 });
+  });
+
   it('redelivers an event whose handler hangs past its deadline, while the other events go on', async () => {
     const hungId = randomUUID();
     consumer = await startEffectsConsumer({
