@@ -2,9 +2,10 @@
 declare module 'better-sqlite3' {
   interface Statement {
     run(...params: unknown[]): { changes: number };
+    all(...params: unknown[]): unknown[];
   }
   class Database {
-    constructor(file: string);
+    constructor(file: string, options?: { readonly?: boolean });
     pragma(sql: string): unknown;
     exec(sql: string): void;
     prepare(sql: string): Statement;

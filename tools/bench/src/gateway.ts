@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, httpStatus, startNatsServer, startProcess, startService, tempDir, waitUntil, type ManagedProcess } from '@offramp/testing';
 import { laravelSession } from './gateway/laravel-session.js';
-import { load, type LoadResult } from './gateway/load.js';
+import { load, type LoadResult } from './load.js';
 import { findOrInstallNginx, startNginx } from './gateway/nginx.js';
+import { median } from './stats.js';
 
 const KEYS = ['direct', 'nginx', 'fastify_proxy', 'gateway_legacy', 'gateway_service_identity', 'gateway_shadow', 'gateway_10_routes', 'gateway_10000_routes'] as const;
 type Key = (typeof KEYS)[number];
@@ -157,13 +158,6 @@ interface Result {
   c64: LoadResult;
   c8: LoadResult;
   cpuMicrosPerRequest: number;
-}
-
-function median(values: number[]): number {
-  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** utime + stime of a process, in µs (Linux /proc). */
