@@ -35,6 +35,7 @@ const log = (line: string) => process.stderr.write(`bench:api: ${line}\n`);
 /** Everything started, stopped in reverse order at the end, on an error and on Ctrl-C. */
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 let cleaning: Promise<void> | undefined;
+let interrupted = false;
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     for (const child of runningLoadGenerators) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
@@ -50,6 +51,7 @@ function cleanUp(): Promise<void> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping everything this benchmark started`);
     void cleanUp().finally(() => process.exit(130));
   });
@@ -150,7 +152,8 @@ function report(results: Record<Key, LoadResult>, cores: number): void {
 try {
   await main();
 } catch (error) {
-  log(`failed: ${(error as Error).message}`);
+  // After Ctrl-C the load generator's death is expected; the signal handler exits.
+  if (!interrupted) log(`failed: ${(error as Error).message}`);
   await cleanUp();
-  process.exit(1);
+  process.exit(interrupted ? 130 : 1);
 }
