@@ -7,3 +7,4 @@ export { waitUntil, httpStatus, type WaitOptions } from './wait-until.js';
 export { workspaceRoot } from './workspace.js';
 export { describeServiceFoundation } from './service-foundation.suite.js';
 export { startLegacyApp, legacyLogin, type LegacyApp, type StartLegacyAppOptions } from './legacy-app.js';
+export { scratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDatabase, type ScratchDatabaseKind } from './scratch-database.js';

@@ -37,7 +37,7 @@ export async function startLegacyApp(options: StartLegacyAppOptions = {}): Promi
   const storage = tempDir('offramp-legacy-storage-');
   for (const folder of ['app', 'framework/sessions', 'framework/views', 'framework/cache/data', 'logs']) mkdirSync(join(storage.path, folder), { recursive: true });
   const appKey = `base64:${randomBytes(32).toString('base64')}`;
-  const databaseUrl = options.databaseUrl ?? database!.url;
+  const databaseUrl = options.databaseUrl ?? database?.url ?? '';
   const child = startProcess(join(workspaceRoot(), 'apps/legacy/bin/serve'), [], {
     cwd: join(workspaceRoot(), 'apps/legacy'),
     env: {
@@ -83,9 +83,9 @@ export async function legacyLogin(baseUrl: string, email = 'admin@example.test',
   const jar = new Map<string, string>();
   const keep = (response: Response) => {
     for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const equals = pair!.indexOf('=');
-      jar.set(pair!.slice(0, equals), pair!.slice(equals + 1));
+      const pair = cookie.split(';')[0] ?? '';
+      const equals = pair.indexOf('=');
+      jar.set(pair.slice(0, equals), pair.slice(equals + 1));
     }
   };
   const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');

@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { createApiClient, getOrder, placeOrder, type PlaceOrderRequest } from '@offramp/contracts/sdk';
 import { NatsConnectionManager } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { IdentityTokenSigner, identityKeysFromConfig } from '@offramp/platform';
 import {
+  scratchDatabase,
   startLegacyApp,
   startNatsServer,
   startService,
-  tempSqlite,
   waitUntil,
   type LegacyApp,
   type NatsServerHandle,
+  type ScratchDatabase,
   type ServiceProcess,
 } from '@offramp/testing';
 import { DataSource } from 'typeorm';
@@ -23,34 +23,6 @@ import { DataSource } from 'typeorm';
  * for the last 10 items (from the api and the monolith at once) never oversell.
  */
 const SECRET = 'orders-e2e-secret-0123456789abcdef012345';
-const MARIADB_ADMIN_URL = process.env.OFFRAMP_TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test';
-const POSTGRES_ADMIN_URL = process.env.OFFRAMP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function createDatabase(kind: 'sqlite' | 'mariadb' | 'postgres'): Promise<TestDatabase> {
-  if (kind === 'sqlite') {
-    const file = tempSqlite('shop.sqlite');
-    return { url: file.url, drop: async () => file.remove() };
-  }
-  const adminUrl = kind === 'mariadb' ? MARIADB_ADMIN_URL : POSTGRES_ADMIN_URL;
-  const admin = new DataSource(createDataSourceOptions({ url: adminUrl, poolSize: 1 }));
-  await admin.initialize();
-  const name = `offramp_api_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(kind === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`);
-      await admin.destroy();
-    },
-  };
-}
 
 /** The Cookie header plus the X-XSRF-TOKEN a browser sends with a POST to the monolith. */
 function csrfHeaders(cookie: string): Record<string, string> {
@@ -59,7 +31,7 @@ function csrfHeaders(cookie: string): Record<string, string> {
 }
 
 describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the api, with the monolith on %s (real Laravel, nats-server, relay)', (kind) => {
-  let database: TestDatabase;
+  let database: ScratchDatabase;
   let nats: NatsServerHandle;
   let legacy: LegacyApp;
   let api: ServiceProcess;
@@ -111,7 +83,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
   };
 
   beforeAll(async () => {
-    database = await createDatabase(kind);
+    database = await scratchDatabase(kind, 'offramp_api');
     nats = await startNatsServer();
     legacy = await startLegacyApp({ databaseUrl: database.url, env: { APP_DEBUG: 'false' } });
     sql = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 2 }));

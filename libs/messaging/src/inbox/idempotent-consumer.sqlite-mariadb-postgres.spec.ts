@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { tempSqlite } from '@offramp/testing';
+import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '@offramp/persistence';
-import { createScratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL } from '../__fixtures__/scratch-database.js';
 import { IdempotentConsumer } from './idempotent-consumer.js';
 import { createInboxTableSql } from './inbox.migration.js';
 
-interface Target {
-  url: string;
-  drop(): Promise<void> | void;
-}
-
 describe.each([
-  ['SQLite', async (): Promise<Target> => {
-    const file = tempSqlite();
-    return { url: file.url, drop: () => file.remove() };
-  }],
-  ['MariaDB', () => createScratchDatabase(MARIADB_ADMIN_URL)],
-  ['PostgreSQL', () => createScratchDatabase(POSTGRES_ADMIN_URL)],
+  ['SQLite', () => scratchDatabase('sqlite')],
+  ['MariaDB', () => scratchDatabase('mariadb')],
+  ['PostgreSQL', () => scratchDatabase('postgres')],
 ])('IdempotentConsumer on %s', (_name, create) => {
-  let target: Target;
+  let target: ScratchDatabase;
   let dataSource: DataSource;
   let once: IdempotentConsumer;
   const effects = async (eventId: string) =>

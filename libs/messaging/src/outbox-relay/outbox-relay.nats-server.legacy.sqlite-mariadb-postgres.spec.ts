@@ -5,10 +5,20 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { startNatsServer, startProcess, tempSqlite, waitUntil, workspaceRoot, type ManagedProcess, type NatsServerHandle, type TempSqlite } from '@offramp/testing';
+import {
+  scratchDatabase,
+  startNatsServer,
+  startProcess,
+  tempSqlite,
+  waitUntil,
+  workspaceRoot,
+  type ManagedProcess,
+  type NatsServerHandle,
+  type ScratchDatabase,
+  type TempSqlite,
+} from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '@offramp/persistence';
-import { createScratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDatabase } from '../__fixtures__/scratch-database.js';
 import { NatsConnectionManager } from '../connection/nats-connection.manager.js';
 import { eventsStream } from '../jetstream/definitions.js';
 import { EventHeader } from '../jetstream/event-headers.js';
@@ -160,11 +170,11 @@ describe('outbox relay on SQLite with rows written by the Laravel app', () => {
 });
 
 describe.each([
-  ['MariaDB', MARIADB_ADMIN_URL],
-  ['PostgreSQL', POSTGRES_ADMIN_URL],
-])('outbox relay on %s with rows written by the Laravel app', (_name, adminUrl) => {
+  ['MariaDB', 'mariadb' as const],
+  ['PostgreSQL', 'postgres' as const],
+])('outbox relay on %s with rows written by the Laravel app', (_name, kind) => {
   let database: ScratchDatabase;
-  beforeAll(async () => (database = await createScratchDatabase(adminUrl)));
+  beforeAll(async () => (database = await scratchDatabase(kind, 'offramp_relay')));
   afterAll(async () => database?.drop());
 
   it('publishes each row once, in order per aggregate, through a nats-server kill -9 and with two relays', async () => {
