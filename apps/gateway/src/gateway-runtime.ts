@@ -26,6 +26,9 @@ import { ShadowStats } from './shadow/shadow-stats.js';
  * identity bridge, shadow runner. The proxy is registered as a raw Fastify catch-all on Nest's
  * own Fastify instance, so proxied requests never enter Nest's per-request pipeline.
  */
+/** Fastify's pattern for the catch-all that everything not served by the gateway itself falls into. */
+const PROXY_ROUTE = '/*';
+
 @Injectable()
 export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Gateway');
@@ -90,6 +93,24 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
     );
     this.store = new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, (table, transitions) => this.applyTable(table, transitions));
     this.lifecycle = new RouteLifecycle(this.store, (id) => this.stats.total(id));
+    this.installProxyHook();
+  }
+
+  /**
+   * Added while Nest builds its providers, before Nest registers its middleware (pino-http via
+   * middie) and before the platform's own hooks: for a proxied request this is the first hook, it
+   * hijacks the reply, and Fastify skips every later hook, body parsing and Nest's pipeline. The
+   * gateway's own routes (admin API, health, metrics) pass through untouched.
+   */
+  private installProxyHook(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const engine = this.engine;
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (request.routeOptions.url !== PROXY_ROUTE) return done();
+      reply.hijack();
+      void engine.handle(request.raw, reply.raw, request.id);
+      done();
+    });
   }
 
   get ready(): boolean {
@@ -110,16 +131,8 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
       }
     }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const engine = this.engine;
-    fastify.all('/*', {
-      // Hijacked in the first route hook: no body parsing, no Nest pipeline; undici streams both ways.
-      onRequest: (request, reply, done) => {
-        reply.hijack();
-        void engine.handle(request.raw, reply.raw, request.id);
-        done();
-      },
-      handler: () => undefined,
-    });
+    // The catch-all only marks what is proxied: the root hook added in the constructor serves it.
+    fastify.all(PROXY_ROUTE, () => undefined);
     new WebSocketTunnel(this.engine, this.legacy, this.services, this.identity, this.config).attach(fastify.server);
     void this.connectRouteStore(routesFile);
   }

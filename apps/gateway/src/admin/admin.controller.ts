@@ -6,6 +6,7 @@ import { GatewayRuntime } from '../gateway-runtime.js';
 import { ROUTE_STATES, routeId, routeSpecSchema, type RouteSpecInput } from '../routes/route-spec.js';
 import { RouteLifecycleError } from '../routes/route-lifecycle.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 const actor = { by: z.string().min(1).default('admin-api'), reason: z.string().min(1, 'say why: the reason goes into the audit log') };
 /** A route is named by its id (`GET|HEAD /api/products/:id`) or by method and path as written anywhere (`{id}` too). */
@@ -16,12 +17,16 @@ const setBody = z.object({ route: z.record(z.string(), z.unknown()), ...actor })
 const importBody = z.object({ format: z.enum(['laravel', 'symfony', 'auto']).default('auto'), routeList: z.string().min(2), ...actor });
 
 /** The migration's control surface: token-protected, every change audited in the KV history. */
+@ApiTags('gateway admin')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)' })
 @Controller('_offramp/admin')
 @UseGuards(AdminTokenGuard)
 export class AdminController {
   constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
 
   @Get('routes')
+  @ApiOperation({ operationId: 'listRoutes', summary: 'The route table: state, service, last change and, in shadow, the match rate over all replicas' })
   async list() {
     const routes = await Promise.all(
       this.runtime.store.list().map(async (record) => ({
@@ -36,6 +41,8 @@ export class AdminController {
   }
 
   @Put('routes')
+  @ApiOperation({ operationId: 'setRoute', summary: 'Create or replace one route (audited)' })
+  @ApiBody({ schema: { type: 'object', required: ['route', 'reason'], properties: { route: { type: 'object', example: { method: 'GET|HEAD', path: '/api/products/{id}', state: 'shadow', service: 'api' } }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
   async set(@Body() body: unknown) {
     const input = parse(setBody, body);
     return { route: await run(() => this.runtime.lifecycle.set(input.route as RouteSpecInput, input)) };
@@ -43,6 +50,9 @@ export class AdminController {
 
   @Post('routes/promote')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'promoteRoute', summary: 'Move a route on (legacy → shadow → canary → service → retired); out of shadow only with enough matching samples, unless forced' })
+  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { ...{ id: { type: 'string', example: 'GET|HEAD /api/products/:id' }, method: { type: 'string', example: 'GET' }, path: { type: 'string', example: '/api/products/{id}' } }, to: { type: 'string', enum: [...ROUTE_STATES] }, canaryPercent: { type: 'number' }, force: { type: 'boolean' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
+  @ApiConflictResponse({ description: 'refused: match rate below the threshold or too few samples' })
   async promote(@Body() body: unknown) {
     const input = parse(promoteBody, body);
     return run(() => this.runtime.lifecycle.promote({ ...input, id: resolveId(input) }));
@@ -50,6 +60,8 @@ export class AdminController {
 
   @Post('routes/rollback')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'rollbackRoutes', summary: 'Back to legacy: one route or all of them' })
+  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { ...{ id: { type: 'string', example: 'GET|HEAD /api/products/:id' }, method: { type: 'string', example: 'GET' }, path: { type: 'string', example: '/api/products/{id}' } }, all: { type: 'boolean' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
   async rollback(@Body() body: unknown) {
     const input = parse(rollbackBody, body);
     const rolledBack = await run(() => this.runtime.lifecycle.rollback(input.all ? 'all' : resolveId(input), input));
@@ -58,6 +70,8 @@ export class AdminController {
 
   @Post('routes/import')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'importRoutes', summary: "Add every route of Laravel's route:list --json or Symfony's debug:router --format=json as legacy" })
+  @ApiBody({ schema: { type: 'object', required: ['routeList', 'reason'], properties: { format: { type: 'string', enum: ['laravel', 'symfony', 'auto'] }, routeList: { type: 'string' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
   async import(@Body() body: unknown) {
     const input = parse(importBody, body);
     let routes;
@@ -71,12 +85,21 @@ export class AdminController {
   }
 
   @Get('routes/history')
+  @ApiOperation({ operationId: 'routeHistory', summary: 'The audit log: every revision with who, when and why' })
+  @ApiQuery({ name: 'id', required: false })
+  @ApiQuery({ name: 'method', required: false })
+  @ApiQuery({ name: 'path', required: false })
   async history(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string) {
     const route = id || path ? resolveId({ id, method, path }) : undefined;
     return { history: await this.runtime.store.history(route) };
   }
 
   @Get('diffs')
+  @ApiOperation({ operationId: 'shadowDiffs', summary: 'Latest shadow mismatches with redacted samples, match rate and learned noise' })
+  @ApiQuery({ name: 'id', required: false })
+  @ApiQuery({ name: 'method', required: false })
+  @ApiQuery({ name: 'path', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
   async diffs(@Query('id') rawId?: string, @Query('limit') limit?: string, @Query('method') method?: string, @Query('path') path?: string) {
     const id = rawId || path ? resolveId({ id: rawId, method, path }) : undefined;
     const count = Math.min(Math.max(Number(limit ?? 20) || 20, 1), 200);

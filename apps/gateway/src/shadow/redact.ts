@@ -21,6 +21,11 @@ export function redactBody(body: Buffer, contentType: unknown): unknown {
   return body.length > SAMPLE_BODY_BYTES ? `${text}… (${body.length} bytes)` : text;
 }
 
+/** A difference on a secret-looking field (`body:$.user.api_token`) keeps its key, never its values. */
+export function isSecretPath(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 export function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
   if (value && typeof value === 'object') {

@@ -6,7 +6,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Upstream } from '../proxy/upstream.js';
 import { compareResponses, learnNoise, type ComparableResponse } from './compare-responses.js';
 import type { MismatchStore } from './mismatch-store.js';
-import { redactBody, redactHeaders } from './redact.js';
+import { isSecretPath, redactBody, redactHeaders, redactJson } from './redact.js';
 import type { ShadowStats } from './shadow-stats.js';
 import type { ShadowJob, ShadowSink } from './shadow-job.js';
 
@@ -85,11 +85,11 @@ export class ShadowRunner implements ShadowSink {
       method: job.method,
       url: job.url,
       request: { headers: redactHeaders(job.headers) },
-      differences: differences.slice(0, 20).map((difference) => ({
-        key: difference.key,
-        legacy: sample(difference.legacy),
-        service: sample(difference.service),
-      })),
+      differences: differences.slice(0, 20).map((difference) =>
+        isSecretPath(difference.key)
+          ? { key: difference.key, legacy: '[redacted]', service: '[redacted]' }
+          : { key: difference.key, legacy: sample(redactJson(difference.legacy)), service: sample(redactJson(difference.service)) },
+      ),
       legacy: { status: job.legacy.status, headers: redactHeaders(job.legacy.headers), body: redactBody(job.legacy.body, job.legacy.headers['content-type']) },
       service: { status: answer.status, headers: redactHeaders(answer.headers), body: redactBody(answer.body, answer.headers['content-type']) },
     });
