@@ -62,7 +62,7 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
       try {
         sessionId = session.sessionId(cookie);
         if (!sessionId) return {}; // no session cookie, or one that does not verify: nobody
-        const { userId } = await session.lookup(cookie);
+        const { userId } = await session.lookupSession(sessionId);
         return userId ? { sessionId, identity: { userId, roles: [], source: 'laravel-session' } } : { sessionId };
       } catch (error) {
         // The store could not be read (database or redis down): the monolith can still tell.

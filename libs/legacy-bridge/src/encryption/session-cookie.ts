@@ -13,7 +13,13 @@ const SESSION_ID = /^[A-Za-z0-9]{40}$/;
  * `v2` prefix checked against this cookie's name (a value moved from another cookie fails), and
  * shaped like a Laravel session id. Anything else gives undefined.
  */
-export function sessionIdFromCookie(cookieValue: string, cookieName: string, encrypter: LaravelEncrypter, key: Buffer): string | undefined {
+export function sessionIdFromCookie(
+  cookieValue: string,
+  cookieName: string,
+  encrypter: LaravelEncrypter,
+  key: Buffer,
+  prefix: string = cookieValuePrefix(cookieName, key),
+): string | undefined {
   let encrypted: string;
   try {
     encrypted = decodeURIComponent(cookieValue);
@@ -22,7 +28,6 @@ export function sessionIdFromCookie(cookieValue: string, cookieName: string, enc
   }
   const decrypted = encrypter.decrypt(encrypted);
   if (decrypted === undefined) return undefined;
-  const prefix = cookieValuePrefix(cookieName, key);
   if (decrypted.length <= prefix.length) return undefined;
   const given = Buffer.from(decrypted.slice(0, prefix.length));
   if (!timingSafeEqual(given, Buffer.from(prefix))) return undefined;
