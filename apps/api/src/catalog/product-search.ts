@@ -63,30 +63,42 @@ export class ProductSearch {
     return this.gate.read(async () => {
       const builder = this.dataSource.getRepository(Product).createQueryBuilder('p');
       const q = value('q');
+      const slug = value('category');
+      const filtered = (q != null && q !== '') || (slug != null && slug !== '');
       if (q != null && q !== '') {
         const like = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
         builder.andWhere(`(LOWER(p.name) LIKE :like ESCAPE '!' OR LOWER(p.sku) LIKE :like ESCAPE '!')`, { like });
       }
-      const slug = value('category');
       if (slug != null && slug !== '') {
         const category = await this.dataSource.getRepository(Category).createQueryBuilder('c').select('c.id', 'id').where('c.slug = :slug', { slug }).getRawOne<{ id: number }>();
         builder.andWhere('p.categoryId = :categoryId', { categoryId: category ? Number(category.id) : 0 });
       }
-      const total = await builder.getCount();
-      if (total === 0) return { items: [], total, perPage, currentPage };
-      const items = await this.page(builder, value('sort') as ProductSort | null | undefined, perPage, currentPage);
-      return { items, total, perPage, currentPage };
+      const sort = value('sort') as ProductSort | null | undefined;
+      if (!filtered) {
+        // Unfiltered: the count is cheap and the page can stop early along the sort column's index.
+        const total = await builder.getCount();
+        if (total === 0) return { items: [], total, perPage, currentPage };
+        const { entities } = await this.page(builder, sort, perPage, currentPage, false);
+        return { items: entities, total, perPage, currentPage };
+      }
+      // Filtered: both Laravel queries scan every matching row, so one scan answers both — the
+      // page and, beside each row, the total. Only a page past the end needs a count of its own.
+      const countQuery = builder.clone();
+      const { entities, raw } = await this.page(builder, sort, perPage, currentPage, true);
+      const total = raw.length > 0 ? Number((raw[0] as { total: number | string }).total) : await countQuery.getCount();
+      return { items: entities, total, perPage, currentPage };
     });
   }
 
-  private page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: number): Promise<Product[]> {
+  private page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: number, withTotal: boolean) {
     builder.leftJoin('p.category', 'category').addSelect(['category.id', 'category.name', 'category.slug']);
+    if (withTotal) builder.addSelect('COUNT(*) OVER ()', 'total');
     if (sort) builder.orderBy(`p.${SORT_COLUMNS[sort][0]}`, SORT_COLUMNS[sort][1]);
     builder.addOrderBy('p.id', 'ASC');
     return builder
       .limit(perPage)
       .offset((currentPage - 1) * perPage)
-      .getMany();
+      .getRawAndEntities();
   }
 
   async find(id: string): Promise<Product | null> {
