@@ -173,6 +173,7 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
         this.shadow.forget(id);
       }
     }
-    if (transitions.length === 1) this.logger.debug(`route ${transitions[0]!.id}: ${transitions[0]!.before?.state ?? 'new'} → ${transitions[0]!.after?.state ?? 'deleted'}`);
+    const [single] = transitions;
+    if (transitions.length === 1 && single) this.logger.debug(`route ${single.id}: ${single.before?.state ?? 'new'} → ${single.after?.state ?? 'deleted'}`);
   }
 }

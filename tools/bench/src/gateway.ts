@@ -116,17 +116,20 @@ async function main(): Promise<void> {
         if (target) started[key] = target;
         else log(`${key}: skipped`);
       }
-      const url = (key: Key) => `${started[key]!.url}${paths[key] ?? '/bench/1'}`;
-      const live = KEYS.filter((key) => started[key]);
-      for (const key of live) await load(url(key), 64, WARMUP_SECONDS, started[key]!.headers);
+      const url = (key: Key, target: Target) => `${target.url}${paths[key] ?? '/bench/1'}`;
+      const live = KEYS.flatMap((key) => {
+        const target = started[key];
+        return target ? [[key, target] as const] : [];
+      });
+      for (const [key, target] of live) await load(url(key, target), 64, WARMUP_SECONDS, target.headers);
       const rounds: Partial<Record<Key, { c64: LoadResult[]; c8: LoadResult[]; cpu: number[] }>> = {};
       for (let round = 1; round <= ROUNDS; round++) {
-        for (const key of live) {
-          const target = started[key]!;
+        for (const [key, target] of live) {
           const before = cpuMicros(target.pid);
-          const c64 = await load(url(key), 64, SECONDS, target.headers);
-          const cpu = target.pid === undefined ? NaN : (cpuMicros(target.pid)! - before!) / Math.max(1, c64.rps * SECONDS);
-          const c8 = await load(url(key), 8, SECONDS, target.headers);
+          const c64 = await load(url(key, target), 64, SECONDS, target.headers);
+          const after = cpuMicros(target.pid);
+          const cpu = before === undefined || after === undefined ? NaN : (after - before) / Math.max(1, c64.rps * SECONDS);
+          const c8 = await load(url(key, target), 8, SECONDS, target.headers);
           if (c64.errors + c64.non2xx + c8.errors + c8.non2xx > 0) log(`${key}: ${c64.errors + c8.errors} errors, ${c64.non2xx + c8.non2xx} non-2xx answers`);
           const entry = (rounds[key] ??= { c64: [], c8: [], cpu: [] });
           entry.c64.push(c64);
@@ -135,8 +138,9 @@ async function main(): Promise<void> {
           log(`round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99} ms at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`);
         }
       }
-      for (const key of live) {
-        const entry = rounds[key]!;
+      for (const [key] of live) {
+        const entry = rounds[key];
+        if (!entry) continue;
         results[key] = {
           c64: { rps: median(entry.c64.map((r) => r.rps)), p50: median(entry.c64.map((r) => r.p50)), p99: median(entry.c64.map((r) => r.p99)), errors: 0, non2xx: 0 },
           c8: { rps: median(entry.c8.map((r) => r.rps)), p50: median(entry.c8.map((r) => r.p50)), p99: median(entry.c8.map((r) => r.p99)), errors: 0, non2xx: 0 },
@@ -164,7 +168,7 @@ interface Result {
 function cpuMicros(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
   } catch {
     return undefined;
@@ -178,22 +182,28 @@ function report(results: Partial<Record<Key, Result>>): void {
     const cpu = result && !Number.isNaN(result.cpuMicrosPerRequest) ? result.cpuMicrosPerRequest.toFixed(0) : '-';
     rows.push(result ? [key, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p99), cpu] : [key, 'skipped', '', '', '', '']);
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
   const rps = (key: Key) => results[key]?.c64.rps;
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(2) : 'n/a');
-  const c8 = (key: Key) => results[key]?.c8.p99;
+  const c8Gateway = results['gateway_legacy']?.c8.p99;
+  const c8Direct = results['direct']?.c8.p99;
   lines.push(
     '',
     `gateway_legacy / fastify_proxy req/s: ${ratio(rps('gateway_legacy'), rps('fastify_proxy'))} (goal ≥ 1.0); CPU per request ${ratio(results['gateway_legacy']?.cpuMicrosPerRequest, results['fastify_proxy']?.cpuMicrosPerRequest)}×`,
     `gateway_legacy / nginx req/s:         ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.3)`,
-    `gateway_legacy p99 at c8 − direct:    ${c8('gateway_legacy') !== undefined && c8('direct') !== undefined ? (c8('gateway_legacy')! - c8('direct')!).toFixed(2) : 'n/a'} ms (goal ≤ 2)`,
+    `gateway_legacy p99 at c8 − direct:    ${c8Gateway !== undefined && c8Direct !== undefined ? (c8Gateway - c8Direct).toFixed(2) : 'n/a'} ms (goal ≤ 2)`,
     `10,000 routes / 10 routes req/s:      ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
     '(medians of interleaved rounds; 2 shared cores: load generator, proxy and upstream compete with each other and with other work on the machine)',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   const pick = (value: (result: Result) => number) =>
-    Object.fromEntries(KEYS.map((key) => [key, results[key] ? value(results[key]!) : null]));
+    Object.fromEntries(
+      KEYS.map((key) => {
+        const result = results[key];
+        return [key, result ? value(result) : null];
+      }),
+    );
   process.stdout.write(`${JSON.stringify({ bench: 'gateway', rps: pick((r) => r.c64.rps), p99_ms: pick((r) => r.c64.p99), p99_ms_c8: pick((r) => r.c8.p99) })}\n`);
 }
 

@@ -18,7 +18,16 @@ export function formatRoutes(routes: ListedRoute[]): string {
   return table(['ROUTE', 'STATE', 'SERVICE', 'CANARY/MATCH', 'LAST CHANGE'], rows);
 }
 
-export function formatDiffs(result: { matchRate?: { rate: number | null; samples: number }; learnedNoise?: string[]; mismatches: any[] }): string {
+interface Mismatch {
+  at: string;
+  routeId: string;
+  method: string;
+  url: string;
+  requestId: string;
+  differences: { key: string; legacy?: unknown; service?: unknown }[];
+}
+
+export function formatDiffs(result: { matchRate?: { rate: number | null; samples: number }; learnedNoise?: string[]; mismatches: Mismatch[] }): string {
   const lines: string[] = [];
   if (result.matchRate) lines.push(`match rate: ${matchText(result.matchRate)}`);
   if (result.learnedNoise?.length) lines.push(`learned noise (ignored): ${result.learnedNoise.join(', ')}`);
@@ -35,7 +44,7 @@ function matchText(rate: { rate: number | null; samples: number }): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -150,7 +150,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         }
         const result = await client.call('GET', `/routes/history?${query}`);
         print(result, () =>
-          result.history.map((entry: any) => `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`).join(''),
+          result.history.map((entry: { id: string; change: { at: string; action: string; by: string; reason: string; forced?: boolean } }) => `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`).join(''),
         );
         return 0;
       }

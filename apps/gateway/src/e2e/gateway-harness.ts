@@ -1,6 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startService, tempDir, type ServiceProcess } from '@offramp/testing';
+
+// Shared by the gateway's e2e specs. The specs pass @offramp/testing's startService in, so this
+// helper (not a spec itself) stays inside the app's module boundaries.
+type StartService = (options: { app: string; env: Record<string, string> }) => Promise<{ url: string; pid: number; stop(signal?: NodeJS.Signals): Promise<number> }>;
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const IDENTITY_SECRET = 'e2e-identity-secret-0123456789abcdef';
@@ -21,6 +25,7 @@ export async function through(gateway: { url: string }, path: string, init: Requ
 }
 
 /** Calls the admin API with the token; returns status and JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests pick fields out of the admin API's JSON
 export async function admin(gateway: { url: string }, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${gateway.url}/_offramp/admin${path}`, {
     method,
@@ -33,10 +38,10 @@ export async function admin(gateway: { url: string }, method: string, path: stri
 }
 
 export function writeRoutesFile(yaml: string): { path: string; remove(): void } {
-  const dir = tempDir('offramp-routes-');
-  const path = join(dir.path, 'routes.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'offramp-routes-'));
+  const path = join(dir, 'routes.yaml');
   writeFileSync(path, yaml);
-  return { path, remove: dir.remove };
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface GatewayOptions {
@@ -49,7 +54,7 @@ export interface GatewayOptions {
   env?: Record<string, string>;
 }
 
-export function startGateway(options: GatewayOptions): Promise<ServiceProcess> {
+export function startGateway<S extends Awaited<ReturnType<StartService>>>(startService: (options: { app: string; env: Record<string, string> }) => Promise<S>, options: GatewayOptions): Promise<S> {
   return startService({
     app: 'gateway',
     env: {

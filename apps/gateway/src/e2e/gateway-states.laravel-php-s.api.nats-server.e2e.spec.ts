@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import { legacyLogin, startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
 import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // The gateway in front of the real Laravel monolith (php -S), with the real api slice and a real
@@ -41,7 +41,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
         GATEWAY_BREAKER_COOLDOWN_MS: '300',
       },
     };
-    [first, second] = await Promise.all([startGateway(options), startGateway(options)]);
+    [first, second] = await Promise.all([startGateway(startService, options), startGateway(startService, options)]);
     for (const gateway of [first, second]) {
       await waitUntil(async () => (await admin(gateway, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
     }
@@ -216,7 +216,6 @@ describe('gateway states against the real monolith, slice and NATS', () => {
   });
 });
 
-async function legacyLoginThrough(gateway: ServiceProcess, email: string): Promise<string> {
-  const { legacyLogin } = await import('@offramp/testing');
+function legacyLoginThrough(gateway: ServiceProcess, email: string): Promise<string> {
   return legacyLogin(gateway.url, email);
 }

@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Readable, type Duplex } from 'node:stream';
-import { freePort, startNatsServer, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import { freePort, startNatsServer, startService, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
 import { startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // Transport behaviour (streaming, limits, timeouts, hop-by-hop headers, upgrades) against a raw
@@ -57,7 +57,7 @@ routes:
       bucket: 'transport_routes',
       services: { down: `http://127.0.0.1:${await freePort()}` },
     };
-    [gateway, quiet] = await Promise.all([startGateway(options), startGateway({ ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } })]);
+    [gateway, quiet] = await Promise.all([startGateway(startService, options), startGateway(startService, { ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } })]);
   }, 60_000);
 
   afterAll(async () => {
@@ -170,7 +170,7 @@ routes:
 });
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:')) ?? '';
   return Number(line.replace(/\D+/g, '')) * 1024;
 }
 

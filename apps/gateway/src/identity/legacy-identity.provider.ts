@@ -23,7 +23,7 @@ import type { CallerIdentity, IdentityProvider } from './identity-provider.js';
  */
 export function createIdentityProvider(config: GatewayConfig, signer: IdentityTokenSigner, legacy: Upstream, dataSource?: DataSource): IdentityProvider {
   const logger = new Logger('IdentityBridge');
-  const session = config.APP_KEY && config.SESSION_DRIVER !== 'none' ? sessionIdentity(config, dataSource) : undefined;
+  const session = config.APP_KEY && config.SESSION_DRIVER !== 'none' ? sessionIdentity(config, config.APP_KEY, dataSource) : undefined;
   const whoami = new WhoamiClient(async (cookie) => {
     const response = await legacy.pool.request({
       method: 'GET',
@@ -74,9 +74,9 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
   };
 }
 
-function sessionIdentity(config: GatewayConfig, dataSource?: DataSource): LaravelSessionIdentity {
+function sessionIdentity(config: GatewayConfig, appKey: string, dataSource?: DataSource): LaravelSessionIdentity {
   return new LaravelSessionIdentity({
-    appKey: config.APP_KEY!,
+    appKey,
     cipher: config.APP_CIPHER,
     cookieName: config.SESSION_COOKIE,
     store: sessionStore(config, dataSource),

@@ -88,21 +88,22 @@ export class ProxyEngine {
   }
 
   private async dispatch(exchange: Exchange, match: MatchedRoute | undefined): Promise<void> {
-    const route = match?.route;
-    switch (route?.state ?? 'legacy') {
+    if (!match) return this.toLegacy(exchange);
+    const { route, id } = match;
+    switch (route.state) {
       case 'legacy':
         return this.toLegacy(exchange);
       case 'shadow':
-        return this.shadow(exchange, route!);
+        return this.shadow(exchange, route);
       case 'canary': {
         const caller = await this.deps.identity.resolve(exchange.req);
-        const choice = chooseCanaryBackend(exchange.req, route!, match!.id, caller, this.settings.testers);
-        return choice === 'service' ? this.toService(exchange, route!, caller) : this.toLegacy(exchange);
+        const choice = chooseCanaryBackend(exchange.req, route, id, caller, this.settings.testers);
+        return choice === 'service' ? this.toService(exchange, route, caller) : this.toLegacy(exchange);
       }
       case 'service':
-        return this.toService(exchange, route!, await this.deps.identity.resolve(exchange.req));
+        return this.toService(exchange, route, await this.deps.identity.resolve(exchange.req));
       case 'retired':
-        return this.toService(exchange, { ...route!, fallback: false }, await this.deps.identity.resolve(exchange.req));
+        return this.toService(exchange, { ...route, fallback: false }, await this.deps.identity.resolve(exchange.req));
     }
   }
 

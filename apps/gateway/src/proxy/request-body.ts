@@ -46,6 +46,6 @@ export function streamedBody(req: IncomingMessage, limit: number): IncomingMessa
 export function headerBytes(req: IncomingMessage): number {
   const raw = req.rawHeaders;
   let size = (req.url?.length ?? 0) + (req.method?.length ?? 0);
-  for (let index = 0; index < raw.length; index++) size += raw[index]!.length + 2;
+  for (const field of raw) size += field.length + 2;
   return size;
 }

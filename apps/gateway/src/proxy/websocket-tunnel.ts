@@ -32,9 +32,9 @@ export class WebSocketTunnel {
     const route = match?.route;
     let upstream = this.legacy;
     let token: string | undefined;
-    if (route && route.state !== 'legacy' && route.state !== 'shadow') {
+    if (match && route && route.state !== 'legacy' && route.state !== 'shadow') {
       const caller = await this.identity.resolve(req);
-      const toService = route.state !== 'canary' || chooseCanaryBackend(req, route, match!.id, caller, new Set(this.config.GATEWAY_TESTERS)) === 'service';
+      const toService = route.state !== 'canary' || chooseCanaryBackend(req, route, match.id, caller, new Set(this.config.GATEWAY_TESTERS)) === 'service';
       const service = route.service ? this.services.get(route.service) : undefined;
       if (toService && service) {
         upstream = service;
@@ -49,12 +49,12 @@ export class WebSocketTunnel {
     server.once('connect', () => {
       server.setTimeout(0);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let index = 0; index < req.rawHeaders.length; index += 2) {
-        const name = req.rawHeaders[index]!;
-        const lower = name.toLowerCase();
-        if (lower === IDENTITY_HEADER || lower.startsWith('x-forwarded-')) continue;
-        lines.push(`${name}: ${req.rawHeaders[index + 1]}`);
-      }
+      req.rawHeaders.forEach((field, index) => {
+        if (index % 2 === 1) return;
+        const lower = field.toLowerCase();
+        if (lower === IDENTITY_HEADER || lower.startsWith('x-forwarded-')) return;
+        lines.push(`${field}: ${req.rawHeaders[index + 1] ?? ''}`);
+      });
       lines.push(`X-Forwarded-For: ${req.socket.remoteAddress ?? ''}`, 'X-Forwarded-Proto: http', `X-Forwarded-Host: ${req.headers.host ?? ''}`);
       if (token) lines.push(`${IDENTITY_HEADER}: ${token}`);
       server.write(`${lines.join('\r\n')}\r\n\r\n`);

@@ -37,8 +37,8 @@ export class RouteLifecycle {
   async set(input: RouteSpecInput, actor: Actor): Promise<RouteSpec> {
     const parsed = routeSpecSchema.safeParse(input);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new RouteLifecycleError(400, issue.message, issue.path.join('.'));
+      const [issue] = parsed.error.issues;
+      throw new RouteLifecycleError(400, issue?.message ?? 'invalid route', issue?.path.join('.'));
     }
     this.requireService(parsed.data);
     await this.store.put(parsed.data, { ...actor, at: now(), action: 'set' });

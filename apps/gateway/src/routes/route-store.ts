@@ -160,8 +160,8 @@ export async function readRoutesFile(path: string): Promise<RouteSpec[]> {
   return list.map((entry, index) => {
     const parsed = routeSpecSchema.safeParse(entry);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new RouteFileError(`${path}: routes[${index}].${issue.path.join('.')}: ${issue.message}`);
+      const [issue] = parsed.error.issues;
+      throw new RouteFileError(`${path}: routes[${index}].${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
     }
     return parsed.data;
   });

@@ -50,7 +50,7 @@ export function compileIgnoreRules(patterns: readonly string[]): (path: string) 
         source += '\\[\\d+\\]';
         index += 3;
       } else {
-        source += escape(pattern[index]!);
+        source += escape(pattern.charAt(index));
         index += 1;
       }
     }

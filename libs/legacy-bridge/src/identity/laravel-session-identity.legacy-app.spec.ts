@@ -28,7 +28,7 @@ describe('identity from the real Laravel session (file store)', () => {
     await legacy?.close();
   });
 
-  const sessionCookie = () => readCookie(cookies, 'laravel_session')!;
+  const sessionCookie = () => readCookie(cookies, 'laravel_session') ?? '';
   const withSession = (value: string) => cookies.replace(sessionCookie(), value);
 
   it('finds the logged-in user (login_web_<sha1>) in the session the cookie names', async () => {
@@ -40,7 +40,7 @@ describe('identity from the real Laravel session (file store)', () => {
   it('gives no identity for a tampered cookie (MAC)', async () => {
     const payload = JSON.parse(Buffer.from(decodeURIComponent(sessionCookie()), 'base64').toString('utf8'));
     const value = Buffer.from(payload.value, 'base64');
-    value[0] = value[0]! ^ 0x01;
+    value.writeUInt8(value.readUInt8(0) ^ 0x01, 0);
     const tampered = encodeURIComponent(Buffer.from(JSON.stringify({ ...payload, value: value.toString('base64') })).toString('base64'));
     expect(await identity.lookup(withSession(tampered))).toEqual({});
   });
@@ -58,14 +58,14 @@ describe('identity from the real Laravel session (file store)', () => {
   });
 
   it('refuses a valid encrypted value moved from another cookie (the v2 prefix names the cookie)', async () => {
-    const xsrf = readCookie(cookies, 'XSRF-TOKEN')!;
+    const xsrf = readCookie(cookies, 'XSRF-TOKEN') ?? '';
     expect(await identity.lookup(withSession(xsrf))).toEqual({});
   });
 
   it('gives no user for an expired session', async () => {
     const { sessionId } = await identity.lookup(cookies);
     const old = Date.now() / 1_000 - 3 * 3600;
-    utimesSync(join(legacy.storagePath, 'framework/sessions', sessionId!), old, old);
+    utimesSync(join(legacy.storagePath, 'framework/sessions', String(sessionId)), old, old);
     const lookup = await identity.lookup(cookies);
     expect(lookup.sessionId).toBe(sessionId);
     expect(lookup.userId).toBeUndefined();
@@ -84,7 +84,7 @@ describe('identity from the real Laravel session (file store)', () => {
     expect(sessionIdFromCookie(encrypted, 'laravel_session', gcm, key)).toBe(sessionId);
     const payload = JSON.parse(Buffer.from(encrypted, 'base64').toString('utf8'));
     const tag = Buffer.from(payload.tag, 'base64');
-    tag[0] = tag[0]! ^ 0x01;
+    tag.writeUInt8(tag.readUInt8(0) ^ 0x01, 0);
     const forged = Buffer.from(JSON.stringify({ ...payload, tag: tag.toString('base64') })).toString('base64');
     expect(sessionIdFromCookie(forged, 'laravel_session', gcm, key)).toBeUndefined();
     expect(cookieValuePrefix('laravel_session', key)).toMatch(/^[0-9a-f]{40}\|$/);
