@@ -18,7 +18,8 @@ const USAGE = `usage: offramp routes <command> [options]
   history [<METHOD> <path>]             who changed what, when and why
 
 options: --reason "why" (required for changes), --by NAME (default user@host), --json
-env:     OFFRAMP_GATEWAY_URL (default http://127.0.0.1:8080), OFFRAMP_ADMIN_TOKEN
+env:     OFFRAMP_GATEWAY_URL (default http://127.0.0.1:8080), OFFRAMP_ADMIN_TOKEN (default: the local
+         stack's, from data/stack-secrets.json, when run from the repo root)
 `;
 
 export interface CliIo {
@@ -34,6 +35,15 @@ const defaultIo: CliIo = {
   env: process.env,
   readStdin: () => readFileSync(0, 'utf8'),
 };
+
+/** The admin token `npm start` made for the local stack, when the CLI runs from the repo root. */
+function localStackAdminToken(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync('data/stack-secrets.json', 'utf8')) as { GATEWAY_ADMIN_TOKEN?: string }).GATEWAY_ADMIN_TOKEN;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs one command; returns the exit code (0 ok, 1 refused or failed, 2 usage). */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -69,7 +79,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  const client = new AdminClient({ gatewayUrl: io.env['OFFRAMP_GATEWAY_URL'] ?? 'http://127.0.0.1:8080', token: io.env['OFFRAMP_ADMIN_TOKEN'] });
+  const client = new AdminClient({
+    gatewayUrl: io.env['OFFRAMP_GATEWAY_URL'] ?? 'http://127.0.0.1:8080',
+    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_GATEWAY_URL'] ? undefined : localStackAdminToken()),
+  });
   const actor = { by: values.by ?? defaultActor(), reason: values.reason };
   const route = () => {
     const [method, path] = rest;

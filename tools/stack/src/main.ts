@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     APP_KEY: process.env.APP_KEY || secrets.APP_KEY,
     IDENTITY_TOKEN_SECRET: process.env.IDENTITY_TOKEN_SECRET || secrets.IDENTITY_TOKEN_SECRET,
     LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${LEGACY.port}`,
-    LEGACY_APP_KEY: process.env.LEGACY_APP_KEY || process.env.APP_KEY || secrets.APP_KEY,
+    GATEWAY_SERVICES:
+      process.env.GATEWAY_SERVICES || NODE_SERVICES.filter((spec) => !spec.entryPoint).map((spec) => `${spec.name}=http://127.0.0.1:${spec.port}`).join(','),
+    GATEWAY_ADMIN_TOKEN: process.env.GATEWAY_ADMIN_TOKEN || secrets.GATEWAY_ADMIN_TOKEN,
   };
 
   const launch = async (spec: ServiceSpec) => {

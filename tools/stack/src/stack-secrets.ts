@@ -9,15 +9,19 @@ import { join } from 'node:path';
 export interface StackSecrets {
   APP_KEY: string;
   IDENTITY_TOKEN_SECRET: string;
+  /** Also read by `npx offramp` when OFFRAMP_ADMIN_TOKEN is not set. */
+  GATEWAY_ADMIN_TOKEN: string;
 }
 
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
   const file = join(dataDir, 'stack-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
+  const kept: Partial<StackSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  // Keys added by a newer version are made once too; existing ones are never replaced.
   const secrets: StackSecrets = {
-    APP_KEY: `base64:${randomBytes(32).toString('base64')}`,
-    IDENTITY_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    APP_KEY: kept.APP_KEY ?? `base64:${randomBytes(32).toString('base64')}`,
+    IDENTITY_TOKEN_SECRET: kept.IDENTITY_TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
+    GATEWAY_ADMIN_TOKEN: kept.GATEWAY_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
   };
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
 }

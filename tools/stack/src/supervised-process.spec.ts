@@ -51,6 +51,7 @@ describe('stack runner parts (real processes, files and sockets)', () => {
     const first = loadOrCreateSecrets(dir.path);
     expect(first.APP_KEY).toMatch(/^base64:[A-Za-z0-9+/]{43}=$/);
     expect(first.IDENTITY_TOKEN_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(first.GATEWAY_ADMIN_TOKEN.length).toBeGreaterThanOrEqual(16);
     expect(loadOrCreateSecrets(dir.path)).toEqual(first);
   });
 });
