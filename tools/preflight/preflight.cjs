@@ -137,6 +137,9 @@ function environmentFor(node) {
   // against the Node that will load them.
   if (node.nodeDir) env.npm_config_nodedir = node.nodeDir;
   env.NX_NO_CLOUD = 'true';
+  // Nx would load each project's .env into its tasks: the monolith's git-ignored apps/legacy/.env
+  // (made by bin/serve, with an empty APP_KEY) would then override what its tests set.
+  env.NX_LOAD_DOT_ENV_FILES = 'false';
   env.NX_TUI = 'false';
   if (env.CI === 'true') env.NX_DAEMON = 'false';
   return env;
