@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 // @ts-expect-error better-sqlite3 ships no types; the test only reads two tables.
 import Database from 'better-sqlite3';
-import { startLegacyApp, startNatsServer, startService, tempSqlite, type LegacyApp, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
+import { seededRandom, startLegacyApp, startNatsServer, startService, tempSqlite, type LegacyApp, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
 
 
 /**
@@ -16,19 +16,6 @@ import { startLegacyApp, startNatsServer, startService, tempSqlite, type LegacyA
 const REQUESTS = 1_000;
 const SECRET = 'replay-test-secret-0123456789abcdef';
 
-function rng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)];
-  return { next, int, pick };
-}
 
 interface Replay {
   path: string;
@@ -45,7 +32,7 @@ function drawRequests(db: SqliteReader): Replay[] {
   const slugs = (db.prepare('SELECT slug FROM categories').all() as Array<{ slug: string }>).map((c) => c.slug);
   const words = [...new Set(products.flatMap((p) => p.name.split(' ')))];
   const maxId = products[products.length - 1].id;
-  const r = rng(20261124);
+  const r = seededRandom(20261124);
   const enc = encodeURIComponent;
 
   const search = (): string => {

@@ -1,5 +1,6 @@
 // The request mix of bench:api, drawn once from the seeded catalog and sent alike to the monolith
 // and to the api slice: searches, categories, sorts and pages that exist, and existing products.
+import { seededRandom } from '@offramp/testing';
 
 export interface CatalogProduct {
   id: number;
@@ -19,20 +20,6 @@ export const LIST_SORTS = [undefined, 'price', '-price', 'name', '-name', 'popul
 /** The monolith's default page size (the lists leave per_page out). */
 export const PER_PAGE = 15;
 
-/** A small deterministic generator (mulberry32): the same seed gives the same request list. */
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)];
-  return { next, int, pick };
-}
 
 /** How many products a list request matches: the monolith's rule (case-insensitive substring of name or SKU, category slug). */
 export function countMatches(catalog: CatalogSnapshot, q: string | undefined, category: string | undefined): number {
