@@ -1,3 +1,5 @@
+// First import, on purpose: it tunes V8 before any other module allocates (see the file).
+import './process/short-lived-allocations.js';
 import { bootstrapService } from '@offramp/platform';
 import { gatewayConfigShape } from './config/gateway-config.js';
 import { GatewayModule } from './gateway.module.js';
