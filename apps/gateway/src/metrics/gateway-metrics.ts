@@ -1,37 +1,31 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BreakerState } from '../proxy/circuit-breaker.js';
+import { RequestTally } from './request-tally.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
  * Per route and backend: requests by status class, latency, shadow match rate, fallbacks and
- * breaker state. Label children are cached: the proxy path does a map lookup, not label hashing.
+ * breaker state. Requests and latency, counted on every proxied request, are tallied in plain
+ * numbers (RequestTally) and become Prometheus samples at scrape time.
  */
 export class GatewayMetrics {
-  private readonly requests: Counter<'route' | 'backend' | 'status_class'>;
-  private readonly duration: Histogram<'route' | 'backend'>;
+  private readonly requests: RequestTally;
   private readonly fallbacks: Counter<'route' | 'reason'>;
   private readonly shadow: Counter<'route' | 'result'>;
   private readonly matchRate: Gauge<'route'>;
   private readonly breaker: Gauge<'upstream'>;
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly durationChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.requests = new Counter({
-      name: 'offramp_gateway_requests_total',
-      help: 'Proxied requests by route, backend and status class',
-      labelNames: ['route', 'backend', 'status_class'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'offramp_gateway_request_duration_seconds',
-      help: 'Time to the end of the proxied response, by route and backend',
-      labelNames: ['route', 'backend'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
+    this.requests = new RequestTally(
+      'offramp_gateway_requests_total',
+      'Proxied requests by route, backend and status class',
+      'offramp_gateway_request_duration_seconds',
+      'Time to the end of the proxied response, by route and backend',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    );
+    for (const metric of this.requests.metrics()) registry.registerMetric(metric);
     this.fallbacks = new Counter({
       name: 'offramp_gateway_fallbacks_total',
       help: 'Requests answered by the monolith because the slice failed',
@@ -54,15 +48,7 @@ export class GatewayMetrics {
   }
 
   observe(route: string, backend: string, status: number, seconds: number): void {
-    const statusClass = status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'error';
-    const key = `${route}\u0000${backend}\u0000${statusClass}`;
-    let counter = this.requestChildren.get(key);
-    if (!counter) this.requestChildren.set(key, (counter = this.requests.labels(route, backend, statusClass)));
-    counter.inc();
-    const durationKey = `${route}\u0000${backend}`;
-    let histogram = this.durationChildren.get(durationKey);
-    if (!histogram) this.durationChildren.set(durationKey, (histogram = this.duration.labels(route, backend)));
-    histogram.observe(seconds);
+    this.requests.observe(route, backend, status, seconds);
   }
 
   fallback(route: string, reason: string): void {

@@ -21,6 +21,8 @@ export const BACKEND_HEADER = 'x-offramp-backend';
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (!value) return undefined;
+  // What nearly every peer sends names no other field: no split, no Set, per message.
+  if (value === 'keep-alive' || value === 'close') return undefined;
   const tokens = (Array.isArray(value) ? value.join(',') : value).split(',').map((token) => token.trim().toLowerCase());
   return new Set(tokens.filter((token) => token && token !== 'close' && token !== 'keep-alive'));
 }

@@ -217,10 +217,11 @@ export class ProxyEngine {
       publicOrigin: exchange.origin,
     });
     res.writeHead(response.statusCode, headers);
-    const captured: Buffer[] = [];
+    // Only a shadowed request keeps a copy of the body (the plain proxy path allocates nothing for it).
+    const captured: Buffer[] | undefined = capture ? [] : undefined;
     let capturedBytes = 0;
     let truncated = false;
-    const keep = capture
+    const keep = captured
       ? (chunk: Buffer) => {
           if (capturedBytes + chunk.length > this.settings.shadowMaxBodyBytes) truncated = true;
           else {
@@ -235,7 +236,7 @@ export class ProxyEngine {
       return;
     }
     this.deps.metrics.observe(exchange.routeId, backend, response.statusCode, (performance.now() - exchange.startedAt) / 1_000);
-    capture?.({ status: response.statusCode, headers: response.headers, body: Buffer.concat(captured, capturedBytes), truncated });
+    if (captured) capture?.({ status: response.statusCode, headers: response.headers, body: Buffer.concat(captured, capturedBytes), truncated });
   }
 
   private answerUpstreamError(exchange: Exchange, backend: string, error: Error): void {
