@@ -167,7 +167,6 @@ class ShopFlowTest extends TestCase
             $this->assertSame(302, $c->postForm('/login', ['_token' => $token, 'email' => $user->email, 'password' => 'pw-'.$i])['status']);
             $clients[] = $c;
         }
-        $mh = curl_multi_init();
         $handles = [];
         foreach ($clients as $c) {
             $ch = curl_init(self::$server->url('/api/orders'));
@@ -178,18 +177,10 @@ class ShopFlowTest extends TestCase
                     'X-XSRF-TOKEN: '.$c->cookie('XSRF-TOKEN'),
                     'Cookie: laravel_session='.rawurlencode($c->cookie('laravel_session')).'; XSRF-TOKEN='.rawurlencode($c->cookie('XSRF-TOKEN'))],
             ]);
-            curl_multi_add_handle($mh, $ch);
             $handles[] = $ch;
         }
-        do {
-            curl_multi_exec($mh, $running);
-            curl_multi_select($mh, 0.1);
-        } while ($running > 0);
+        $this->performConcurrently($handles);
         $codes = array_map(fn ($ch) => curl_getinfo($ch, CURLINFO_RESPONSE_CODE), $handles);
-        foreach ($handles as $ch) {
-            curl_multi_remove_handle($mh, $ch);
-        }
-        curl_multi_close($mh);
         sort($codes);
         $this->assertSame([201, 201, 201, 422, 422], $codes);
         $this->assertSame(0, $product->fresh()->stock);
@@ -200,27 +191,37 @@ class ShopFlowTest extends TestCase
     {
         $body = json_encode($event);
         $header = PaymentSignature::sign(self::SECRET, $body, time());
-        $mh = curl_multi_init();
         $handles = [];
         for ($i = 0; $i < $n; $i++) {
             $ch = curl_init(self::$server->url('/webhooks/payments'));
             curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => $body, CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 20,
                 CURLOPT_HTTPHEADER => ['Content-Type: application/json', 'Payment-Signature: '.$header]]);
-            curl_multi_add_handle($mh, $ch);
             $handles[] = $ch;
+        }
+        $this->performConcurrently($handles);
+        $out = [];
+        foreach ($handles as $ch) {
+            $this->assertSame(200, curl_getinfo($ch, CURLINFO_RESPONSE_CODE), (string) curl_multi_getcontent($ch));
+            $out[] = json_decode(curl_multi_getcontent($ch), true)['status'] ?? 'none';
+        }
+
+        return $out;
+    }
+
+    /** Sends every request at once and waits for all answers (each bounded by its CURLOPT_TIMEOUT). */
+    private function performConcurrently(array $handles): void
+    {
+        $mh = curl_multi_init();
+        foreach ($handles as $ch) {
+            curl_multi_add_handle($mh, $ch);
         }
         do {
             curl_multi_exec($mh, $running);
             curl_multi_select($mh, 0.1);
         } while ($running > 0);
-        $out = [];
         foreach ($handles as $ch) {
-            $this->assertSame(200, curl_getinfo($ch, CURLINFO_RESPONSE_CODE), (string) curl_multi_getcontent($ch));
-            $out[] = json_decode(curl_multi_getcontent($ch), true)['status'] ?? 'none';
             curl_multi_remove_handle($mh, $ch);
         }
         curl_multi_close($mh);
-
-        return $out;
     }
 }
