@@ -2,6 +2,8 @@ import { IdentityTokenSigner, identityKeysFromConfig } from '@offramp/platform';
 import { startNatsServer, startService, tempSqlite, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
 
 const SECRET = 'rate-limit-test-secret-0123456789abcdef';
+// What the gateway signs for an order it forwards to this slice, after its CSRF check.
+const FOR_API = { audience: 'api', csrfVerified: true };
 
 describe('orders: identity from the gateway token, rate limit per identity (api process, nats-server, SQLite)', () => {
   let nats: NatsServerHandle;
@@ -28,14 +30,16 @@ describe('orders: identity from the gateway token, rate limit per identity (api 
     db?.remove();
   });
 
-  it('refuses requests without a token or with one the gateway did not sign, as the monolith refuses guests', async () => {
+  it('refuses requests without a token, with one the gateway did not sign or signed for another slice, as the monolith refuses guests', async () => {
     expect(await post()).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
-    expect(await post(await other.sign({ userId: '2', roles: [], source: 'laravel-session' }))).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
+    expect(await post(await other.sign({ userId: '2', roles: [], source: 'laravel-session' }, FOR_API))).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
+    const forIntegrations = await signer.sign({ userId: '2', roles: [], source: 'laravel-session' }, { audience: 'integrations', csrfVerified: true });
+    expect(await post(forIntegrations)).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
   });
 
   it('limits each identity on its own', async () => {
-    const alice = await signer.sign({ userId: '2', roles: [], source: 'laravel-session' });
-    const bob = await signer.sign({ userId: '3', roles: [], source: 'laravel-session' });
+    const alice = await signer.sign({ userId: '2', roles: [], source: 'laravel-session' }, FOR_API);
+    const bob = await signer.sign({ userId: '3', roles: [], source: 'laravel-session' }, FOR_API);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await post(alice)).status);
     expect(statuses).toEqual([422, 422, 422, 429]);

@@ -108,7 +108,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject('1')
       .setIssuer('offramp-gateway')
-      .setAudience('offramp-slices')
+      .setAudience('api') // the token the gateway would sign for the api slice
       .setIssuedAt()
       .setExpirationTime('60s')
       .sign(new TextEncoder().encode(IDENTITY_SECRET));

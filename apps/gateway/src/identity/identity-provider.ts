@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { OfframpIdentity } from '@offramp/platform';
+import type { IdentityGrant, OfframpIdentity } from '@offramp/platform';
 
 export interface CallerIdentity {
   /** The logged-in user of the monolith, when one could be established. */
@@ -11,8 +11,8 @@ export interface CallerIdentity {
 /** How the proxy learns who calls and what it forwards to slices. */
 export interface IdentityProvider {
   resolve(req: IncomingMessage): Promise<CallerIdentity>;
-  /** The short-lived signed token for `x-offramp-identity`. */
-  token(identity: OfframpIdentity): Promise<string>;
+  /** The short-lived signed token for `x-offramp-identity`, valid only at `grant.audience` (the route's slice). */
+  token(identity: OfframpIdentity, grant: IdentityGrant): Promise<string>;
 }
 
 /** For a gateway without APP_KEY or whoami: nobody is ever identified. */

@@ -11,7 +11,7 @@ import {
   WhoamiClient,
   type SessionStore,
 } from '@offramp/legacy-bridge';
-import type { IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
+import type { IdentityGrant, IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { CallerIdentity, IdentityProvider } from './identity-provider.js';
@@ -70,7 +70,7 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
         return fromWhoami(cookie, sessionId);
       }
     },
-    token: (identity) => tokens.token(identity),
+    token: (identity, grant) => tokens.token(identity, grant),
   };
 }
 
@@ -105,7 +105,10 @@ function sessionStore(config: GatewayConfig, dataSource?: DataSource): SessionSt
   }
 }
 
-/** A signed token per identity, reused for half its lifetime: signing is not on every request. */
+/**
+ * A signed token per identity, slice and CSRF outcome, reused for half its lifetime: signing is
+ * not on every request, and a token never reaches a slice it was not signed for.
+ */
 class TokenCache {
   private readonly cache = new Map<string, { token: string; until: number }>();
 
@@ -114,12 +117,12 @@ class TokenCache {
     private readonly ttlSeconds: number,
   ) {}
 
-  async token(identity: OfframpIdentity): Promise<string> {
-    const key = `${identity.source}\u0000${identity.userId}\u0000${identity.email ?? ''}\u0000${identity.roles.join(',')}`;
+  async token(identity: OfframpIdentity, grant: IdentityGrant): Promise<string> {
+    const key = `${grant.audience}\u0000${grant.csrfVerified ? 1 : 0}\u0000${identity.source}\u0000${identity.userId}\u0000${identity.email ?? ''}\u0000${identity.roles.join(',')}`;
     const cached = this.cache.get(key);
     const now = Date.now();
     if (cached && cached.until > now) return cached.token;
-    const token = await this.signer.sign(identity);
+    const token = await this.signer.sign(identity, grant);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { token, until: now + (this.ttlSeconds * 1_000) / 2 });
     return token;

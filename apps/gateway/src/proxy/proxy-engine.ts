@@ -139,7 +139,7 @@ export class ProxyEngine {
       if (canFallback) return this.fallback(exchange, body, 'circuit_open');
       return this.refuse(exchange, 503, 'Service Unavailable', `the circuit to ${upstream.name} is open after repeated failures`, { 'retry-after': '5' });
     }
-    const token = caller.identity ? await this.deps.identity.token(caller.identity) : undefined;
+    const token = caller.identity ? await this.deps.identity.token(caller.identity, { audience: upstream.name, csrfVerified: false }) : undefined;
     let response: Dispatcher.ResponseData;
     try {
       response = await this.send(upstream, exchange, body, token);

@@ -38,7 +38,7 @@ export class WebSocketTunnel {
       const service = route.service ? this.services.get(route.service) : undefined;
       if (toService && service) {
         upstream = service;
-        token = caller.identity ? await this.identity.token(caller.identity) : undefined;
+        token = caller.identity ? await this.identity.token(caller.identity, { audience: service.name, csrfVerified: false }) : undefined;
       }
     }
     const target = new URL(upstream.origin);

@@ -72,7 +72,7 @@ export class ShadowRunner implements ShadowSink {
       for (const key of learnNoise(job.legacy, second, job.route.shadow.headers)) noise.keys.add(key);
     }
     const caller = await job.caller();
-    const token = caller.identity ? await this.options.identity.token(caller.identity) : undefined;
+    const token = caller.identity ? await this.options.identity.token(caller.identity, { audience: service.name, csrfVerified: false }) : undefined;
     const answer = await this.fetch(service, job, token);
     const differences = compareResponses(job.legacy, answer, { headers: job.route.shadow.headers, ignore: job.route.shadow.ignore, noise: noise.keys });
     const rate = this.options.stats.record(job.routeId, differences.length === 0);

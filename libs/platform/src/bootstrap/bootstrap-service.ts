@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { ConfigError } from '../config/config-error.js';
+import { checkProductionDefaults, productionWarnings, withProductionDefaults } from '../config/production-defaults.js';
 import { loadConfig, serviceConfigSchema, type ServiceConfig } from '../config/service-config.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from '../logging/request-context.js';
@@ -22,6 +23,11 @@ export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, n
   imports?: (config: ServiceConfig & z.infer<z.ZodObject<Extra>>) => NonNullable<ModuleMetadata['imports']>;
   entities?: PlatformOptions['entities'];
   migrations?: PlatformOptions['migrations'];
+  /**
+   * Values for variables the environment leaves unset under `OFFRAMP_ENV=production` (on top of
+   * the platform's own, e.g. `IDENTITY_TOKEN_ALG=EdDSA`), applied before validation.
+   */
+  productionDefaults?: Readonly<Partial<Record<keyof Extra | keyof ServiceConfig, string>>>;
 }
 
 export interface RunningService {
@@ -58,7 +64,10 @@ export async function createService<Extra extends z.ZodRawShape>(
   definition: ServiceDefinition<Extra>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const config = loadConfig(serviceConfigSchema({ port: definition.defaultPort }).extend(definition.config ?? ({} as Extra)), env) as ServiceConfig &
+  const schema = serviceConfigSchema({ port: definition.defaultPort, service: definition.name }).extend(definition.config ?? ({} as Extra));
+  const productionDefaults = definition.productionDefaults as Record<string, string> | undefined;
+  checkProductionDefaults(schema, productionDefaults);
+  const config = loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig &
     z.infer<z.ZodObject<Extra>>;
   const root: DynamicModule = {
     module: ServiceRootModule,
@@ -84,6 +93,7 @@ export async function createService<Extra extends z.ZodRawShape>(
   instrument(app.getHttpAdapter().getInstance(), app.get(MetricsService), shutdownState);
 
   const logger = app.get(Logger);
+  for (const warning of productionWarnings(config)) logger.warn(warning, 'Config');
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) =>
     (stopping ??= (async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { loadConfig, serviceConfigSchema } from './service-config.js';
 
-const schema = serviceConfigSchema({ port: 3001 });
+const schema = serviceConfigSchema({ port: 3001, service: 'api' });
 
 function errorFor(env: Record<string, string>, extra = schema): ConfigError {
   try {

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from '@offramp/persistence';
 import { parseNatsUrl } from '@offramp/messaging';
-import { identityConfigShape } from '../identity/identity-keys.js';
+import { identityAudienceWithDefault, identityConfigShape } from '../identity/identity-keys.js';
 import { ConfigError } from './config-error.js';
+import { OFFRAMP_ENVS } from './production-defaults.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -27,8 +28,12 @@ const readableFile = validatedBy((path) => {
 }).optional();
 
 /** The variables every service reads. A service adds its own with `extend`. */
-export function serviceConfigSchema(defaults: { port: number }) {
+export function serviceConfigSchema(defaults: { port: number; service: string }) {
   return z.object({
+    OFFRAMP_ENV: z
+      .enum(OFFRAMP_ENVS)
+      .default('local')
+      .describe('local or production (production fills every production default that is not set: EdDSA tokens, …)'),
     PORT: port.default(defaults.port).describe('TCP port the service listens on (1-65535)'),
     HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on (0.0.0.0 in containers)'),
     DATABASE_URL: validatedBy(parseDatabaseUrl)
@@ -44,6 +49,7 @@ export function serviceConfigSchema(defaults: { port: number }) {
     LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto').describe('auto, true or false'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
     ...identityConfigShape,
+    IDENTITY_TOKEN_AUDIENCE: identityAudienceWithDefault(defaults.service),
   });
 }
 

@@ -2,12 +2,23 @@ import { createSecretKey, createPrivateKey, createPublicKey, type KeyObject } fr
 import { z } from 'zod';
 import { ConfigError } from '../config/config-error.js';
 
+const AUDIENCE_DESCRIPTION = "the audience this slice accepts: its name in the gateway's GATEWAY_SERVICES (letters, digits, _ . -; default: the service name)";
+
+/** The `aud` a slice accepts; `serviceConfigSchema` defaults it to the service's name. */
+export const identityAudience = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+
+/** The same variable with the service's name as its default (the one shape every service validates). */
+export function identityAudienceWithDefault(service: string) {
+  return identityAudience.default(service).describe(AUDIENCE_DESCRIPTION);
+}
+
 export const identityConfigShape = {
   IDENTITY_TOKEN_ALG: z.enum(['HS256', 'EdDSA']).default('HS256').describe('HS256 or EdDSA'),
   IDENTITY_TOKEN_SECRET: z.string().min(32).optional().describe('a shared secret of at least 32 characters (HS256)'),
   IDENTITY_TOKEN_PRIVATE_KEY: z.string().optional().describe('an Ed25519 private key, PKCS#8 PEM (EdDSA, gateway only)'),
   IDENTITY_TOKEN_PUBLIC_KEY: z.string().optional().describe('an Ed25519 public key, SPKI PEM (EdDSA)'),
   IDENTITY_TOKEN_TTL_S: z.coerce.number().int().min(5).max(3_600).default(60).describe('seconds (5-3600)'),
+  IDENTITY_TOKEN_AUDIENCE: identityAudience.optional().describe(AUDIENCE_DESCRIPTION),
 };
 
 export type IdentityConfig = z.infer<z.ZodObject<typeof identityConfigShape>>;
@@ -20,7 +31,12 @@ export interface IdentityKeys {
 }
 
 export const TOKEN_ISSUER = 'offramp-gateway';
-export const TOKEN_AUDIENCE = 'offramp-slices';
+
+/** The audience a verifying service checks; a ConfigError naming the variable when there is none. */
+export function identityAudienceFromConfig(config: IdentityConfig): string {
+  if (!config.IDENTITY_TOKEN_AUDIENCE) throw new ConfigError('IDENTITY_TOKEN_AUDIENCE', `expected ${AUDIENCE_DESCRIPTION} (it is not set)`);
+  return config.IDENTITY_TOKEN_AUDIENCE;
+}
 
 /** Keys for the identity token; a missing or unusable key is a ConfigError naming the variable. */
 export function identityKeysFromConfig(config: IdentityConfig, role: 'sign' | 'verify'): IdentityKeys {

@@ -9,7 +9,9 @@ import { identityKeysFromConfig } from './identity-keys.js';
 import { IdentityTokenSigner } from './identity-token.js';
 import { IdentityModule } from './identity.module.js';
 
-const config = { IDENTITY_TOKEN_ALG: 'HS256' as const, IDENTITY_TOKEN_SECRET: 's'.repeat(40), IDENTITY_TOKEN_TTL_S: 30 };
+// The slice under test is `integrations`: it accepts tokens for itself, not those for `api`.
+const config = { IDENTITY_TOKEN_ALG: 'HS256' as const, IDENTITY_TOKEN_SECRET: 's'.repeat(40), IDENTITY_TOKEN_TTL_S: 30, IDENTITY_TOKEN_AUDIENCE: 'integrations' };
+const forIntegrations = { audience: 'integrations', csrfVerified: false };
 
 @Controller('me')
 @UseGuards(IdentityGuard)
@@ -42,9 +44,16 @@ describe('IdentityGuard (in-process Fastify)', () => {
 
   it('lets a caller with the gateway’s token through and hands the identity to the handler', async () => {
     const identity: OfframpIdentity = { userId: '7', roles: ['admin'], source: 'whoami', email: undefined, name: undefined };
-    const response = await app.inject({ url: '/me', headers: { [IDENTITY_HEADER]: await signer.sign(identity) } });
+    const response = await app.inject({ url: '/me', headers: { [IDENTITY_HEADER]: await signer.sign(identity, forIntegrations) } });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ userId: '7', roles: ['admin'], source: 'whoami' });
+    expect(response.json()).toEqual({ userId: '7', roles: ['admin'], source: 'whoami', csrfVerified: false });
+  });
+
+  it('answers 401 for a valid token the gateway signed for another slice (api)', async () => {
+    const identity: OfframpIdentity = { userId: '7', roles: ['admin'], source: 'whoami' };
+    const response = await app.inject({ url: '/me', headers: { [IDENTITY_HEADER]: await signer.sign(identity, { audience: 'api', csrfVerified: true }) } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().detail).toBe('the identity token is invalid or expired');
   });
 
   it('answers 401 problem+json without a token', async () => {

@@ -1,11 +1,11 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { IDENTITY_HEADER, type OfframpIdentity } from './identity.js';
+import { IDENTITY_HEADER, type VerifiedIdentity } from './identity.js';
 import { IdentityTokenVerifier } from './identity-token.js';
 
-type RequestWithIdentity = FastifyRequest & { identity?: OfframpIdentity };
+type RequestWithIdentity = FastifyRequest & { identity?: VerifiedIdentity };
 
-/** Slices accept only the gateway's signed token, never the monolith's raw cookie. */
+/** Slices accept only the gateway's signed token for them, never the monolith's raw cookie. */
 @Injectable()
 export class IdentityGuard implements CanActivate {
   constructor(private readonly verifier: IdentityTokenVerifier) {}
@@ -21,7 +21,7 @@ export class IdentityGuard implements CanActivate {
   }
 }
 
-/** The verified caller, in a handler behind IdentityGuard. */
+/** The verified caller (with `csrfVerified`), in a handler behind IdentityGuard. */
 export const CurrentIdentity = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): OfframpIdentity | undefined => context.switchToHttp().getRequest<RequestWithIdentity>().identity,
+  (_data: unknown, context: ExecutionContext): VerifiedIdentity | undefined => context.switchToHttp().getRequest<RequestWithIdentity>().identity,
 );
