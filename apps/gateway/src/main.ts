@@ -8,5 +8,7 @@ await bootstrapService({
   name: 'gateway',
   defaultPort: 8080,
   config: gatewayConfigShape,
+  // OFFRAMP_ENV=production: what a public edge should not disclose by default.
+  productionDefaults: { GATEWAY_ROUTING_HEADERS: 'false' },
   imports: (config) => [GatewayModule.forRoot(config)],
 });
