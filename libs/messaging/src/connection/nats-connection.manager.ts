@@ -12,6 +12,12 @@ export interface NatsConnectionSettings {
   /** Creds, nkey and TLS files (NATS_CREDS_FILE, NATS_NKEY_SEED_FILE, NATS_TLS_*). */
   security?: NatsSecuritySettings;
   /**
+   * Subject prefix of this connection's reply inboxes (`_INBOX` by default). One per service
+   * (`_INBOX_<service>`) lets the server's permissions keep each service's replies and consumer
+   * deliveries to itself: with a shared `_INBOX.>` any user could subscribe to everyone's.
+   */
+  inboxPrefix?: string;
+  /**
    * Capture a stack trace when each request starts (every JetStream publish and ack wait is
    * one) to enrich timeout errors. Off by default: it costs more than the publish itself.
    */
@@ -39,6 +45,7 @@ export class NatsConnectionManager {
       pass,
       token,
       ...security,
+      ...(settings.inboxPrefix ? { inboxPrefix: settings.inboxPrefix } : {}),
       noAsyncTraces: !settings.asyncTraces,
       name: settings.name,
       waitOnFirstConnect: true,

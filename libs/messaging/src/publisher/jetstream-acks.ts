@@ -31,7 +31,7 @@ interface Waiting {
  * for every request it settles: at thousands of events per second that was most of the cost.
  */
 export class JetStreamAcks {
-  private readonly prefix = createInbox();
+  private readonly prefix: string;
   private readonly waiting = new Map<string, Waiting>();
   private readonly subscription: Subscription;
   private sequence = 0;
@@ -45,6 +45,8 @@ export class JetStreamAcks {
   private outgoing: Array<{ token: string; subject: string; data: Uint8Array; headers: MsgHdrs }> = [];
 
   constructor(private readonly nc: NatsConnection) {
+    // Under the connection's inbox prefix, which the server's permissions may require.
+    this.prefix = createInbox((nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
     // Survives reconnects: nats.js re-subscribes it on the new server.
     this.subscription = nc.subscribe(`${this.prefix}.*`, { callback: (_error, message) => this.settle(message) });
   }

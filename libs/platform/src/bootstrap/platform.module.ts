@@ -36,6 +36,8 @@ export class PlatformModule {
         MessagingModule.forRoot({
           url: config.NATS_URL,
           name: service,
+          // docker/nats/offramp.conf lets each service subscribe to its own inboxes only.
+          inboxPrefix: `_INBOX_${service}`,
           drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
           security: {
             credsFile: config.NATS_CREDS_FILE,
