@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify, parseEnv } from 'node:util';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { createUser } from '@nats-io/nkeys';
@@ -11,6 +13,7 @@ import { deadLetterStream, eventsStream } from '../jetstream/definitions.js';
 import { provisionConsumers, provisionStreams } from '../jetstream/provisioner.js';
 import { EventPublisher } from '../publisher/event-publisher.js';
 
+const run = promisify(execFile);
 const SERVICES = ['gateway', 'api', 'integrations', 'pipelines'] as const;
 type Service = (typeof SERVICES)[number];
 
@@ -70,13 +73,11 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
 
   beforeAll(async () => {
     dir = tempDir('offramp-nats-accounts-');
-    const env: Record<string, string> = {};
-    for (const service of SERVICES) {
-      const user = createUser();
-      seedFiles[service] = join(dir.path, `${service}.nk`);
-      writeFileSync(seedFiles[service], new TextDecoder().decode(user.getSeed()), { mode: 0o600 });
-      env[`OFFRAMP_NKEY_${service.toUpperCase()}`] = user.getPublicKey();
-    }
+    // The keys as an operator makes them: seeds for the services, public keys for the server.
+    await run(process.execPath, [join(workspaceRoot(), 'docker/nats/make-credentials.mjs'), dir.path]);
+    for (const service of SERVICES) seedFiles[service] = join(dir.path, `${service}.nk`);
+    const env = parseEnv(readFileSync(join(dir.path, 'nkeys.env'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(env).sort()).toEqual(SERVICES.map((service) => `OFFRAMP_NKEY_${service.toUpperCase()}`).sort());
     server = await startNatsServer({ configFile: join(workspaceRoot(), 'docker/nats/offramp.conf'), env });
     for (const service of SERVICES) nc[service] = await (await connectAs(service)).connected();
   });
