@@ -1,5 +1,7 @@
 export { LaravelEncrypter, parseAppKey, InvalidAppKeyError, type LaravelCipher } from './encryption/laravel-encrypter.js';
 export { cookieValuePrefix, sessionIdFromCookie, readCookie } from './encryption/session-cookie.js';
+export { cookieUpdate, type CookieUpdate } from './encryption/set-cookie.js';
+export { XSRF_COOKIE, tokenFromXsrfHeader, csrfTokensMatch } from './csrf/csrf-token.js';
 export { phpUnserialize } from './php/php-unserialize.js';
 export type { SessionStore } from './session/session-store.js';
 export { decodeSessionPayload } from './session/decode-session.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LaravelEncrypter, parseAppKey } from '../encryption/laravel-encrypter.js';
 import { cookieValuePrefix, readCookie, sessionIdFromCookie } from '../encryption/session-cookie.js';
+import { tokenFromXsrfHeader, XSRF_COOKIE } from '../csrf/csrf-token.js';
 import type { SessionStore } from '../session/session-store.js';
 
 /** SessionGuard::getName(): `login_<guard>_` . sha1(Illuminate\Auth\SessionGuard::class). */
@@ -23,6 +24,14 @@ export interface SessionLookup {
   sessionId?: string;
   /** Present when that session has a logged-in user. */
   userId?: string;
+  /** The session's CSRF token (`_token`), when it has one. */
+  csrfToken?: string;
+}
+
+interface CachedSession {
+  userId?: string;
+  csrfToken?: string;
+  until: number;
 }
 
 /** Who is logged in, read from the monolith's own session: cookie → session id → store → login key. */
@@ -32,9 +41,16 @@ export class LaravelSessionIdentity {
   private readonly cookieName: string;
   private readonly loginKey: string;
   private readonly prefix: string;
-  private readonly cache = new Map<string, { userId?: string; until: number }>();
+  private readonly xsrfPrefix: string;
+  private readonly cache = new Map<string, CachedSession>();
   /** Cookie values that verified, briefly: a client resends the same value until the monolith sets a new one. */
   private readonly verified = new Map<string, { sessionId: string; until: number }>();
+  /**
+   * When each session was last forgotten (a counter, not a clock): a store read that started before
+   * its session was forgotten (a logout passed meanwhile) must not put the old user back in the cache.
+   */
+  private readonly forgotten = new Map<string, number>();
+  private forgets = 0;
 
   constructor(private readonly options: LaravelSessionIdentityOptions) {
     this.key = parseAppKey(options.appKey);
@@ -42,10 +58,20 @@ export class LaravelSessionIdentity {
     this.cookieName = options.cookieName ?? 'laravel_session';
     this.loginKey = loginSessionKey(options.guard ?? 'web');
     this.prefix = cookieValuePrefix(this.cookieName, this.key);
+    this.xsrfPrefix = cookieValuePrefix(XSRF_COOKIE, this.key);
+  }
+
+  /** The session cookie's name (`laravel_session` unless configured). */
+  get sessionCookieName(): string {
+    return this.cookieName;
   }
 
   sessionId(cookieHeader: string | undefined): string | undefined {
-    const value = readCookie(cookieHeader, this.cookieName);
+    return this.sessionIdOfValue(readCookie(cookieHeader, this.cookieName));
+  }
+
+  /** The session id in one value of the session cookie (as a Cookie or Set-Cookie header carries it). */
+  sessionIdOfValue(value: string | undefined): string | undefined {
     if (!value) return undefined;
     const now = Date.now();
     const known = this.verified.get(value);
@@ -64,19 +90,44 @@ export class LaravelSessionIdentity {
     return sessionId ? this.lookupSession(sessionId) : {};
   }
 
-  /** The user of a session id that came from a verified cookie. */
-  async lookupSession(sessionId: string): Promise<SessionLookup> {
+  /**
+   * The user and CSRF token of a session id that came from a verified cookie. `fresh` reads the
+   * store even when a cached read exists (and refreshes the cache): the CSRF check compares with the
+   * token the session holds now.
+   */
+  async lookupSession(sessionId: string, options: { fresh?: boolean } = {}): Promise<SessionLookup> {
     const now = Date.now();
-    const cached = this.cache.get(sessionId);
-    if (cached && cached.until > now) return { sessionId, userId: cached.userId };
+    const cached = options.fresh ? undefined : this.cache.get(sessionId);
+    if (cached && cached.until > now) return { sessionId, userId: cached.userId, csrfToken: cached.csrfToken };
+    const readSince = this.forgets;
     const attributes = await this.options.store.read(sessionId);
     const raw = attributes?.[this.loginKey];
     const userId = typeof raw === 'number' || (typeof raw === 'string' && raw !== '') ? String(raw) : undefined;
+    const token = attributes?.['_token'];
+    const csrfToken = typeof token === 'string' ? token : undefined;
     const cacheMs = this.options.cacheMs ?? 1_000;
-    if (cacheMs > 0) {
+    if (cacheMs > 0 && (this.forgotten.get(sessionId) ?? -1) <= readSince) {
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(sessionId, { userId, until: now + cacheMs });
+      this.cache.set(sessionId, { userId, csrfToken, until: Date.now() + cacheMs });
     }
-    return { sessionId, userId };
+    return { sessionId, userId, csrfToken };
+  }
+
+  /**
+   * The monolith ended or replaced this session (logout, login, id rotation): the next request with
+   * its cookie reads the store again, and a read still in flight does not refill the cache.
+   */
+  forget(sessionId: string): void {
+    this.cache.delete(sessionId);
+    if (this.forgotten.size > 10_000) this.forgotten.clear();
+    this.forgotten.set(sessionId, ++this.forgets);
+  }
+
+  /**
+   * The token in an X-XSRF-TOKEN header: the XSRF-TOKEN cookie's value as JavaScript reads it,
+   * decrypted with APP_KEY as Laravel's VerifyCsrfToken does. Undefined when it does not decrypt.
+   */
+  xsrfToken(headerValue: string): string | undefined {
+    return tokenFromXsrfHeader(headerValue, this.encrypter, this.xsrfPrefix);
   }
 }

@@ -8,9 +8,11 @@ describe('route-list import', () => {
   it("reads the real monolith's `php artisan route:list --json`", () => {
     const json = execFileSync('php', ['artisan', 'route:list', '--json'], { cwd: join(workspaceRoot(), 'apps/legacy'), encoding: 'utf8' });
     const routes = importRouteList(json);
-    expect(routes).toContainEqual({ method: 'GET|HEAD', path: '/api/products/{id}', name: 'api.products.show' });
-    expect(routes).toContainEqual({ method: 'POST', path: '/api/orders', name: 'api.orders.store' });
-    expect(routes).toContainEqual({ method: 'GET|HEAD', path: '/', name: 'home' });
+    expect(routes).toContainEqual({ method: 'GET|HEAD', path: '/api/products/{id}', name: 'api.products.show', middleware: ['web', 'json'], csrf: true });
+    expect(routes).toContainEqual({ method: 'POST', path: '/api/orders', name: 'api.orders.store', middleware: ['web', 'json', 'auth'], csrf: true });
+    expect(routes).toContainEqual({ method: 'GET|HEAD', path: '/', name: 'home', middleware: ['web'], csrf: true });
+    // The webhook group has no session and no CSRF check: the gateway must not ask for a token there.
+    expect(routes).toContainEqual({ method: 'POST', path: '/webhooks/payments', name: expect.any(String), middleware: ['webhook'], csrf: false });
     expect(routes.every((route) => route.path.startsWith('/'))).toBe(true);
   });
 
@@ -26,6 +28,17 @@ describe('route-list import', () => {
       { method: 'POST', path: '/api/comments/{postSlug}/new', name: 'api_comment_new' },
       { method: 'GET|HEAD', path: '/files/*', name: 'files' },
     ]);
+  });
+
+  it('records the CSRF check from the middleware a Laravel route names', () => {
+    const list = JSON.stringify([
+      { method: 'POST', uri: 'a', middleware: 'web\nauth' },
+      { method: 'POST', uri: 'b', middleware: ['api', 'App\\Http\\Middleware\\VerifyCsrfToken'] },
+      { method: 'POST', uri: 'c', middleware: ['api', 'throttle:60,1'] },
+      { method: 'POST', uri: 'd' },
+    ]);
+    expect(importLaravelRouteList(list).map((route) => route.csrf)).toEqual([true, true, false, undefined]);
+    expect(() => importLaravelRouteList('[{"method":"GET","uri":"x","middleware":[1]}]')).toThrow(/route 0: expected "middleware"/);
   });
 
   it('names the problem in bad input', () => {

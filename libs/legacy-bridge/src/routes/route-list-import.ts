@@ -3,6 +3,13 @@ export interface ImportedRoute {
   method: string;
   path: string;
   name?: string;
+  /** Laravel: the route's middleware as `route:list` names them (group names such as `web` unexpanded). */
+  middleware?: string[];
+  /**
+   * Laravel: whether the monolith checks the CSRF token on this route (the `web` group, or
+   * VerifyCsrfToken named on the route). Absent when the list does not say (Symfony, or no middleware column).
+   */
+  csrf?: boolean;
 }
 
 export class RouteListFormatError extends Error {}
@@ -12,16 +19,37 @@ export function importLaravelRouteList(json: string): ImportedRoute[] {
   const list = parse(json);
   if (!Array.isArray(list)) throw new RouteListFormatError('expected the JSON array printed by `php artisan route:list --json`');
   return list.map((entry, index) => {
-    const route = entry as { method?: unknown; uri?: unknown; name?: unknown };
+    const route = entry as { method?: unknown; uri?: unknown; name?: unknown; middleware?: unknown };
     if (typeof route.method !== 'string' || typeof route.uri !== 'string') {
       throw new RouteListFormatError(`route ${index}: expected "method" and "uri" strings (Laravel's route:list --json)`);
     }
+    const middleware = middlewareList(route.middleware, index);
     return {
       method: normalizeMethods(route.method),
       path: `/${route.uri.replace(/^\/+/, '')}`,
       ...(typeof route.name === 'string' && route.name ? { name: route.name } : {}),
+      ...(middleware ? { middleware, csrf: middleware.some(checksCsrf) } : {}),
     };
   });
+}
+
+/** `["web","auth"]` (Laravel 8's --json) or `"web\nauth"` (older lists); absent stays absent. */
+function middlewareList(value: unknown, index: number): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = typeof value === 'string' ? value.split('\n') : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    throw new RouteListFormatError(`route ${index}: expected "middleware" to be a list of names (Laravel's route:list --json)`);
+  }
+  return list.map((item) => item.trim()).filter(Boolean);
+}
+
+/**
+ * Laravel's `web` group carries VerifyCsrfToken (route:list shows group names, not their content);
+ * a route may also name the middleware class itself. An app whose `web` group lacks it, or whose
+ * VerifyCsrfToken::$except covers the path, sets `csrf: false` on the route.
+ */
+function checksCsrf(middleware: string): boolean {
+  return middleware === 'web' || /(^|\\)VerifyCsrfToken(:|$)/.test(middleware);
 }
 
 /** Symfony: `bin/console debug:router --format=json` — { name: { path: "/blog/{slug}", method: "GET|HEAD" | "ANY", requirements } }. */
