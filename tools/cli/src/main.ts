@@ -196,8 +196,9 @@ async function findRoute(client: AdminClient, reference: { method: string; path:
   return table.routes.find((candidate: { method: string; path: string }) => candidate.method === method && candidate.path === path);
 }
 
-function toLaravelShape(route: { method: string; path: string; name?: string }) {
-  return { method: route.method === '*' ? 'ANY' : route.method, uri: route.path, name: route.name };
+function toLaravelShape(route: { method: string; path: string; name?: string; middleware?: string[] }) {
+  // middleware travels along: the admin API derives the route's csrf option from it.
+  return { method: route.method === '*' ? 'ANY' : route.method, uri: route.path, name: route.name, middleware: route.middleware };
 }
 
 function number(option: string, value: string): number {
