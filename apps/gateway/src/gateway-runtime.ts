@@ -67,7 +67,7 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
     this.services = new Map(Object.entries(config.GATEWAY_SERVICES).map(([name, url]) => [name, new Upstream(name, url, upstreamOptions)]));
     this.identity = createIdentityProvider(config, signer, this.legacy, dataSource);
     this.stats = new ShadowStats(config.GATEWAY_STATS_BUCKET);
-    this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM);
+    this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM, { maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S, perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE });
     this.shadow = new ShadowRunner({
       concurrency: config.GATEWAY_SHADOW_CONCURRENCY,
       maxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
@@ -92,7 +92,7 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
       { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow },
     );
     this.store = new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, (table, transitions) => this.applyTable(table, transitions));
-    this.lifecycle = new RouteLifecycle(this.store, (id) => this.stats.total(id));
+    this.lifecycle = new RouteLifecycle(this.store, this.stats);
     this.installProxyHook();
   }
 

@@ -1,9 +1,27 @@
+interface MatchCounts {
+  matches: number;
+  mismatches: number;
+}
+
+/** The gateway's shadow evidence: totals, and counts per status class of the monolith's answer and caller kind. */
+interface Evidence {
+  rate: number | null;
+  samples: number;
+  byStatus?: Record<string, { authenticated: MatchCounts; anonymous: MatchCounts }>;
+}
+
+interface Verdict {
+  promotable: boolean;
+  missing: string[];
+}
+
 interface ListedRoute {
   id: string;
   state: string;
   service?: string;
   canaryPercent?: number;
-  shadowMatch?: { rate: number | null; samples: number };
+  shadowMatch?: Evidence;
+  shadowGate?: Verdict;
   lastChange?: { by: string; at: string; reason: string };
 }
 
@@ -13,9 +31,28 @@ export function formatRoutes(routes: ListedRoute[]): string {
     route.state,
     route.service ?? '-',
     route.state === 'canary' ? `${route.canaryPercent ?? 0}%` : route.shadowMatch ? matchText(route.shadowMatch) : '',
+    route.shadowMatch ? evidenceText(route.shadowMatch) : '',
+    route.shadowGate ? gateText(route.shadowGate) : '',
     route.lastChange ? `${route.lastChange.at.slice(0, 19)} ${route.lastChange.by}: ${route.lastChange.reason}` : '',
   ]);
-  return table(['ROUTE', 'STATE', 'SERVICE', 'CANARY/MATCH', 'LAST CHANGE'], rows);
+  return table(['ROUTE', 'STATE', 'SERVICE', 'CANARY/MATCH', 'EVIDENCE (matching/compared)', 'PROMOTION', 'LAST CHANGE'], rows);
+}
+
+/** `2xx 15/16 (10 logged-in), 4xx 40/40`: what the samples were answers to, by the monolith's status class. */
+export function evidenceText(evidence: Evidence): string {
+  if (!evidence.byStatus) return '';
+  const parts: string[] = [];
+  for (const [name, kinds] of Object.entries(evidence.byStatus)) {
+    const matches = kinds.authenticated.matches + kinds.anonymous.matches;
+    const compared = matches + kinds.authenticated.mismatches + kinds.anonymous.mismatches;
+    if (compared === 0) continue;
+    parts.push(`${name} ${matches}/${compared}${name === '2xx' ? ` (${kinds.authenticated.matches} logged-in)` : ''}`);
+  }
+  return parts.join(', ') || 'none yet';
+}
+
+export function gateText(verdict: Verdict): string {
+  return verdict.promotable ? 'ready' : `needs ${verdict.missing.join('; ')}`;
 }
 
 interface Mismatch {
@@ -27,9 +64,11 @@ interface Mismatch {
   differences: { key: string; legacy?: unknown; service?: unknown }[];
 }
 
-export function formatDiffs(result: { matchRate?: { rate: number | null; samples: number }; learnedNoise?: string[]; mismatches: Mismatch[] }): string {
+export function formatDiffs(result: { matchRate?: Evidence; shadowGate?: Verdict; learnedNoise?: string[]; mismatches: Mismatch[] }): string {
   const lines: string[] = [];
   if (result.matchRate) lines.push(`match rate: ${matchText(result.matchRate)}`);
+  if (result.matchRate?.byStatus) lines.push(`evidence (matching/compared, by the monolith's status): ${evidenceText(result.matchRate)}`);
+  if (result.shadowGate) lines.push(`promotion: ${gateText(result.shadowGate)}`);
   if (result.learnedNoise?.length) lines.push(`learned noise (ignored): ${result.learnedNoise.join(', ')}`);
   for (const mismatch of result.mismatches) {
     lines.push(`${mismatch.at}  ${mismatch.routeId}  ${mismatch.method} ${mismatch.url}  (request ${mismatch.requestId})`);

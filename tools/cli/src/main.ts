@@ -7,7 +7,8 @@ import { formatDiffs, formatRoutes } from './format.js';
 
 const USAGE = `usage: offramp routes <command> [options]
 
-  list                                  the route table with states and shadow match rates
+  list                                  the route table with states, shadow match rates, evidence
+                                        (per status class, logged-in callers) and promotion verdicts
   import <file|-> [--format laravel|symfony|auto]
                                         add every route of \`php artisan route:list --json\` or
                                         \`bin/console debug:router --format=json\` as legacy
@@ -18,7 +19,7 @@ const USAGE = `usage: offramp routes <command> [options]
   history [<METHOD> <path>]             who changed what, when and why
 
 options: --reason "why" (required for changes), --by NAME (default user@host), --json
-env:     OFFRAMP_GATEWAY_URL (default http://127.0.0.1:8080), OFFRAMP_ADMIN_TOKEN (default: the local
+env:     OFFRAMP_ADMIN_URL (the gateway's admin listener, default http://127.0.0.1:8081), OFFRAMP_ADMIN_TOKEN (default: the local
          stack's, from data/stack-secrets.json, when run from the repo root)
 `;
 
@@ -79,9 +80,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
+  if (io.env['OFFRAMP_GATEWAY_URL'] !== undefined) {
+    io.err('OFFRAMP_GATEWAY_URL is no longer read: the admin API is on the gateway\'s admin listener; set OFFRAMP_ADMIN_URL (e.g. http://127.0.0.1:8081, the gateway\'s GATEWAY_ADMIN_PORT) instead\n');
+    return 2;
+  }
   const client = new AdminClient({
-    gatewayUrl: io.env['OFFRAMP_GATEWAY_URL'] ?? 'http://127.0.0.1:8080',
-    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_GATEWAY_URL'] ? undefined : localStackAdminToken()),
+    adminUrl: io.env['OFFRAMP_ADMIN_URL'] ?? 'http://127.0.0.1:8081',
+    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_ADMIN_URL'] ? undefined : localStackAdminToken()),
   });
   const actor = { by: values.by ?? defaultActor(), reason: values.reason };
   const route = () => {
@@ -120,6 +125,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         delete patch['revision'];
         delete patch['lastChange'];
         delete patch['shadowMatch'];
+        delete patch['shadowGate'];
         if (values.state) patch['state'] = values.state;
         if (values.service) patch['service'] = values.service;
         if (values.canary !== undefined) patch['canaryPercent'] = number('--canary', values.canary);
@@ -197,7 +203,7 @@ async function findRoute(client: AdminClient, reference: { method: string; path:
 }
 
 function toLaravelShape(route: { method: string; path: string; name?: string; middleware?: string[] }) {
-  // middleware travels along: the admin API derives the route's csrf option from it.
+  // middleware travels along: the admin API derives the route's csrf and auth options from it.
   return { method: route.method === '*' ? 'ANY' : route.method, uri: route.path, name: route.name, middleware: route.middleware };
 }
 

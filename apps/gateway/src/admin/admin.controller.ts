@@ -5,6 +5,7 @@ import { InvalidInputException } from '@offramp/platform';
 import { GatewayRuntime } from '../gateway-runtime.js';
 import { ROUTE_STATES, routeId, routeSpecSchema, type RouteSpecInput } from '../routes/route-spec.js';
 import { RouteLifecycleError } from '../routes/route-lifecycle.js';
+import { judgeShadowEvidence, shadowRequirements } from '../shadow/promotion-gate.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
@@ -26,16 +27,23 @@ export class AdminController {
   constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
 
   @Get('routes')
-  @ApiOperation({ operationId: 'listRoutes', summary: 'The route table: state, service, last change and, in shadow, the match rate over all replicas' })
+  @ApiOperation({
+    operationId: 'listRoutes',
+    summary: 'The route table: state, service, last change and, in shadow, the evidence over all replicas (match rate, counts per status class of the monolith and caller kind) and the promotion verdict',
+  })
   async list() {
     const routes = await Promise.all(
-      this.runtime.store.list().map(async (record) => ({
-        id: record.id,
-        revision: record.revision,
-        ...record.route,
-        lastChange: record.change,
-        shadowMatch: record.route.state === 'shadow' ? await this.runtime.stats.total(record.id) : undefined,
-      })),
+      this.runtime.store.list().map(async (record) => {
+        const shadowMatch = record.route.state === 'shadow' ? await this.runtime.stats.total(record.id) : undefined;
+        return {
+          id: record.id,
+          revision: record.revision,
+          ...record.route,
+          lastChange: record.change,
+          shadowMatch,
+          shadowGate: shadowMatch ? judgeShadowEvidence(shadowMatch, shadowRequirements(record.route)) : undefined,
+        };
+      }),
     );
     return { loaded: this.runtime.ready, count: routes.length, routes };
   }
@@ -52,7 +60,7 @@ export class AdminController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'promoteRoute', summary: 'Move a route on (legacy → shadow → canary → service → retired); out of shadow only with enough matching samples, unless forced' })
   @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { ...{ id: { type: 'string', example: 'GET|HEAD /api/products/:id' }, method: { type: 'string', example: 'GET' }, path: { type: 'string', example: '/api/products/{id}' } }, to: { type: 'string', enum: [...ROUTE_STATES] }, canaryPercent: { type: 'number' }, force: { type: 'boolean' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
-  @ApiConflictResponse({ description: 'refused: match rate below the threshold or too few samples' })
+  @ApiConflictResponse({ description: 'refused: match rate below the threshold, too few samples, too few matching 2xx answers (to logged-in callers, where the route needs a login)' })
   async promote(@Body() body: unknown) {
     const input = parse(promoteBody, body);
     return run(() => this.runtime.lifecycle.promote({ ...input, id: resolveId(input) }));
@@ -104,8 +112,11 @@ export class AdminController {
     const id = rawId || path ? resolveId({ id: rawId, method, path }) : undefined;
     const count = Math.min(Math.max(Number(limit ?? 20) || 20, 1), 200);
     const mismatches = await this.runtime.mismatches.latest(id || undefined, count);
+    const matchRate = id ? await this.runtime.stats.total(id) : undefined;
+    const route = id ? this.runtime.store.get(id)?.route : undefined;
     return {
-      matchRate: id ? await this.runtime.stats.total(id) : undefined,
+      matchRate,
+      shadowGate: matchRate && route ? judgeShadowEvidence(matchRate, shadowRequirements(route)) : undefined,
       learnedNoise: id ? this.runtime.shadow.learnedNoise(id) : undefined,
       mismatches,
     };

@@ -49,6 +49,8 @@ export const gatewayConfigShape = {
   GATEWAY_SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(32).describe('shadow comparisons in flight at most'),
   GATEWAY_SHADOW_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 ** 2).describe('largest body compared in shadow'),
   GATEWAY_SHADOW_STREAM: z.string().default('OFFRAMP_SHADOW').describe('JetStream stream for shadow mismatches'),
+  GATEWAY_SHADOW_SAMPLE_MAX_AGE_S: z.coerce.number().int().min(60).max(365 * 24 * 3600).default(7 * 24 * 3600).describe('seconds a redacted mismatch sample is kept (60 to 31536000; applied to an existing stream on start)'),
+  GATEWAY_SHADOW_SAMPLES_PER_ROUTE: z.coerce.number().int().min(1).max(10_000).default(200).describe('newest mismatch samples kept per route (1-10000; applied to an existing stream on start)'),
   GATEWAY_STATS_BUCKET: z.string().default('offramp_shadow_stats').describe('NATS KV bucket for per-replica shadow counts'),
   // Identity bridge: the monolith's session.
   APP_KEY: z.string().optional().describe("the monolith's APP_KEY (base64:…)"),

@@ -1,6 +1,7 @@
 import { routeId, routeSpecSchema, type RouteSpec, type RouteSpecInput, type RouteState } from './route-spec.js';
 import type { RouteStore } from './route-store.js';
-import type { MatchRate } from '../shadow/shadow-stats.js';
+import { judgeShadowEvidence, percent, shadowRequirements, type ShadowVerdict } from '../shadow/promotion-gate.js';
+import type { ShadowEvidence } from '../shadow/shadow-stats.js';
 
 const PROMOTION_ORDER: RouteState[] = ['legacy', 'shadow', 'canary', 'service', 'retired'];
 
@@ -19,6 +20,16 @@ export interface Actor {
   reason: string;
 }
 
+/** Where the shadow evidence of every replica is summed (ShadowStats). */
+export interface ShadowEvidenceSource {
+  total(id: string): Promise<ShadowEvidence>;
+  /** Forgets a route's counts: evidence of an earlier shadow period never counts for a new one. */
+  clear(id: string): Promise<void>;
+}
+
+/** A route imported from the monolith's route list may name its middleware (Laravel's route:list --json). */
+export type ImportedRouteInput = RouteSpecInput & { middleware?: readonly string[] };
+
 export interface PromotionRequest extends Actor {
   id: string;
   /** The target state; the next one in legacy → shadow → canary → service → retired when absent. */
@@ -31,7 +42,7 @@ export interface PromotionRequest extends Actor {
 export class RouteLifecycle {
   constructor(
     private readonly store: RouteStore,
-    private readonly matchRate: (id: string) => Promise<MatchRate>,
+    private readonly evidence: ShadowEvidenceSource,
   ) {}
 
   async set(input: RouteSpecInput, actor: Actor): Promise<RouteSpec> {
@@ -41,34 +52,36 @@ export class RouteLifecycle {
       throw new RouteLifecycleError(400, issue?.message ?? 'invalid route', issue?.path.join('.'));
     }
     this.requireService(parsed.data);
+    await this.enteringShadow(this.store.get(routeId(parsed.data))?.route, parsed.data);
     await this.store.put(parsed.data, { ...actor, at: now(), action: 'set' });
     return parsed.data;
   }
 
-  async promote(request: PromotionRequest): Promise<{ route: RouteSpec; matchRate?: MatchRate }> {
+  async promote(request: PromotionRequest): Promise<{ route: RouteSpec; matchRate?: ShadowEvidence; shadowGate?: ShadowVerdict }> {
     const current = this.store.get(request.id);
     if (!current) throw new RouteLifecycleError(404, `no route "${request.id}"; see "offramp routes list"`, 'id');
     const from = current.route.state;
     const to = request.to ?? PROMOTION_ORDER[PROMOTION_ORDER.indexOf(from) + 1];
     if (!to) throw new RouteLifecycleError(409, `route "${request.id}" is already ${from}, the last state`, 'to');
-    let matchRate: MatchRate | undefined;
+    let matchRate: ShadowEvidence | undefined;
+    let shadowGate: ShadowVerdict | undefined;
     if (from === 'shadow' && to !== 'legacy' && to !== 'shadow') {
-      matchRate = await this.matchRate(request.id);
-      const { threshold, minSamples } = current.route.shadow;
-      const enough = matchRate.samples >= minSamples && (matchRate.rate ?? 0) >= threshold;
-      if (!enough && !request.force) {
+      matchRate = await this.evidence.total(request.id);
+      shadowGate = judgeShadowEvidence(matchRate, shadowRequirements(current.route));
+      if (!shadowGate.promotable && !request.force) {
         throw new RouteLifecycleError(
           409,
-          `promotion of "${request.id}" out of shadow refused: match rate ${formatRate(matchRate)} over ${matchRate.samples} samples; ` +
-            `the route needs ${(threshold * 100).toFixed(2)}% over at least ${minSamples} (force it with a reason)`,
+          `promotion of "${request.id}" out of shadow refused: match rate ${percent(matchRate.rate)} over ${matchRate.samples} samples; ` +
+            `missing: ${shadowGate.missing.join('; ')} (force it with a reason)`,
           'force',
         );
       }
     }
     const route: RouteSpec = { ...current.route, state: to, ...(request.canaryPercent !== undefined ? { canaryPercent: request.canaryPercent } : {}) };
     this.requireService(route);
+    await this.enteringShadow(current.route, route);
     await this.store.put(route, { by: request.by, reason: request.reason, at: now(), action: `promote ${from}→${to}`, forced: request.force || undefined }, current.revision);
-    return { route, matchRate };
+    return { route, matchRate, shadowGate };
   }
 
   /** Back to `legacy`: one route or all of them; all writes go out at once. */
@@ -84,10 +97,10 @@ export class RouteLifecycle {
   }
 
   /** Adds every route that is not in the table yet as `legacy`; existing routes are left alone. */
-  async import(routes: RouteSpecInput[], actor: Actor): Promise<{ added: string[]; existing: string[] }> {
+  async import(routes: ImportedRouteInput[], actor: Actor): Promise<{ added: string[]; existing: string[] }> {
     const added: string[] = [];
     const existing: string[] = [];
-    const specs = routes.map((input) => routeSpecSchema.parse({ ...input, state: 'legacy' }));
+    const specs = routes.map(({ middleware, ...input }) => routeSpecSchema.parse({ ...input, state: 'legacy', auth: input.auth ?? needsLogin(middleware) }));
     await Promise.all(
       specs.map(async (route) => {
         const id = routeId(route);
@@ -109,6 +122,11 @@ export class RouteLifecycle {
     return record;
   }
 
+  /** Before a route enters shadow (no replica shadows it yet), the counts of any earlier period go. */
+  private async enteringShadow(before: RouteSpec | undefined, after: RouteSpec): Promise<void> {
+    if (after.state === 'shadow' && before?.state !== 'shadow') await this.evidence.clear(routeId(after));
+  }
+
   private requireService(route: RouteSpec): void {
     if (route.state !== 'legacy' && !route.service) {
       throw new RouteLifecycleError(400, `a route in state ${route.state} needs "service" (a slice named in GATEWAY_SERVICES)`, 'service');
@@ -120,6 +138,11 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function formatRate(rate: MatchRate): string {
-  return rate.rate === null ? 'n/a' : `${(rate.rate * 100).toFixed(2)}%`;
+/**
+ * Laravel's login middleware as route:list names it: `auth`, `auth:sanctum`, `auth.basic`, or the
+ * class (`App\Http\Middleware\Authenticate`). Without a middleware list nothing is known (undefined).
+ */
+export function needsLogin(middleware: readonly string[] | undefined): boolean | undefined {
+  if (!middleware) return undefined;
+  return middleware.some((name) => /^auth(\.basic)?(:|$)/.test(name) || /\\Authenticate(WithBasicAuth)?(:|$)/.test(name));
 }

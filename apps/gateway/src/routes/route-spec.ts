@@ -28,6 +28,12 @@ export const shadowSettingsSchema = z.object({
   threshold: z.number().min(0).max(1).default(0.99),
   /** …over at least this many comparisons. */
   minSamples: z.number().int().min(0).default(100),
+  /** …of which at least this many matching 2xx answers of the monolith (default: minSamples; 404s and redirects prove little). */
+  minSuccessSamples: z.number().int().min(0).optional(),
+  /** …and of those, this many to logged-in callers (default: minSuccessSamples where the route needs a login, else 0). */
+  minAuthenticatedSamples: z.number().int().min(0).optional(),
+  /** JSON paths whose values are never stored in mismatch samples (as `ignore`: $.customer.phone, $.items[*].email, $..iban). */
+  redact: z.array(jsonPath).default([]),
 });
 export type ShadowSettings = z.infer<typeof shadowSettingsSchema>;
 
@@ -49,6 +55,8 @@ export const routeSpecSchema = z.object({
   /** In `canary`: share of callers (0-100) sent to the slice. */
   canaryPercent: z.number().min(0).max(100).default(0),
   shadow: shadowSettingsSchema.default(shadowSettingsSchema.parse({})),
+  /** The monolith's route needs a login (Laravel's `auth` middleware, set by the route import): promotion out of shadow then needs logged-in callers' answers. */
+  auth: z.boolean().optional(),
   /** Laravel/Symfony route name, kept for people. */
   name: z.string().optional(),
 });

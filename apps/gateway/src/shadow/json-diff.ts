@@ -25,7 +25,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function segment(key: string): string {
+/** How a key appears in a path: `.name`, or `["odd key"]`. Redaction walks JSON with the same paths. */
+export function segment(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { routeKey } from '../routes/route-key.js';
 
 export interface MismatchRecord {
@@ -14,31 +14,53 @@ export interface MismatchRecord {
   service: { status: number; headers: Record<string, unknown>; body: unknown };
 }
 
-const SUBJECT_PREFIX = 'offramp.shadow.mismatch';
-const KEPT_PER_ROUTE = 200;
+export interface SampleRetention {
+  /** Samples older than this are dropped by JetStream. */
+  maxAgeSeconds: number;
+  /** The newest this many are kept per route (one subject per route). */
+  perRoute: number;
+}
 
-/** Mismatches with redacted samples, in a JetStream stream: the latest 200 per route, for 7 days. */
+const SUBJECT_PREFIX = 'offramp.shadow.mismatch';
+/** Reads of one `latest` call at most: the stream keeps `perRoute` per route, and this bounds a scan over all routes. */
+const MAX_READS = 20_000;
+
+/**
+ * Mismatches with redacted samples, in a JetStream stream: the latest `perRoute` per route, for
+ * `maxAgeSeconds`. The retention is applied to a stream that exists with other limits, so a
+ * changed setting takes effect on the next start. Read only through the admin API.
+ */
 export class MismatchStore {
   private js?: JetStreamClient;
   private jsm?: JetStreamManager;
 
-  constructor(private readonly stream: string) {}
+  constructor(
+    private readonly stream: string,
+    private readonly retention: SampleRetention,
+  ) {}
 
   async open(nc: NatsConnection): Promise<void> {
     this.jsm = await jetstreamManager(nc);
     this.js = jetstream(nc);
-    const config = {
-      name: this.stream,
-      subjects: [`${SUBJECT_PREFIX}.>`],
-      max_msgs_per_subject: KEPT_PER_ROUTE,
-      max_age: 7 * 24 * 3600 * 1e9,
-      allow_direct: true,
-    };
+    const limits = { max_msgs_per_subject: this.retention.perRoute, max_age: this.retention.maxAgeSeconds * 1e9 };
+    let info: StreamInfo;
     try {
-      await this.jsm.streams.info(this.stream);
-    } catch {
-      await this.jsm.streams.add(config);
+      info = await this.jsm.streams.info(this.stream);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+      await this.jsm.streams.add({ name: this.stream, subjects: [`${SUBJECT_PREFIX}.>`], allow_direct: true, ...limits });
+      return;
     }
+    if (info.config.max_msgs_per_subject !== limits.max_msgs_per_subject || info.config.max_age !== limits.max_age) {
+      await this.jsm.streams.update(this.stream, limits); // merged into the stream's config by the client
+    }
+  }
+
+  /** The retention the stream has now (for tests and the admin API). */
+  async limits(): Promise<SampleRetention | undefined> {
+    if (!this.jsm) return undefined;
+    const { config } = await this.jsm.streams.info(this.stream);
+    return { maxAgeSeconds: config.max_age / 1e9, perRoute: config.max_msgs_per_subject };
   }
 
   async record(mismatch: MismatchRecord): Promise<void> {
@@ -46,21 +68,28 @@ export class MismatchStore {
     await this.js.publish(`${SUBJECT_PREFIX}.${routeKey(mismatch.routeId)}`, JSON.stringify(mismatch));
   }
 
-  /** The latest `limit` mismatches of a route, or of every route, newest last. */
+  /**
+   * The latest `limit` mismatches of a route, or of every route, newest last: read forwards from
+   * a start that moves back (×4 each round) until enough are found or the stream's start is reached.
+   */
   async latest(routeId: string | undefined, limit: number): Promise<MismatchRecord[]> {
     if (!this.jsm) return [];
     const subject = routeId ? `${SUBJECT_PREFIX}.${routeKey(routeId)}` : `${SUBJECT_PREFIX}.>`;
-    const info = await this.jsm.streams.info(this.stream);
-    const records: MismatchRecord[] = [];
-    let seq = Math.max(info.state.first_seq, 1);
-    // Bounded: at most KEPT_PER_ROUTE per route are kept, and we stop after a generous cap.
-    for (let reads = 0; reads < 5_000 && seq <= info.state.last_seq; reads++) {
-      const message = await this.jsm.direct.getMessage(this.stream, { seq, next_by_subj: subject });
-      if (!message) break;
-      records.push(message.json<MismatchRecord>());
-      if (records.length > limit) records.shift();
-      seq = message.seq + 1;
+    const { state } = await this.jsm.streams.info(this.stream);
+    if (state.messages === 0) return [];
+    const first = Math.max(state.first_seq, 1);
+    let reads = 0;
+    for (let window = Math.max(limit, 16); ; window *= 4) {
+      const start = Math.max(first, state.last_seq - window + 1);
+      const records: MismatchRecord[] = [];
+      for (let seq = start; seq <= state.last_seq && reads < MAX_READS; reads++) {
+        const message = await this.jsm.direct.getMessage(this.stream, { seq, next_by_subj: subject });
+        if (!message || message.seq > state.last_seq) break;
+        records.push(message.json<MismatchRecord>());
+        if (records.length > limit) records.shift();
+        seq = message.seq + 1;
+      }
+      if (records.length >= limit || start === first || reads >= MAX_READS) return records;
     }
-    return records;
   }
 }

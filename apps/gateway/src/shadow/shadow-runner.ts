@@ -4,9 +4,10 @@ import { IDENTITY_HEADER } from '@offramp/platform';
 import type { IdentityProvider } from '../identity/identity-provider.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Upstream } from '../proxy/upstream.js';
+import type { RouteSpec } from '../routes/route-spec.js';
 import { compareResponses, learnNoise, type ComparableResponse } from './compare-responses.js';
 import type { MismatchStore } from './mismatch-store.js';
-import { isSecretPath, redactBody, redactHeaders, redactJson } from './redact.js';
+import { SampleRedactor } from './redact.js';
 import type { ShadowStats } from './shadow-stats.js';
 import type { ShadowJob, ShadowSink } from './shadow-job.js';
 
@@ -34,6 +35,8 @@ export interface ShadowRunnerOptions {
 export class ShadowRunner implements ShadowSink {
   private inFlight = 0;
   private readonly noise = new Map<string, { samples: number; keys: Set<string> }>();
+  /** One redactor per route's shadow settings (a changed route brings new settings, hence a new one). */
+  private readonly redactors = new WeakMap<object, SampleRedactor>();
 
   constructor(private readonly options: ShadowRunnerOptions) {}
 
@@ -75,24 +78,31 @@ export class ShadowRunner implements ShadowSink {
     const token = caller.identity ? await this.options.identity.token(caller.identity, { audience: service.name, csrfVerified: false }) : undefined;
     const answer = await this.fetch(service, job, token);
     const differences = compareResponses(job.legacy, answer, { headers: job.route.shadow.headers, ignore: job.route.shadow.ignore, noise: noise.keys });
-    const rate = this.options.stats.record(job.routeId, differences.length === 0);
+    const rate = this.options.stats.record(job.routeId, { match: differences.length === 0, status: job.legacy.status, authenticated: caller.identity !== undefined });
     this.options.metrics.shadowResult(job.routeId, differences.length === 0 ? 'match' : 'mismatch', rate.rate ?? undefined);
     if (differences.length === 0) return;
+    // Nothing of the exchange is stored before it went through the redactor.
+    const redact = this.redactor(job.route.shadow);
     await this.options.mismatches.record({
       routeId: job.routeId,
       at: new Date().toISOString(),
       requestId: job.requestId,
       method: job.method,
-      url: job.url,
-      request: { headers: redactHeaders(job.headers) },
-      differences: differences.slice(0, 20).map((difference) =>
-        isSecretPath(difference.key)
-          ? { key: difference.key, legacy: '[redacted]', service: '[redacted]' }
-          : { key: difference.key, legacy: sample(redactJson(difference.legacy)), service: sample(redactJson(difference.service)) },
-      ),
-      legacy: { status: job.legacy.status, headers: redactHeaders(job.legacy.headers), body: redactBody(job.legacy.body, job.legacy.headers['content-type']) },
-      service: { status: answer.status, headers: redactHeaders(answer.headers), body: redactBody(answer.body, answer.headers['content-type']) },
+      url: redact.url(job.url),
+      request: { headers: redact.headers(job.headers) },
+      differences: differences.slice(0, 20).map((difference) => redact.difference(difference)),
+      legacy: { status: job.legacy.status, headers: redact.headers(job.legacy.headers), body: redact.body(job.legacy.body, job.legacy.headers['content-type'], job.legacy.truncated) },
+      service: { status: answer.status, headers: redact.headers(answer.headers), body: redact.body(answer.body, answer.headers['content-type'], answer.truncated) },
     });
+  }
+
+  private redactor(settings: RouteSpec['shadow']): SampleRedactor {
+    let redactor = this.redactors.get(settings);
+    if (!redactor) {
+      redactor = new SampleRedactor(settings.redact);
+      this.redactors.set(settings, redactor);
+    }
+    return redactor;
   }
 
   private async fetch(upstream: Upstream, job: ShadowJob, identityToken?: string): Promise<ComparableResponse> {
@@ -114,7 +124,8 @@ export class ShadowRunner implements ShadowSink {
     let size = 0;
     let truncated = false;
     for await (const chunk of response.body) {
-      if (size + (chunk as Buffer).length > this.options.maxBodyBytes) {
+      // Once over the limit nothing more is kept: a later, smaller chunk would leave a gap in the body.
+      if (truncated || size + (chunk as Buffer).length > this.options.maxBodyBytes) {
         truncated = true;
         continue;
       }
@@ -125,7 +136,3 @@ export class ShadowRunner implements ShadowSink {
   }
 }
 
-function sample(value: unknown): unknown {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text !== undefined && text.length > 256 ? `${text.slice(0, 256)}…` : value;
-}

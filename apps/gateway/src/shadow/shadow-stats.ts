@@ -13,13 +13,39 @@ export interface MatchRate extends MatchCounts {
   rate: number | null;
 }
 
+/** The monolith's answer decides the class: it is the reference the slice is compared with. */
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+/** Whether the gateway established a logged-in user of the monolith for the request. */
+export const CALLER_KINDS = ['authenticated', 'anonymous'] as const;
+export type CallerKind = (typeof CALLER_KINDS)[number];
+export type EvidenceBreakdown = Record<StatusClass, Record<CallerKind, MatchCounts>>;
+
+/** What promotion is judged on: the match rate, and what the samples were answers to. */
+export interface ShadowEvidence extends MatchRate {
+  byStatus: EvidenceBreakdown;
+}
+
+export interface ComparisonOutcome {
+  match: boolean;
+  /** The monolith's status code. */
+  status: number;
+  authenticated: boolean;
+}
+
+/** One replica's counts as stored in the bucket. */
+interface StoredCounts extends MatchCounts {
+  byStatus?: Partial<Record<StatusClass, Partial<Record<CallerKind, MatchCounts>>>>;
+}
+
 /**
- * Shadow match counts: each replica counts locally and publishes its own counts to a KV bucket
- * (`<route>.<replica>`) about once a second, so the admin API and promotion see every replica's.
+ * Shadow match counts, per status class of the monolith's answer and per caller kind: each
+ * replica counts locally and publishes its own counts to a KV bucket (`<route>.<replica>`) about
+ * once a second, so the admin API and promotion see every replica's, summed.
  */
 export class ShadowStats {
   readonly replica = randomUUID().replace(/-/g, '');
-  private readonly local = new Map<string, MatchCounts>();
+  private readonly local = new Map<string, ShadowEvidence>();
   private readonly dirty = new Set<string>();
   private kv?: KV;
   private timer?: NodeJS.Timeout;
@@ -32,50 +58,59 @@ export class ShadowStats {
     this.timer.unref();
   }
 
-  record(routeId: string, match: boolean): MatchRate {
-    const counts = this.local.get(routeId) ?? { matches: 0, mismatches: 0 };
-    if (match) counts.matches += 1;
-    else counts.mismatches += 1;
-    this.local.set(routeId, counts);
+  record(routeId: string, outcome: ComparisonOutcome): MatchRate {
+    const counts = this.local.get(routeId) ?? emptyEvidence();
+    const cell = counts.byStatus[statusClass(outcome.status)][outcome.authenticated ? 'authenticated' : 'anonymous'];
+    if (outcome.match) {
+      counts.matches += 1;
+      cell.matches += 1;
+    } else {
+      counts.mismatches += 1;
+      cell.mismatches += 1;
+    }
+    this.local.set(routeId, withRate(counts));
     this.dirty.add(routeId);
     return rate(counts);
   }
 
   /** A route (re-)entering shadow starts counting afresh. */
   reset(routeId: string): void {
-    this.local.set(routeId, { matches: 0, mismatches: 0 });
+    this.local.set(routeId, emptyEvidence());
     this.dirty.add(routeId);
   }
 
-  localRate(routeId: string): MatchRate {
-    return rate(this.local.get(routeId) ?? { matches: 0, mismatches: 0 });
+  localRate(routeId: string): ShadowEvidence {
+    return withRate(this.local.get(routeId) ?? emptyEvidence());
   }
 
   async flush(): Promise<void> {
     if (!this.kv) return;
     for (const routeId of [...this.dirty]) {
       this.dirty.delete(routeId);
-      await this.kv.put(`${routeKey(routeId)}.${this.replica}`, JSON.stringify(this.local.get(routeId))).catch(() => this.dirty.add(routeId));
+      const counts = this.local.get(routeId) ?? emptyEvidence();
+      const stored: StoredCounts = { matches: counts.matches, mismatches: counts.mismatches, byStatus: counts.byStatus };
+      await this.kv.put(`${routeKey(routeId)}.${this.replica}`, JSON.stringify(stored)).catch(() => this.dirty.add(routeId));
     }
   }
 
   /** Summed over every replica. */
-  async total(routeId: string): Promise<MatchRate> {
+  async total(routeId: string): Promise<ShadowEvidence> {
     await this.flush();
     if (!this.kv) return this.localRate(routeId);
-    const sum: MatchCounts = { matches: 0, mismatches: 0 };
+    const sum = emptyEvidence();
     const keys = await this.kv.keys(`${routeKey(routeId)}.*`);
     for await (const key of keys) {
       const entry = await this.kv.get(key);
       if (!entry || entry.operation !== 'PUT') continue;
-      const counts = entry.json<MatchCounts>();
-      sum.matches += counts.matches;
-      sum.mismatches += counts.mismatches;
+      addInto(sum, entry.json<StoredCounts>());
     }
-    return rate(sum);
+    return withRate(sum);
   }
 
-  /** Forgets every replica's counts for a route (when it enters shadow anew). */
+  /**
+   * Forgets every replica's counts for a route, those of replicas long gone included: called
+   * before a route enters shadow anew, so old evidence never counts for the new period.
+   */
   async clear(routeId: string): Promise<void> {
     this.reset(routeId);
     if (!this.kv) return;
@@ -88,7 +123,35 @@ export class ShadowStats {
   }
 }
 
+export function statusClass(status: number): StatusClass {
+  const hundreds = Math.floor(status / 100);
+  return hundreds >= 1 && hundreds <= 5 ? (`${hundreds}xx` as StatusClass) : '5xx';
+}
+
+export function emptyEvidence(): ShadowEvidence {
+  const byStatus = Object.fromEntries(STATUS_CLASSES.map((name) => [name, { authenticated: { matches: 0, mismatches: 0 }, anonymous: { matches: 0, mismatches: 0 } }])) as EvidenceBreakdown;
+  return { matches: 0, mismatches: 0, samples: 0, rate: null, byStatus };
+}
+
+/** Adds one replica's counts; counts written before the breakdown existed add to the totals only. */
+function addInto(sum: ShadowEvidence, counts: StoredCounts): void {
+  sum.matches += counts.matches ?? 0;
+  sum.mismatches += counts.mismatches ?? 0;
+  for (const name of STATUS_CLASSES) {
+    for (const kind of CALLER_KINDS) {
+      const cell = counts.byStatus?.[name]?.[kind];
+      if (!cell) continue;
+      sum.byStatus[name][kind].matches += cell.matches ?? 0;
+      sum.byStatus[name][kind].mismatches += cell.mismatches ?? 0;
+    }
+  }
+}
+
+function withRate(evidence: ShadowEvidence): ShadowEvidence {
+  return Object.assign(evidence, rate(evidence));
+}
+
 function rate(counts: MatchCounts): MatchRate {
   const samples = counts.matches + counts.mismatches;
-  return { ...counts, samples, rate: samples === 0 ? null : counts.matches / samples };
+  return { matches: counts.matches, mismatches: counts.mismatches, samples, rate: samples === 0 ? null : counts.matches / samples };
 }

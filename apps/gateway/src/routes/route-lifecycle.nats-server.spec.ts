@@ -1,0 +1,148 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { importRouteList } from '@offramp/legacy-bridge';
+import { startNatsServer, waitUntil, type NatsServerHandle } from '@offramp/testing';
+import { ShadowStats } from '../shadow/shadow-stats.js';
+import { RouteLifecycle, RouteLifecycleError } from './route-lifecycle.js';
+import type { RouteSpecInput, RouteState } from './route-spec.js';
+import { RouteStore } from './route-store.js';
+
+// The lifecycle on the parts it runs on in production: the route bucket (NATS KV) and the shadow
+// counts of two replicas in the stats bucket, on a real nats-server.
+const actor = { by: 'spec', reason: 'lifecycle spec' };
+const ORDERS = 'GET|HEAD /api/orders/:id';
+
+describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', () => {
+  let nats: NatsServerHandle;
+  let nc: NatsConnection;
+  let store: RouteStore;
+  let replicaA: ShadowStats;
+  let replicaB: ShadowStats;
+  let lifecycle: RouteLifecycle;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nc = await connect({ servers: nats.url });
+    store = new RouteStore('spec_routes', 16, () => undefined);
+    await store.open(nc);
+    replicaA = new ShadowStats('spec_stats');
+    replicaB = new ShadowStats('spec_stats');
+    await Promise.all([replicaA.open(nc), replicaB.open(nc)]);
+    lifecycle = new RouteLifecycle(store, replicaA);
+  }, 30_000);
+
+  afterAll(async () => {
+    replicaA?.close();
+    replicaB?.close();
+    store?.close();
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  /** Writes a route and waits until this replica's table shows it (the store applies what its watcher delivers). */
+  async function put(route: RouteSpecInput): Promise<void> {
+    const written = await lifecycle.set(route, actor);
+    await waitUntil(() => JSON.stringify(store.get(`${written.method} ${written.path}`)?.route) === JSON.stringify(written), { description: `route ${written.path} applied` });
+  }
+
+  async function stateOf(id: string, state: RouteState): Promise<void> {
+    await waitUntil(() => store.get(id)?.route.state === state, { description: `${id} in ${state}` });
+  }
+
+  function record(stats: ShadowStats, count: number, outcome: { status: number; authenticated: boolean; match?: boolean }): void {
+    for (let index = 0; index < count; index++) stats.record(ORDERS, { match: outcome.match ?? true, status: outcome.status, authenticated: outcome.authenticated });
+  }
+
+  it('refuses promotion out of shadow on 404s and anonymous answers, counted over both replicas; promotes on logged-in 2xx', async () => {
+    await put({ method: 'GET|HEAD', path: '/api/orders/{id}', service: 'api', state: 'shadow', auth: true, shadow: { minSamples: 5 } });
+    record(replicaA, 4, { status: 404, authenticated: true });
+    record(replicaB, 6, { status: 401, authenticated: false });
+    await replicaB.flush();
+    const refused = await lifecycle.promote({ id: ORDERS, ...actor }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RouteLifecycleError);
+    expect((refused as RouteLifecycleError).status).toBe(409);
+    expect((refused as RouteLifecycleError).message).toBe(
+      `promotion of "${ORDERS}" out of shadow refused: match rate 100.00% over 10 samples; missing: 0 of 5 matching 2xx answers; ` +
+        '0 of 5 matching 2xx answers to logged-in callers (the route needs a login) (force it with a reason)',
+    );
+
+    record(replicaB, 5, { status: 200, authenticated: false });
+    await replicaB.flush();
+    const stillRefused = (await lifecycle.promote({ id: ORDERS, ...actor }).catch((error: Error) => error)) as Error;
+    expect(stillRefused.message).toContain('missing: 0 of 5 matching 2xx answers to logged-in callers (the route needs a login)');
+
+    record(replicaB, 3, { status: 200, authenticated: true });
+    record(replicaA, 2, { status: 200, authenticated: true });
+    await replicaB.flush();
+    const promoted = await lifecycle.promote({ id: ORDERS, to: 'canary', canaryPercent: 5, ...actor });
+    expect(promoted.route).toMatchObject({ state: 'canary', canaryPercent: 5 });
+    expect(promoted.shadowGate).toMatchObject({ promotable: true, missing: [] });
+    expect(promoted.matchRate).toMatchObject({
+      samples: 20,
+      rate: 1,
+      byStatus: {
+        '2xx': { authenticated: { matches: 5, mismatches: 0 }, anonymous: { matches: 5, mismatches: 0 } },
+        '4xx': { authenticated: { matches: 4, mismatches: 0 }, anonymous: { matches: 6, mismatches: 0 } },
+      },
+    });
+    await stateOf(ORDERS, 'canary');
+  });
+
+  it('a forced promotion passes the gate and is marked forced in the audit log', async () => {
+    await lifecycle.rollback(ORDERS, actor);
+    await stateOf(ORDERS, 'legacy');
+    await put({ method: 'GET|HEAD', path: '/api/orders/{id}', service: 'api', state: 'shadow', auth: true, shadow: { minSamples: 5 } });
+    const forced = await lifecycle.promote({ id: ORDERS, to: 'service', force: true, by: 'oncall', reason: 'slice proven in staging' });
+    expect(forced.route.state).toBe('service');
+    expect(forced.shadowGate?.promotable).toBe(false);
+    await stateOf(ORDERS, 'service');
+    const [last] = (await store.history(ORDERS)).slice(-1);
+    expect(last?.change).toMatchObject({ by: 'oncall', reason: 'slice proven in staging', action: 'promote shadow→service', forced: true });
+  });
+
+  it('evidence of an earlier shadow period never counts again, not even that of a replica long gone', async () => {
+    // The route left shadow with 20 samples above (replicas A and B). A third replica that has since stopped counted too:
+    const gone = new ShadowStats('spec_stats');
+    await gone.open(nc);
+    for (let index = 0; index < 9; index++) gone.record(ORDERS, { match: true, status: 200, authenticated: true });
+    await gone.flush();
+    gone.close();
+    expect((await replicaA.total(ORDERS)).samples).toBeGreaterThan(0);
+    await lifecycle.rollback(ORDERS, actor);
+    await stateOf(ORDERS, 'legacy');
+    await put({ method: 'GET|HEAD', path: '/api/orders/{id}', service: 'api', state: 'shadow', auth: true, shadow: { minSamples: 5 } });
+    expect(await replicaA.total(ORDERS)).toMatchObject({ samples: 0, rate: null });
+    await expect(lifecycle.promote({ id: ORDERS, ...actor })).rejects.toThrow(/0 of 5 comparisons/);
+  });
+
+  it('rolls one route or all routes back to legacy', async () => {
+    await put({ method: 'GET|HEAD', path: '/api/products', service: 'api', state: 'service' });
+    await put({ method: 'GET|HEAD', path: '/api/products/{id}', service: 'api', state: 'canary', canaryPercent: 10 });
+    expect(await lifecycle.rollback('GET|HEAD /api/products', actor)).toEqual(['GET|HEAD /api/products']);
+    await stateOf('GET|HEAD /api/products', 'legacy');
+    const all = await lifecycle.rollback('all', { by: 'oncall', reason: 'incident' });
+    expect(all.sort()).toEqual(['GET|HEAD /api/orders/:id', 'GET|HEAD /api/products/:id']);
+    for (const id of all) await stateOf(id, 'legacy');
+    expect(await lifecycle.rollback('all', actor)).toEqual([]);
+    await expect(lifecycle.rollback('GET /nope', actor)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("imports Laravel's route list as legacy, marks routes behind the auth middleware as needing a login, keeps existing routes", async () => {
+    const routeList = JSON.stringify([
+      { method: 'GET|HEAD', uri: 'account/orders', name: 'account.orders', middleware: ['web', 'auth'] },
+      { method: 'POST', uri: 'api/orders', name: 'api.orders.store', middleware: ['web', 'json', 'auth:sanctum'] },
+      { method: 'GET|HEAD', uri: 'reports/sales.csv', middleware: ['web', 'App\\Http\\Middleware\\Authenticate', 'admin'] },
+      { method: 'GET|HEAD', uri: 'products', name: 'products.page', middleware: ['web'] },
+      { method: 'GET|HEAD', uri: 'api/products', name: 'api.products.index', middleware: ['web', 'json'] },
+    ]);
+    const result = await lifecycle.import(importRouteList(routeList, 'laravel'), actor);
+    expect(result).toEqual({ added: ['GET|HEAD /account/orders', 'GET|HEAD /products', 'GET|HEAD /reports/sales.csv', 'POST /api/orders'], existing: ['GET|HEAD /api/products'] });
+    await waitUntil(() => store.get('GET|HEAD /reports/sales.csv'), { description: 'imported routes applied' });
+    const auth = (id: string) => store.get(id)?.route.auth;
+    expect([auth('GET|HEAD /account/orders'), auth('POST /api/orders'), auth('GET|HEAD /reports/sales.csv'), auth('GET|HEAD /products')]).toEqual([true, true, true, false]);
+    expect(store.get('GET|HEAD /products')?.route.state).toBe('legacy');
+    // A route list without middleware says nothing about logins.
+    await lifecycle.import([{ method: 'GET', path: '/about' }], actor);
+    await waitUntil(() => store.get('GET /about'), { description: '/about applied' });
+    expect(store.get('GET /about')?.route.auth).toBeUndefined();
+  });
+});
