@@ -29,6 +29,8 @@ const SYSTEM_PACKAGES = [
   { pkg: 'php-xml', present: () => phpExtensions().has('dom') },
   { pkg: 'php-curl', present: () => phpExtensions().has('curl') },
   { pkg: 'phpunit', present: () => onPath('phpunit') },
+  // The web server in front of the monolith in the gateway's edge tests and bench:gateway.
+  { pkg: 'nginx-light', present: () => onPath('nginx') },
 ];
 
 const say = (line) => process.stderr.write(`[offramp preflight] ${line}\n`);

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { NatsConnectionManager } from '@offramp/messaging';
 import { IdentityTokenSigner, MetricsService } from '@offramp/platform';
@@ -12,6 +10,9 @@ import { createIdentityProvider } from './identity/legacy-identity.provider.js';
 import type { IdentityProvider } from './identity/identity-provider.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { ProxyEngine } from './proxy/proxy-engine.js';
+import { PublicListener } from './proxy/public-listener.js';
+import { ReplayBudget } from './proxy/replay-budget.js';
+import { TrustedProxies } from './proxy/trusted-proxies.js';
 import { Upstream } from './proxy/upstream.js';
 import { WebSocketTunnel } from './proxy/websocket-tunnel.js';
 import { RouteLifecycle } from './routes/route-lifecycle.js';
@@ -23,14 +24,12 @@ import { ShadowStats } from './shadow/shadow-stats.js';
 
 /**
  * Everything the proxy path needs, built once: upstream pools, route table (file, then NATS KV),
- * identity bridge, shadow runner. The proxy is registered as a raw Fastify catch-all on Nest's
- * own Fastify instance, so proxied requests never enter Nest's per-request pipeline.
+ * identity bridge, shadow runner, and the public listener that serves it. The proxy has its own
+ * node:http server on PORT, so proxied requests never enter Nest's per-request pipeline and the
+ * public port serves nothing but the proxy; Nest's server is the admin listener.
  */
-/** Fastify's pattern for the catch-all that everything not served by the gateway itself falls into. */
-const PROXY_ROUTE = '/*';
-
 @Injectable()
-export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
+export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Gateway');
   readonly metrics: GatewayMetrics;
   readonly legacy: Upstream;
@@ -42,18 +41,21 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
   readonly engine: ProxyEngine;
   readonly store: RouteStore;
   readonly lifecycle: RouteLifecycle;
+  readonly replay: ReplayBudget;
+  private readonly listener: PublicListener;
   private routesLoaded = false;
   private stopped = false;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly adapterHost: HttpAdapterHost,
     private readonly nats: NatsConnectionManager,
     metricsService: MetricsService,
     signer: IdentityTokenSigner,
     @Optional() @Inject(getDataSourceToken()) dataSource?: DataSource,
   ) {
-    this.metrics = new GatewayMetrics(metricsService.registry);
+    this.replay = new ReplayBudget(config.GATEWAY_REPLAY_BUFFER_BYTES);
+    const trustedProxies = new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES);
+    this.metrics = new GatewayMetrics(metricsService.registry, this.replay);
     const upstreamOptions = {
       connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
       breakerFailures: config.GATEWAY_BREAKER_FAILURES,
@@ -85,32 +87,33 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
         maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
         maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
         defaultTimeoutMs: config.GATEWAY_TIMEOUT_MS,
-        trustForwarded: config.GATEWAY_TRUST_FORWARDED,
         testers: new Set(config.GATEWAY_TESTERS),
         shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+        bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
       },
-      { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow },
+      { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow, trustedProxies, replay: this.replay },
+    );
+    const tunnel = new WebSocketTunnel(this.engine, this.legacy, this.metrics, {
+      idleTimeoutMs: config.GATEWAY_UPGRADE_IDLE_TIMEOUT_MS,
+      defaultTimeoutMs: config.GATEWAY_TIMEOUT_MS,
+      routingHeaders: config.GATEWAY_ROUTING_HEADERS,
+    });
+    this.listener = new PublicListener(
+      {
+        port: config.PORT,
+        host: config.HOST,
+        maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
+        headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+        keepAliveTimeoutMs: config.GATEWAY_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnectionsPerClient: config.GATEWAY_MAX_CONNECTIONS_PER_CLIENT,
+      },
+      this.engine,
+      tunnel,
+      trustedProxies,
     );
     this.store = new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, (table, transitions) => this.applyTable(table, transitions));
     this.lifecycle = new RouteLifecycle(this.store, this.stats);
-    this.installProxyHook();
-  }
-
-  /**
-   * Added while Nest builds its providers, before Nest registers its middleware (pino-http via
-   * middie) and before the platform's own hooks: for a proxied request this is the first hook, it
-   * hijacks the reply, and Fastify skips every later hook, body parsing and Nest's pipeline. The
-   * gateway's own routes (admin API, health, metrics) pass through untouched.
-   */
-  private installProxyHook(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const engine = this.engine;
-    fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.routeOptions.url !== PROXY_ROUTE) return done();
-      reply.hijack();
-      void engine.handle(request.raw, reply.raw, request.id);
-      done();
-    });
   }
 
   get ready(): boolean {
@@ -130,11 +133,17 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationShutdown {
         process.exit(78);
       }
     }
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // The catch-all only marks what is proxied: the root hook added in the constructor serves it.
-    fastify.all(PROXY_ROUTE, () => undefined);
-    new WebSocketTunnel(this.engine, this.legacy, this.services, this.identity, this.config).attach(fastify.server);
     void this.connectRouteStore(routesFile);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.listen();
+    this.logger.log(`public listener on http://${this.config.HOST.includes(':') ? `[${this.config.HOST}]` : this.config.HOST}:${this.config.PORT} (proxy only)`);
+  }
+
+  /** The public listener first: no new requests, those in flight finish before the pools close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.listener.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -15,7 +15,12 @@ afterAll(() => {
   monolith.close();
 });
 
-describeServiceFoundation('gateway', {
-  IDENTITY_TOKEN_SECRET: 'foundation-test-secret-0123456789abcdef',
-  LEGACY_URL: `http://127.0.0.1:${(monolith.address() as AddressInfo).port}`,
-});
+// Health and metrics are on the gateway's admin listener; its public port only proxies.
+describeServiceFoundation(
+  'gateway',
+  {
+    IDENTITY_TOKEN_SECRET: 'foundation-test-secret-0123456789abcdef',
+    LEGACY_URL: `http://127.0.0.1:${(monolith.address() as AddressInfo).port}`,
+  },
+  { adminPortVariable: 'GATEWAY_ADMIN_PORT' },
+);

@@ -10,5 +10,7 @@ await bootstrapService({
   config: gatewayConfigShape,
   // OFFRAMP_ENV=production: what a public edge should not disclose by default.
   productionDefaults: { GATEWAY_ROUTING_HEADERS: 'false' },
+  // Admin API, /metrics and health on their own listener; PORT is the public proxy's (PublicListener).
+  listen: (config) => ({ port: config.GATEWAY_ADMIN_PORT, host: config.GATEWAY_ADMIN_HOST }),
   imports: (config) => [GatewayModule.forRoot(config)],
 });

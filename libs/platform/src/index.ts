@@ -7,7 +7,7 @@ export { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, type InvalidParam }
 export { InvalidInputException, createValidationPipe, flattenValidationErrors } from './errors/validation.js';
 export { ProblemDetailsFilter } from './errors/problem-details.filter.js';
 export { ShutdownState } from './health/shutdown-state.js';
-export { currentRequestId, propagationHeaders, REQUEST_ID_HEADER } from './logging/request-context.js';
+export { currentRequestId, propagationHeaders, requestIdFor, REQUEST_ID_HEADER } from './logging/request-context.js';
 export { MetricsService } from './metrics/metrics.service.js';
 export { IDENTITY_HEADER, type IdentityGrant, type OfframpIdentity, type VerifiedIdentity } from './identity/identity.js';
 export { identityAudienceFromConfig, identityConfigShape, identityKeysFromConfig, type IdentityConfig, type IdentityKeys } from './identity/identity-keys.js';

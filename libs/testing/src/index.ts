@@ -9,3 +9,4 @@ export { describeServiceFoundation } from './service-foundation.suite.js';
 export { startLegacyApp, legacyLogin, type LegacyApp, type StartLegacyAppOptions } from './legacy-app.js';
 export { scratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDatabase, type ScratchDatabaseKind } from './scratch-database.js';
 export { seededRandom, type SeededRandom } from './seeded-random.js';
+export { nginxBinary, nginxProxyConfig, startNginxProcess, startNginxProxy, type NginxProxy } from './nginx.js';

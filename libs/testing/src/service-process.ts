@@ -7,6 +7,8 @@ import { workspaceRoot } from './workspace.js';
 export interface ServiceProcess extends ManagedProcess {
   readonly port: number;
   readonly url: string;
+  /** Where health, metrics and (for the gateway) the admin API answer: `url` unless the service has an admin listener. */
+  readonly adminUrl: string;
 }
 
 export interface StartServiceOptions {
@@ -14,6 +16,13 @@ export interface StartServiceOptions {
   app: string;
   env?: Record<string, string | undefined>;
   port?: number;
+  /**
+   * The variable naming the service's admin listener port (the gateway's `GATEWAY_ADMIN_PORT`):
+   * a free port is chosen for it and health is awaited there.
+   */
+  adminPortVariable?: string;
+  /** Port of the admin listener (with adminPortVariable); a free one by default. */
+  adminPort?: number;
   /** Wait until GET /health/live answers (default) or return at once. */
   waitForLive?: boolean;
   timeoutMs?: number;
@@ -24,17 +33,20 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const port = options.port ?? (await freePort());
   const root = workspaceRoot();
   const entry = join(root, 'apps', options.app, 'dist', 'main.js');
+  const adminPort = options.adminPortVariable ? (options.adminPort ?? (await freePort())) : undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_PRETTY: 'false', ...options.env };
+  if (options.adminPortVariable && adminPort !== undefined) env[options.adminPortVariable] = String(adminPort);
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const child = startProcess(process.execPath, [entry], { cwd: root, env });
   const url = `http://127.0.0.1:${port}`;
-  const service: ServiceProcess = Object.assign(child, { port, url });
+  const adminUrl = adminPort === undefined ? url : `http://127.0.0.1:${adminPort}`;
+  const service: ServiceProcess = Object.assign(child, { port, url, adminUrl });
   if (options.waitForLive === false) return service;
   try {
     await waitUntil(
       async () => {
         if (!child.isRunning()) throw new Error(`${options.app} exited with code ${await child.exited}`);
-        return (await httpStatus(`${url}/health/live`)) === 200;
+        return (await httpStatus(`${adminUrl}/health/live`)) === 200;
       },
       { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, description: `${options.app} /health/live` },
     );

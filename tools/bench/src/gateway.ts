@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       writeFileSync(file, routes);
       const service = await startService({
         app: 'gateway',
+        adminPortVariable: 'GATEWAY_ADMIN_PORT',
         env: {
           NATS_URL: nats.url,
           LEGACY_URL: upstreamUrl,
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       try {
         await waitUntil(
           async () => {
-            const response = await fetch(`${service.url}/_offramp/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+            const response = await fetch(`${service.adminUrl}/_offramp/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
             return response.ok && ((await response.json()) as { loaded: boolean }).loaded;
           },
           { timeoutMs: 120_000, intervalMs: 250, description: 'gateway route table loaded from NATS' },

@@ -8,7 +8,8 @@ export class AdminApiError extends Error {
 }
 
 export interface AdminClientOptions {
-  gatewayUrl: string;
+  /** The gateway's admin listener (GATEWAY_ADMIN_PORT), not its public port. */
+  adminUrl: string;
   token?: string;
 }
 
@@ -21,14 +22,14 @@ export class AdminClient {
     if (!this.options.token) throw new AdminApiError(0, 'no admin token: set OFFRAMP_ADMIN_TOKEN (the gateway’s GATEWAY_ADMIN_TOKEN)');
     let response: Response;
     try {
-      response = await fetch(`${this.options.gatewayUrl.replace(/\/$/, '')}/_offramp/admin${path}`, {
+      response = await fetch(`${this.options.adminUrl.replace(/\/$/, '')}/_offramp/admin${path}`, {
         method,
         headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new AdminApiError(0, `cannot reach the gateway at ${this.options.gatewayUrl} (${(error as Error).message}); set OFFRAMP_GATEWAY_URL`);
+      throw new AdminApiError(0, `cannot reach the gateway's admin listener at ${this.options.adminUrl} (${(error as Error).message}); set OFFRAMP_ADMIN_URL`);
     }
     const text = await response.text();
     const json = text ? safeJson(text) : undefined;

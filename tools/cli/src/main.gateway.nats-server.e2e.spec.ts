@@ -17,6 +17,7 @@ describe('offramp routes …', () => {
     folder = tempDir('offramp-cli-');
     gateway = await startService({
       app: 'gateway',
+      adminPortVariable: 'GATEWAY_ADMIN_PORT',
       env: {
         NATS_URL: nats.url,
         LEGACY_URL: `http://127.0.0.1:${await freePort()}`,
@@ -28,7 +29,7 @@ describe('offramp routes …', () => {
         LOG_LEVEL: 'warn',
       },
     });
-    env = { OFFRAMP_GATEWAY_URL: gateway.url, OFFRAMP_ADMIN_TOKEN: TOKEN };
+    env = { OFFRAMP_ADMIN_URL: gateway.adminUrl, OFFRAMP_ADMIN_TOKEN: TOKEN };
     await waitUntil(async () => (await run(['routes', 'list', '--json'])).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
   }, 60_000);
 

@@ -19,7 +19,7 @@ const USAGE = `usage: offramp routes <command> [options]
   history [<METHOD> <path>]             who changed what, when and why
 
 options: --reason "why" (required for changes), --by NAME (default user@host), --json
-env:     OFFRAMP_GATEWAY_URL (default http://127.0.0.1:8080), OFFRAMP_ADMIN_TOKEN (default: the local
+env:     OFFRAMP_ADMIN_URL (the gateway's admin listener, default http://127.0.0.1:8081), OFFRAMP_ADMIN_TOKEN (default: the local
          stack's, from data/stack-secrets.json, when run from the repo root)
 `;
 
@@ -80,9 +80,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
+  if (io.env['OFFRAMP_GATEWAY_URL'] !== undefined) {
+    io.err('OFFRAMP_GATEWAY_URL is no longer read: the admin API is on the gateway\'s admin listener; set OFFRAMP_ADMIN_URL (e.g. http://127.0.0.1:8081, the gateway\'s GATEWAY_ADMIN_PORT) instead\n');
+    return 2;
+  }
   const client = new AdminClient({
-    gatewayUrl: io.env['OFFRAMP_GATEWAY_URL'] ?? 'http://127.0.0.1:8080',
-    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_GATEWAY_URL'] ? undefined : localStackAdminToken()),
+    adminUrl: io.env['OFFRAMP_ADMIN_URL'] ?? 'http://127.0.0.1:8081',
+    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_ADMIN_URL'] ? undefined : localStackAdminToken()),
   });
   const actor = { by: values.by ?? defaultActor(), reason: values.reason };
   const route = () => {

@@ -22,8 +22,10 @@ async function main(): Promise<void> {
   const wanted = [...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES];
 
   for (const spec of wanted) {
-    if (await portInUse(spec.port)) {
-      fail(`port ${spec.port} (${spec.name}) is already in use`, `stop what listens there (ss -ltnp 'sport = :${spec.port}') and run npm start again`);
+    for (const port of [spec.port, ...(spec.adminPort ? [spec.adminPort] : [])]) {
+      if (await portInUse(port)) {
+        fail(`port ${port} (${spec.name}) is already in use`, `stop what listens there (ss -ltnp 'sport = :${port}') and run npm start again`);
+      }
     }
   }
 
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
 
   const launch = async (spec: ServiceSpec) => {
     const [command, args] = spec.command(process.execPath);
-    const service = supervise(spec.name, command, args, { ...env, PORT: String(spec.port) }, root, join(logDir, `${spec.name}.log`));
+    const ports = { PORT: String(spec.port), ...(spec.adminPort ? { GATEWAY_ADMIN_PORT: String(spec.adminPort) } : {}) };
+    const service = supervise(spec.name, command, args, { ...env, ...ports }, root, join(logDir, `${spec.name}.log`));
     started.push(service);
     reportDeath(service);
     say(`starting ${spec.name} on :${spec.port} (log: ${relative(service.logFile)})`);
@@ -88,7 +91,7 @@ async function waitReady(spec: ServiceSpec, service: SupervisedProcess): Promise
         lastNote = Date.now();
         say(`  still waiting for ${spec.name} (${Math.round((lastNote - startedAt) / 1000)} s)…`);
       }
-      return (await httpStatus(`http://127.0.0.1:${spec.port}${spec.readyPath}`, 5_000)) === 200;
+      return (await httpStatus(`http://127.0.0.1:${spec.adminPort ?? spec.port}${spec.readyPath}`, 5_000)) === 200;
     },
     { timeoutMs: spec.readyTimeoutMs, intervalMs: 200, description: `${spec.name} ${spec.readyPath}` },
   ).catch((error: Error) => abort(`${spec.name} did not become ready: ${error.message}`, service));
@@ -109,6 +112,9 @@ function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]):
       const service = started.find((s) => s.name === spec.name);
       return [spec.name + (spec.entryPoint ? ' ◀ open this' : ''), `http://127.0.0.1:${spec.port}`, String(service?.pid ?? ''), relative(service?.logFile ?? '')];
     }),
+    ...specs
+      .filter((spec) => spec.adminPort)
+      .map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, String(started.find((s) => s.name === spec.name)?.pid ?? ''), '']),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');

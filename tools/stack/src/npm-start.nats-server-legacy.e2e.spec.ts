@@ -3,7 +3,7 @@ import { startNatsServer, startProcess, tempDir, waitUntil, workspaceRoot, type 
 import { portInUse } from './port-in-use.js';
 import { LEGACY, NODE_SERVICES } from './services.js';
 
-const PORTS = [LEGACY, ...NODE_SERVICES].map((spec) => spec.port);
+const PORTS = [LEGACY, ...NODE_SERVICES].flatMap((spec) => [spec.port, ...(spec.adminPort ? [spec.adminPort] : [])]);
 
 /**
  * `npm start`'s runner end to end: the real Laravel app and the four Node services on their

@@ -4,17 +4,20 @@ export interface ServiceSpec {
   port: number;
   /** Command and arguments, relative to the repo root. */
   command: (node: string) => [string, string[]];
-  /** Path answering 200 once the service can take traffic. */
+  /** Path answering 200 once the service can take traffic (on adminPort when there is one). */
   readyPath: string;
+  /** Port of the service's admin listener (health, metrics, admin API) when it is not `port`. */
+  adminPort?: number;
   /** First start of the monolith migrates and seeds: give it longer. */
   readyTimeoutMs: number;
   /** The one URL a person opens. */
   entryPoint?: boolean;
 }
 
-const nodeService = (name: string, port: number, entryPoint = false): ServiceSpec => ({
+const nodeService = (name: string, port: number, entryPoint = false, adminPort?: number): ServiceSpec => ({
   name,
   port,
+  adminPort,
   command: (node) => [node, [`apps/${name}/dist/main.js`]],
   readyPath: '/health/ready',
   readyTimeoutMs: 60_000,
@@ -33,5 +36,6 @@ export const NODE_SERVICES: ServiceSpec[] = [
   nodeService('api', 3001),
   nodeService('integrations', 3002),
   nodeService('pipelines', 3003),
-  nodeService('gateway', 8080, true),
+  // The gateway's public port proxies only; its admin API, /metrics and health are on 8081.
+  nodeService('gateway', 8080, true, 8081),
 ];

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { identityConfigShape } from '@offramp/platform';
 
@@ -10,7 +12,31 @@ const list = z
   .string()
   .default('')
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+/** `10.0.0.0/8,192.168.1.7` (a bare address is a /32 or /128). */
+const cidrList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const entry of list) {
+      const [address = '', bits] = entry.split('/', 2);
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      if (family === 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+        ctx.addIssue({ code: 'custom', message: `expected IPv4/IPv6 addresses or CIDRs separated by commas (got "${entry}")` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
 const httpUrl = z.url({ protocol: /^https?$/ });
+const readableFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
 
 /** `api=http://127.0.0.1:3001,integrations=http://127.0.0.1:3002` */
 const serviceMap = z
@@ -40,9 +66,28 @@ export const gatewayConfigShape = {
   GATEWAY_ADMIN_TOKEN: z.string().min(16).optional().describe('bearer token for the admin API, at least 16 characters'),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(0).default(1024 ** 3).describe('largest request body in bytes (413 above)'),
   GATEWAY_MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(65_536).default(16_384).describe('largest request head in bytes (431 above)'),
+  GATEWAY_ADMIN_PORT: z.coerce.number().int().min(1).max(65_535).default(8081).describe('port of the admin listener (admin API, /metrics, health), never the public one (1-65535)'),
+  GATEWAY_ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('interface of the admin listener'),
+  GATEWAY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('ms a client has to send its request head (408 and close after)'),
+  GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(300_000).describe('ms a client has to send its whole request, body included'),
+  GATEWAY_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('ms a request body may stall between two chunks (408 and close after)'),
+  GATEWAY_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000).describe('ms an idle client connection is kept open (longer than a load balancer in front keeps its own)'),
+  GATEWAY_UPGRADE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000).describe('ms an upgraded connection (WebSocket) may stay silent both ways'),
+  GATEWAY_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).default(128).describe('open connections per client address (0: no limit; trusted proxies are never limited)'),
+  GATEWAY_REPLAY_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 ** 2)
+    .describe('request-body bytes held in memory across all requests for fallback replay and shadow copies (beyond: streamed, no fallback, no shadow)'),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000).describe('default upstream timeout in ms'),
   GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(256).describe('keep-alive connections per upstream'),
-  GATEWAY_TRUST_FORWARDED: bool(false).describe('true when a trusted proxy in front sets X-Forwarded-*'),
+  GATEWAY_TRUST_FORWARDED: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined, 'replaced by GATEWAY_TRUSTED_PROXIES: list the addresses (CIDRs) of the proxies in front whose X-Forwarded-* may be believed')
+    .describe('(removed)'),
+  GATEWAY_TRUSTED_PROXIES: cidrList.describe('addresses (CIDRs, comma-separated) of proxies in front whose X-Forwarded-*/Forwarded are kept; empty: none'),
   GATEWAY_TESTERS: list.describe('user ids or emails allowed to force a backend with the header/cookie'),
   GATEWAY_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5).describe('consecutive failures that open a circuit'),
   GATEWAY_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(5_000).describe('ms an open circuit waits before a probe'),
@@ -65,8 +110,21 @@ export const gatewayConfigShape = {
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(1_000).describe('ms a read session is reused'),
   LEGACY_WHOAMI_PATH: z.string().default('/_offramp/whoami').describe("the monolith's whoami endpoint"),
   WHOAMI_CACHE_MS: z.coerce.number().int().min(0).default(5_000).describe('ms a whoami answer is reused per cookie'),
+  // CSRF check for routes a slice answers (Laravel's VerifyCsrfToken, made by the gateway).
+  GATEWAY_CSRF_MAX_BODY_BYTES: z.coerce.number().int().min(0).max(64 * 1024 ** 2).default(1024 ** 2).describe('largest form/JSON body read for its _token field (0-64 MiB); larger bodies need the X-CSRF-TOKEN or X-XSRF-TOKEN header'),
+  GATEWAY_CSRF_JSON_PATHS: z
+    .string()
+    .default('api/*')
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .describe("Request::is patterns (comma-separated) whose 419 is JSON whatever the Accept header says, as the monolith's Handler::shouldReturnJson"),
+  GATEWAY_CSRF_PAGE_FILE: z
+    .string()
+    .optional()
+    .refine((path) => path === undefined || readableFile(path), 'expected a readable HTML file (the monolith’s own resources/views/errors/419 page, rendered)')
+    .describe("HTML answered with 419 to browsers when the monolith has its own 419 page (default: Laravel's)"),
   ...identityConfigShape,
 };
 
-export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>>;
+/** The gateway's variables with the shared ones it reads itself (PORT and HOST are its public listener's). */
+export type GatewayConfig = z.infer<z.ZodObject<typeof gatewayConfigShape>> & { PORT: number; HOST: string };
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

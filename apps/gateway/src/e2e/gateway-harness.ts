@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 // Shared by the gateway's e2e specs. The specs pass @offramp/testing's startService in, so this
 // helper (not a spec itself) stays inside the app's module boundaries.
-type StartService = (options: { app: string; env: Record<string, string> }) => Promise<{ url: string; pid: number; stop(signal?: NodeJS.Signals): Promise<number> }>;
+type StartServiceOptions = { app: string; env: Record<string, string>; adminPortVariable?: string };
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const IDENTITY_SECRET = 'e2e-identity-secret-0123456789abcdef';
@@ -26,8 +26,8 @@ export async function through(gateway: { url: string }, path: string, init: Requ
 
 /** Calls the admin API with the token; returns status and JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests pick fields out of the admin API's JSON
-export async function admin(gateway: { url: string }, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${gateway.url}/_offramp/admin${path}`, {
+export async function admin(gateway: { adminUrl: string }, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${gateway.adminUrl}/_offramp/admin${path}`, {
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -54,9 +54,11 @@ export interface GatewayOptions {
   env?: Record<string, string>;
 }
 
-export function startGateway<S extends Awaited<ReturnType<StartService>>>(startService: (options: { app: string; env: Record<string, string> }) => Promise<S>, options: GatewayOptions): Promise<S> {
+/** The gateway as a child process; its admin API, /metrics and health answer on `adminUrl`, never on `url`. */
+export function startGateway<S>(startService: (options: StartServiceOptions) => Promise<S>, options: GatewayOptions): Promise<S> {
   return startService({
     app: 'gateway',
+    adminPortVariable: 'GATEWAY_ADMIN_PORT',
     env: {
       NATS_URL: options.natsUrl,
       LEGACY_URL: options.legacyUrl,

@@ -191,7 +191,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     for (let index = 0; index < 20; index++) answers.push(await through(first, `/api/products/${(index % 5) + 1}`));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
     expect(new Set(answers.map((answer) => answer.backend))).toEqual(new Set(['legacy']));
-    const metrics = await fetch(`${first.url}/metrics`).then((response) => response.text());
+    const metrics = await fetch(`${first.adminUrl}/metrics`).then((response) => response.text());
     expect(metrics).toMatch(/offramp_gateway_fallbacks_total\{[^}]*reason="connect"[^}]*\} \d+/);
     expect(metrics).toMatch(/offramp_gateway_fallbacks_total\{[^}]*reason="circuit_open"[^}]*\} \d+/);
     expect(metrics).toMatch(/offramp_gateway_circuit_state\{[^}]*upstream="api"[^}]*\} 2/);

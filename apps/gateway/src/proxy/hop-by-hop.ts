@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { IDENTITY_HEADER } from '@offramp/platform';
 
 /** RFC 9110 §7.6.1 connection-specific fields, plus those undici refuses to forward itself. */
@@ -16,6 +16,11 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
+/** A connection-specific field, never relayed as it is. */
+export function hopByHop(name: string): boolean {
+  return HOP_BY_HOP.has(name);
+}
+
 export const ROUTE_HEADER = 'x-offramp-route';
 export const BACKEND_HEADER = 'x-offramp-backend';
 
@@ -27,19 +32,31 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
   return new Set(tokens.filter((token) => token && token !== 'close' && token !== 'keep-alive'));
 }
 
+/** The connection a request came in on, as the forwarding headers describe it. */
+export interface Peer {
+  address: string;
+  /** The gateway's own port the client connected to. */
+  port: number;
+  encrypted: boolean;
+  /** The peer is a proxy listed in GATEWAY_TRUSTED_PROXIES: what it says about the client is kept. */
+  trusted: boolean;
+}
+
 export interface UpstreamHeaderOptions {
   requestId: string;
   identityToken?: string;
-  trustForwarded: boolean;
 }
 
+const FORWARDING = ['forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-prefix'] as const;
+
 /**
- * The headers sent upstream: hop-by-hop fields dropped, the client's `x-offramp-identity` always
- * dropped (only the gateway speaks for a user), the original Host kept so the monolith builds its
- * links and redirects for the address the client used, and X-Forwarded-* set.
+ * The headers sent upstream, the same for plain requests, upgrades and shadow copies: hop-by-hop
+ * fields dropped, the client's `x-offramp-identity` always dropped (only the gateway speaks for a
+ * user), the original Host kept so the monolith builds its links for the address the client
+ * used. Every forwarding field is dropped and set anew from the connection, unless the peer is a
+ * trusted proxy: a client must not choose the host, scheme or address the monolith believes.
  */
-export function upstreamHeaders(req: IncomingMessage, options: UpstreamHeaderOptions): Record<string, string | string[]> {
-  const source = req.headers;
+export function upstreamHeaders(source: IncomingHttpHeaders, peer: Peer, options: UpstreamHeaderOptions): Record<string, string | string[]> {
   const named = connectionTokens(source.connection);
   const headers: Record<string, string | string[]> = {};
   for (const name in source) {
@@ -47,16 +64,25 @@ export function upstreamHeaders(req: IncomingMessage, options: UpstreamHeaderOpt
     const value = source[name];
     if (value !== undefined) headers[name] = value;
   }
-  const clientIp = req.socket?.remoteAddress ?? '';
-  const priorFor = options.trustForwarded ? source['x-forwarded-for'] : undefined;
-  headers['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${clientIp}` : clientIp;
-  if (!options.trustForwarded || !source['x-forwarded-proto']) {
-    headers['x-forwarded-proto'] = (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
-  }
-  if ((!options.trustForwarded || !source['x-forwarded-host']) && source.host) headers['x-forwarded-host'] = source.host;
+  const said = peer.trusted ? source : undefined;
+  for (const name of FORWARDING) delete headers[name];
+  const priorFor = said?.['x-forwarded-for'];
+  headers['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${peer.address}` : peer.address;
+  headers['x-forwarded-proto'] = single(said?.['x-forwarded-proto']) ?? (peer.encrypted ? 'https' : 'http');
+  const host = single(said?.['x-forwarded-host']) ?? source.host;
+  if (host) headers['x-forwarded-host'] = host;
+  headers['x-forwarded-port'] = single(said?.['x-forwarded-port']) ?? String(peer.port);
+  const prefix = single(said?.['x-forwarded-prefix']);
+  if (prefix) headers['x-forwarded-prefix'] = prefix;
+  const forwarded = said?.['forwarded'];
+  if (forwarded) headers['forwarded'] = forwarded;
   headers['x-request-id'] = options.requestId;
   if (options.identityToken) headers[IDENTITY_HEADER] = options.identityToken;
   return headers;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value || undefined;
 }
 
 export interface ClientHeaderOptions {

@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { CallerIdentity, IdentityProvider } from '../identity/identity-provider.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { canonicalPath, PATH_PROBLEMS, type PathProblem } from '../paths/canonical-path.js';
 import type { RouteSpec } from '../routes/route-spec.js';
 import { RouteTable, type MatchedRoute } from '../routes/route-table.js';
 import { chooseCanaryBackend, type BackendChoice } from '../canary/canary-choice.js';
 import type { ShadowSink, CapturedResponse } from '../shadow/shadow-job.js';
-import { clientHeaders, upstreamHeaders } from './hop-by-hop.js';
+import { clientHeaders, upstreamHeaders, type Peer } from './hop-by-hop.js';
 import { sendProblem } from './problem-response.js';
 import { relayBody } from './relay-body.js';
-import { BodyTooLargeError, hasBody, headerBytes, readBody, streamedBody } from './request-body.js';
+import type { ReplayBudget } from './replay-budget.js';
+import { BodyTooLargeError, hasBody, headerBytes, readBody, streamedBody, watchBodyIdle } from './request-body.js';
+import type { TrustedProxies } from './trusted-proxies.js';
 import type { Upstream } from './upstream.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -22,9 +25,9 @@ export interface ProxySettings {
   maxBodyBytes: number;
   maxHeaderBytes: number;
   defaultTimeoutMs: number;
-  trustForwarded: boolean;
   testers: ReadonlySet<string>;
   shadowMaxBodyBytes: number;
+  bodyIdleTimeoutMs: number;
 }
 
 export interface ProxyDependencies {
@@ -33,25 +36,50 @@ export interface ProxyDependencies {
   identity: IdentityProvider;
   metrics: GatewayMetrics;
   shadow: ShadowSink;
+  trustedProxies: TrustedProxies;
+  replay: ReplayBudget;
 }
 
-interface Exchange {
+/** What a request is, once read the way the monolith reads it: shared by plain requests and upgrades. */
+export interface RoutedRequest {
   req: IncomingMessage;
-  res: ServerResponse;
   requestId: string;
   routeId: string;
+  match?: MatchedRoute;
+  /** Canonical path and the client's query: what a slice receives. The monolith gets the URL as sent. */
+  servicePath: string;
+  peer: Peer;
+}
+
+/** Where a request goes, chosen once by the route's state (and, in canary, the caller). */
+export type Target =
+  | { to: 'legacy' }
+  | { to: 'shadow'; route: RouteSpec }
+  | { to: 'service'; route: RouteSpec; caller: CallerIdentity; upstream: Upstream | undefined; fallback: boolean };
+
+interface Exchange extends RoutedRequest {
+  res: ServerResponse;
   route?: RouteSpec;
   startedAt: number;
   /** Read at arrival: once a request body is consumed, Node may detach the socket from the request. */
   origin: string;
+  /** Set once the gateway checked the monolith's CSRF token for this request (the identity token says so). */
+  csrfVerified: boolean;
 }
 
 type Body = Buffer | IncomingMessage | NodeJS.ReadableStream | null;
 type FailureReason = 'connect' | 'timeout' | 'status_5xx' | 'circuit_open';
 
+export class PathRefusedError extends Error {
+  constructor(readonly problem: PathProblem) {
+    super(PATH_PROBLEMS[problem]);
+  }
+}
+
 /**
- * The proxy path: called from a raw Fastify route (no Nest pipeline), it matches the route table
- * and sends the request to the monolith or a slice according to the route's state.
+ * The proxy path: called from the public listener (no Nest pipeline), it reads the path as the
+ * monolith will, matches the route table and sends the request to the monolith or a slice
+ * according to the route's state.
  */
 export class ProxyEngine {
   private table = RouteTable.from([]);
@@ -70,9 +98,66 @@ export class ProxyEngine {
     this.table = table;
   }
 
+  /** Reads the path once, as the monolith's router will, and finds its route; throws PathRefusedError for an ambiguous path. */
+  route(req: IncomingMessage, requestId: string): RoutedRequest {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    let canonical = canonicalPath(url);
+    let match: MatchedRoute | undefined;
+    if (!canonical.ok && canonical.problem === 'encoded-slash') {
+      // Only a route that says so takes an encoded slash inside a segment.
+      const lenient = canonicalPath(url, { allowEncodedSlash: true });
+      match = lenient.ok ? this.table.match(method, lenient.path) : undefined;
+      if (match?.route.encodedSlashes) canonical = lenient;
+    } else if (canonical.ok) match = this.table.match(method, canonical.path);
+    if (!canonical.ok) throw new PathRefusedError(canonical.problem);
+    return { req, requestId, routeId: match?.id ?? 'unmatched', match, servicePath: canonical.path + canonical.query, peer: peerOf(req, this.deps.trustedProxies) };
+  }
+
+  /** The backend by the route's state; the caller is resolved only where it decides (canary) or is forwarded (slices). */
+  async target(routed: RoutedRequest): Promise<Target> {
+    const { match } = routed;
+    if (!match) return { to: 'legacy' };
+    const { route, id } = match;
+    switch (route.state) {
+      case 'legacy':
+        return { to: 'legacy' };
+      case 'shadow':
+        return { to: 'shadow', route };
+      case 'canary': {
+        const caller = await this.deps.identity.resolve(routed.req);
+        const choice = chooseCanaryBackend(routed.req, route, id, caller, this.settings.testers);
+        return choice === 'service' ? this.serviceTarget(route, caller, route.fallback) : { to: 'legacy' };
+      }
+      case 'service':
+        return this.serviceTarget(route, await this.deps.identity.resolve(routed.req), route.fallback);
+      case 'retired':
+        return this.serviceTarget(route, await this.deps.identity.resolve(routed.req), false);
+    }
+  }
+
+  /** The headers for an upstream request: one builder for plain requests, upgrades and shadow copies. */
+  headersFor(routed: RoutedRequest, identityToken?: string): Record<string, string | string[]> {
+    return upstreamHeaders(routed.req.headers, routed.peer, { requestId: routed.requestId, identityToken });
+  }
+
+  /** The signed identity for a slice, valid only at that slice. */
+  async tokenFor(caller: CallerIdentity, route: RouteSpec, csrfVerified: boolean): Promise<string | undefined> {
+    return caller.identity && route.service ? this.deps.identity.token(caller.identity, { audience: route.service, csrfVerified }) : undefined;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const match = this.table.match(req.method ?? 'GET', req.url ?? '/');
-    const exchange: Exchange = { req, res, requestId, routeId: match?.id ?? 'unmatched', route: match?.route, startedAt: performance.now(), origin: publicOrigin(req, this.settings.trustForwarded) };
+    const startedAt = performance.now();
+    let routed: RoutedRequest;
+    try {
+      routed = this.route(req, requestId);
+    } catch (error) {
+      if (!(error instanceof PathRefusedError)) throw error;
+      const refused = { req, res, requestId, routeId: 'unmatched', servicePath: '/', peer: peerOf(req, this.deps.trustedProxies), startedAt, origin: '', csrfVerified: false };
+      return this.refuse(refused, 400, 'Bad Request', error.message);
+    }
+    const exchange: Exchange = { ...routed, res, route: routed.match?.route, startedAt, origin: publicOrigin(req, routed.peer), csrfVerified: false };
+    const stopWatching = hasBody(req) ? watchBodyIdle(req, this.settings.bodyIdleTimeoutMs, () => this.bodyStalled(exchange)) : undefined;
     try {
       if (headerBytes(req) > this.settings.maxHeaderBytes) {
         return this.refuse(exchange, 431, 'Request Header Fields Too Large', `the request head is larger than ${this.settings.maxHeaderBytes} bytes`);
@@ -81,30 +166,28 @@ export class ProxyEngine {
       if (declared > this.settings.maxBodyBytes) {
         return this.refuse(exchange, 413, 'Content Too Large', `the request body is larger than ${this.settings.maxBodyBytes} bytes`);
       }
-      await this.dispatch(exchange, match);
+      await this.dispatch(exchange);
     } catch (error) {
       this.failUnexpectedly(exchange, error as Error);
+    } finally {
+      stopWatching?.();
     }
   }
 
-  private async dispatch(exchange: Exchange, match: MatchedRoute | undefined): Promise<void> {
-    if (!match) return this.toLegacy(exchange);
-    const { route, id } = match;
-    switch (route.state) {
+  private async dispatch(exchange: Exchange): Promise<void> {
+    const target = await this.target(exchange);
+    switch (target.to) {
       case 'legacy':
         return this.toLegacy(exchange);
       case 'shadow':
-        return this.shadow(exchange, route);
-      case 'canary': {
-        const caller = await this.deps.identity.resolve(exchange.req);
-        const choice = chooseCanaryBackend(exchange.req, route, id, caller, this.settings.testers);
-        return choice === 'service' ? this.toService(exchange, route, caller) : this.toLegacy(exchange);
-      }
+        return this.shadow(exchange, target.route);
       case 'service':
-        return this.toService(exchange, route, await this.deps.identity.resolve(exchange.req));
-      case 'retired':
-        return this.toService(exchange, { ...route, fallback: false }, await this.deps.identity.resolve(exchange.req));
+        return this.toService(exchange, target);
     }
+  }
+
+  private serviceTarget(route: RouteSpec, caller: CallerIdentity, fallback: boolean): Target {
+    return { to: 'service', route, caller, upstream: route.service ? this.deps.services.get(route.service) : undefined, fallback };
   }
 
   private async toLegacy(exchange: Exchange, body?: Body, capture?: (response: CapturedResponse) => void): Promise<void> {
@@ -112,51 +195,58 @@ export class ProxyEngine {
     const requestBody = body !== undefined ? body : hasBody(exchange.req) ? streamedBody(exchange.req, this.settings.maxBodyBytes) : null;
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.send(legacy, exchange, requestBody);
+      response = await this.send(legacy, exchange, exchange.req.url ?? '/', requestBody);
     } catch (error) {
       return this.answerUpstreamError(exchange, LEGACY_BACKEND, error as Error);
     }
     await this.relay(exchange, legacy, LEGACY_BACKEND, response, capture);
   }
 
-  private async toService(exchange: Exchange, route: RouteSpec, caller: CallerIdentity): Promise<void> {
-    const upstream = route.service ? this.deps.services.get(route.service) : undefined;
+  private async toService(exchange: Exchange, target: Extract<Target, { to: 'service' }>): Promise<void> {
+    const { route, caller, upstream } = target;
     if (!upstream) {
       return this.refuse(exchange, 502, 'Bad Gateway', `route ${exchange.routeId} names service "${route.service ?? ''}", which GATEWAY_SERVICES does not define`);
     }
     const method = exchange.req.method ?? 'GET';
-    let canFallback = route.fallback && IDEMPOTENT.has(method);
+    let canFallback = target.fallback && IDEMPOTENT.has(method);
     let body: Body = null;
-    if (hasBody(exchange.req)) {
-      const declared = Number(exchange.req.headers['content-length'] ?? NaN);
-      if (canFallback && declared <= REPLAYABLE_BODY_BYTES) body = await readBody(exchange.req, REPLAYABLE_BODY_BYTES);
-      else {
-        canFallback = false;
-        body = streamedBody(exchange.req, this.settings.maxBodyBytes);
-      }
-    }
-    if (!upstream.breaker.allow()) {
-      if (canFallback) return this.fallback(exchange, body, 'circuit_open');
-      return this.refuse(exchange, 503, 'Service Unavailable', `the circuit to ${upstream.name} is open after repeated failures`, { 'retry-after': '5' });
-    }
-    const token = caller.identity ? await this.deps.identity.token(caller.identity, { audience: upstream.name, csrfVerified: false }) : undefined;
-    let response: Dispatcher.ResponseData;
+    let reserved = 0;
     try {
-      response = await this.send(upstream, exchange, body, token);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, upstream.name, error);
-      upstream.breaker.failure();
-      if (canFallback) return this.fallback(exchange, body, isTimeout(error as Error) ? 'timeout' : 'connect');
-      return this.answerUpstreamError(exchange, upstream.name, error as Error);
-    }
-    if (response.statusCode >= 500) {
-      upstream.breaker.failure();
-      if (canFallback) {
-        response.body.dump().catch(() => undefined);
-        return this.fallback(exchange, body, 'status_5xx');
+      if (hasBody(exchange.req)) {
+        const declared = Number(exchange.req.headers['content-length'] ?? NaN);
+        if (canFallback && declared <= REPLAYABLE_BODY_BYTES && this.deps.replay.tryReserve(declared)) {
+          reserved = declared;
+          body = await readBody(exchange.req, REPLAYABLE_BODY_BYTES);
+        } else {
+          canFallback = false;
+          body = streamedBody(exchange.req, this.settings.maxBodyBytes);
+        }
       }
-    } else upstream.breaker.success();
-    await this.relay(exchange, upstream, upstream.name, response);
+      if (!upstream.breaker.allow()) {
+        if (canFallback) return await this.fallback(exchange, body, 'circuit_open');
+        return this.refuse(exchange, 503, 'Service Unavailable', `the circuit to ${upstream.name} is open after repeated failures`, { 'retry-after': '5' });
+      }
+      const token = await this.tokenFor(caller, route, exchange.csrfVerified);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.send(upstream, exchange, exchange.servicePath, body, token);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, upstream.name, error);
+        upstream.breaker.failure();
+        if (canFallback) return await this.fallback(exchange, body, isTimeout(error as Error) ? 'timeout' : 'connect');
+        return this.answerUpstreamError(exchange, upstream.name, error as Error);
+      }
+      if (response.statusCode >= 500) {
+        upstream.breaker.failure();
+        if (canFallback) {
+          response.body.dump().catch(() => undefined);
+          return await this.fallback(exchange, body, 'status_5xx');
+        }
+      } else upstream.breaker.success();
+      await this.relay(exchange, upstream, upstream.name, response);
+    } finally {
+      if (reserved > 0) this.deps.replay.release(reserved);
+    }
   }
 
   private fallback(exchange: Exchange, body: Body, reason: FailureReason): Promise<void> {
@@ -169,32 +259,40 @@ export class ProxyEngine {
     const method = exchange.req.method ?? 'GET';
     if (!route.shadow.methods.includes(method as never)) return this.toLegacy(exchange);
     let body: Buffer | undefined;
-    if (hasBody(exchange.req)) {
-      const declared = Number(exchange.req.headers['content-length'] ?? NaN);
-      if (!(declared <= this.settings.shadowMaxBodyBytes)) return this.toLegacy(exchange);
-      body = await readBody(exchange.req, this.settings.shadowMaxBodyBytes);
-    }
-    await this.toLegacy(exchange, body ?? null, (legacyResponse) => {
-      this.deps.shadow.submit({
-        routeId: exchange.routeId,
-        route,
-        method,
-        url: exchange.req.url ?? '/',
-        headers: { ...exchange.req.headers },
-        body,
-        requestId: exchange.requestId,
-        legacy: legacyResponse,
-        caller: () => this.deps.identity.resolve(exchange.req),
+    let reserved = 0;
+    try {
+      if (hasBody(exchange.req)) {
+        const declared = Number(exchange.req.headers['content-length'] ?? NaN);
+        if (!(declared <= this.settings.shadowMaxBodyBytes) || !this.deps.replay.tryReserve(declared)) return await this.toLegacy(exchange);
+        reserved = declared;
+        body = await readBody(exchange.req, this.settings.shadowMaxBodyBytes);
+      }
+      // The copy carries the headers the monolith got, so a slice sees the same forwarding fields.
+      const headers = this.headersFor(exchange);
+      await this.toLegacy(exchange, body ?? null, (legacyResponse) => {
+        this.deps.shadow.submit({
+          routeId: exchange.routeId,
+          route,
+          method,
+          url: exchange.servicePath,
+          headers,
+          body,
+          requestId: exchange.requestId,
+          legacy: legacyResponse,
+          caller: () => this.deps.identity.resolve(exchange.req),
+        });
       });
-    });
+    } finally {
+      if (reserved > 0) this.deps.replay.release(reserved);
+    }
   }
 
-  private send(upstream: Upstream, exchange: Exchange, body: Body, identityToken?: string): Promise<Dispatcher.ResponseData> {
+  private send(upstream: Upstream, exchange: Exchange, path: string, body: Body, identityToken?: string): Promise<Dispatcher.ResponseData> {
     const timeout = exchange.route?.timeoutMs ?? this.settings.defaultTimeoutMs;
     return upstream.pool.request({
       method: exchange.req.method as Dispatcher.HttpMethod,
-      path: exchange.req.url ?? '/',
-      headers: upstreamHeaders(exchange.req, { requestId: exchange.requestId, identityToken, trustForwarded: this.settings.trustForwarded }),
+      path,
+      headers: this.headersFor(exchange, identityToken),
       body: body as Dispatcher.RequestOptions['body'],
       headersTimeout: timeout,
       bodyTimeout: timeout,
@@ -239,10 +337,20 @@ export class ProxyEngine {
     if (captured) capture?.({ status: response.statusCode, headers: response.headers, body: Buffer.concat(captured, capturedBytes), truncated });
   }
 
+  /** A body that stopped flowing: answer 408 if nothing was sent yet, and close the connection either way. */
+  private bodyStalled(exchange: Exchange): void {
+    const { res, req } = exchange;
+    const socket = req.socket;
+    if (res.headersSent) return void socket?.destroy();
+    res.once('finish', () => socket?.destroy());
+    this.refuse(exchange, 408, 'Request Timeout', `the request body stalled for more than ${this.settings.bodyIdleTimeoutMs} ms`);
+  }
+
   private answerUpstreamError(exchange: Exchange, backend: string, error: Error): void {
     if (error instanceof BodyTooLargeError) {
       return this.refuse(exchange, 413, 'Content Too Large', error.message, { connection: 'close' }, backend);
     }
+    if (exchange.res.headersSent || exchange.req.destroyed) return; // cut already (a stalled body, a client gone)
     const timeout = isTimeout(error);
     const status = timeout ? 504 : 502;
     const detail = timeout ? `${backend} did not answer in time` : `${backend} could not be reached (${errorCode(error)})`;
@@ -256,31 +364,44 @@ export class ProxyEngine {
       if (backend) extra['x-offramp-backend'] = backend;
     }
     // A body we did not read would otherwise be parsed as the next request on this connection.
-    if (status === 413 || status === 431) extra['connection'] = 'close';
+    if (status === 400 || status === 408 || status === 413 || status === 431) extra['connection'] = 'close';
     sendProblem(exchange.res, status, title, detail, extra);
     this.deps.metrics.observe(exchange.routeId, backend ?? 'gateway', status, (performance.now() - exchange.startedAt) / 1_000);
   }
 
   private failUnexpectedly(exchange: Exchange, error: Error): void {
     if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, 'gateway', error);
+    if (exchange.res.headersSent || exchange.req.destroyed) {
+      exchange.res.destroy();
+      return;
+    }
     this.refuse(exchange, 502, 'Bad Gateway', `the gateway could not proxy this request: ${error.message}`);
   }
 }
 
-function isTimeout(error: Error): boolean {
+export function isTimeout(error: Error): boolean {
   const code = errorCode(error);
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT';
 }
 
-function errorCode(error: Error): string {
+export function errorCode(error: Error): string {
   const withCode = error as Error & { code?: string; cause?: { code?: string } };
   return withCode.code ?? withCode.cause?.code ?? error.name;
 }
 
-function publicOrigin(req: IncomingMessage, trustForwarded: boolean): string {
-  const forwardedProto = trustForwarded ? req.headers['x-forwarded-proto'] : undefined;
-  const proto = typeof forwardedProto === 'string' ? forwardedProto : (req.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
+function peerOf(req: IncomingMessage, trusted: TrustedProxies): Peer {
+  const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | null;
+  const address = socket?.remoteAddress ?? '';
+  return { address, port: socket?.localPort ?? 0, encrypted: socket?.encrypted === true, trusted: trusted.has(address) };
+}
+
+/** The origin the client used, for absolute redirects: a trusted proxy's word, else the connection's. */
+function publicOrigin(req: IncomingMessage, peer: Peer): string {
+  const said = peer.trusted ? req.headers : undefined;
+  const forwardedProto = said?.['x-forwarded-proto'];
+  const forwardedHost = said?.['x-forwarded-host'];
+  const proto = typeof forwardedProto === 'string' ? forwardedProto : peer.encrypted ? 'https' : 'http';
+  return `${proto}://${typeof forwardedHost === 'string' ? forwardedHost : (req.headers.host ?? 'localhost')}`;
 }
 
 export type { BackendChoice };

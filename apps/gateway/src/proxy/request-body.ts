@@ -49,3 +49,28 @@ export function headerBytes(req: IncomingMessage): number {
   for (const field of raw) size += field.length + 2;
   return size;
 }
+
+/**
+ * Calls `onIdle` when the client sends no body byte for `idleMs` while the gateway waits for
+ * one. Polls the socket's byte count instead of listening for data: a 'data' listener would take
+ * the socket off Node's native HTTP parsing. Time the gateway itself is not reading (the
+ * upstream pushes back, a body not consumed yet) is not the client's stall. Returns a stop.
+ */
+export function watchBodyIdle(req: IncomingMessage, idleMs: number, onIdle: () => void): () => void {
+  const socket = req.socket;
+  let seen = socket.bytesRead;
+  const timer = setInterval(() => {
+    if (req.complete || req.destroyed) return stop();
+    const read = socket.bytesRead;
+    const waitingOnUs = req.readableLength > 0 || req.isPaused() || socket.isPaused();
+    if (read !== seen || waitingOnUs) {
+      seen = read;
+      return;
+    }
+    stop();
+    onIdle();
+  }, idleMs);
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  return stop;
+}

@@ -57,6 +57,14 @@ export const routeSpecSchema = z.object({
   shadow: shadowSettingsSchema.default(shadowSettingsSchema.parse({})),
   /** The monolith's route needs a login (Laravel's `auth` middleware, set by the route import): promotion out of shadow then needs logged-in callers' answers. */
   auth: z.boolean().optional(),
+  /**
+   * The monolith checks the CSRF token here (Laravel's `web` group; set by the route import). Where a
+   * slice may answer (canary, service, retired) the gateway then checks it for unsafe methods and
+   * answers 419 itself. Absent counts as true; `false` for routes that never had the check (webhooks).
+   */
+  csrf: z.boolean().optional(),
+  /** Let an encoded slash (`%2F`) stand inside a path segment (kept encoded); otherwise such a path gets 400. */
+  encodedSlashes: z.boolean().default(false),
   /** Laravel/Symfony route name, kept for people. */
   name: z.string().optional(),
 });

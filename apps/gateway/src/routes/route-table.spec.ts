@@ -18,7 +18,9 @@ describe('RouteTable', () => {
     expect(table.match('GET', '/api/products/featured')?.id).toBe('GET /api/products/featured');
     expect(table.match('DELETE', '/admin/users/3')?.id).toBe('* /admin/*');
     expect(table.match('POST', '/api/orders')?.id).toBe('POST /api/orders');
-    expect(table.match('GET', '/api/products/7/')?.id).toBe('GET|HEAD /api/products/:id');
+    // Paths arrive canonical (canonicalPath trims the slashes Laravel trims); the table adds no reading of its own.
+    expect(table.match('GET', '/api/products/7/')).toBeUndefined();
+    expect(table.match('GET', '/api//products/7')).toBeUndefined();
   });
 
   it('expands optional parameters as Laravel means them', () => {

@@ -19,7 +19,7 @@ const noop = () => undefined;
  * is inserted, a deleted one removed. Nothing is rebuilt, whatever the table's size.
  */
 export class RouteTable {
-  private readonly router: Router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
+  private readonly router: Router = FindMyWay({ ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 500 });
   private readonly entries = new Map<string, MatchedRoute>();
 
   static from(routes: Iterable<RouteSpec>): RouteTable {
@@ -57,7 +57,7 @@ export class RouteTable {
     for (const [method, pattern] of registrations(entry.route)) this.router.off(method as 'GET', pattern);
   }
 
-  /** The route for a request, or undefined: whatever matches nothing goes to the monolith. */
+  /** The route for a canonical path (see canonicalPath), or undefined: whatever matches nothing goes to the monolith. */
   match(method: string, url: string): MatchedRoute | undefined {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);

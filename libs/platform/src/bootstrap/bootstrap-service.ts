@@ -28,6 +28,11 @@ export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, n
    * the platform's own, e.g. `IDENTITY_TOKEN_ALG=EdDSA`), applied before validation.
    */
   productionDefaults?: Readonly<Partial<Record<keyof Extra | keyof ServiceConfig, string>>>;
+  /**
+   * Where Nest's own HTTP server (health, metrics, the service's controllers) listens; PORT and
+   * HOST by default. The gateway puts it on its admin listener: its public port is the proxy's.
+   */
+  listen?: (config: ServiceConfig & z.infer<z.ZodObject<Extra>>) => { port: number; host: string };
 }
 
 export interface RunningService {
@@ -110,8 +115,9 @@ export async function createService<Extra extends z.ZodRawShape>(
       logger.log('stopped', 'Lifecycle');
     })());
 
-  await app.listen({ port: config.PORT, host: config.HOST });
-  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  const address = definition.listen?.(config) ?? { port: config.PORT, host: config.HOST };
+  await app.listen(address);
+  const url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
   logger.log(`${definition.name} listening on ${url}`, 'Lifecycle');
   return { app, url, shutdown };
 }

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startProcess, type ManagedProcess } from '@offramp/testing';
+import { existsSync } from 'node:fs';
+import { startNginxProcess } from '@offramp/testing';
 
 const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
 
@@ -23,36 +22,5 @@ export function findOrInstallNginx(log: (line: string) => void): string | undefi
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-/** nginx as a reverse proxy: one worker process, keep-alive to the upstream, no access log. */
-export function startNginx(binary: string, prefix: string, port: number, upstreamPort: number): ManagedProcess {
-  mkdirSync(join(prefix, 'logs'), { recursive: true });
-  const config = join(prefix, 'nginx.conf');
-  writeFileSync(
-    config,
-    `worker_processes 1;
-pid ${join(prefix, 'nginx.pid')};
-error_log ${join(prefix, 'logs/error.log')} warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${join(prefix, 'body')};
-  proxy_temp_path ${join(prefix, 'proxy')};
-  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 128; }
-  server {
-    listen 127.0.0.1:${port};
-    keepalive_requests 1000000;
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $host;
-    }
-  }
-}
-`,
-  );
-  return startProcess(binary, ['-p', prefix, '-c', config, '-g', 'daemon off; master_process off;']);
-}
+/** nginx as a reverse proxy: the same configuration the tests use (one worker, keep-alive to the upstream). */
+export const startNginx = startNginxProcess;
