@@ -9,9 +9,11 @@ import { startNatsServer, startService, tempDir, waitUntil, workspaceRoot, type 
 import { admin, startGateway, writeRoutesFile } from '../e2e/gateway-harness.js';
 
 const run = promisify(execFile);
+const readEnv = (file: string) => parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
 
 /**
- * The gateway with its own nkey (NATS_NKEY_SEED_FILE) on a nats-server that runs
+ * The gateway as production runs it (OFFRAMP_ENV=production, EdDSA, its own nkey in
+ * NATS_NKEY_SEED_FILE) on a nats-server that runs
  * docker/nats/offramp.conf: it seeds, loads, changes and audits its route table and reads its
  * shadow stream without one permission violation, while the api slice's key is refused the bucket.
  */
@@ -24,9 +26,8 @@ describe('gateway route table under per-service NATS permissions (gateway proces
 
   beforeAll(async () => {
     dir = tempDir('offramp-gateway-nats-accounts-');
-    await run(process.execPath, [join(workspaceRoot(), 'docker/nats/make-credentials.mjs'), dir.path]);
-    const env = parseEnv(readFileSync(join(dir.path, 'nkeys.env'), 'utf8')) as Record<string, string>;
-    nats = await startNatsServer({ configFile: join(workspaceRoot(), 'docker/nats/offramp.conf'), env });
+    await run(process.execPath, [join(workspaceRoot(), 'docker/make-credentials.mjs'), dir.path]);
+    nats = await startNatsServer({ configFile: join(workspaceRoot(), 'docker/nats/offramp.conf'), env: readEnv(join(dir.path, 'nkeys.env')) });
     routes = writeRoutesFile(`
 routes:
   - { method: GET, path: '/api/products/{id}', state: service, service: api }
@@ -40,7 +41,8 @@ routes:
       routesFile: routes.path,
       bucket: 'offramp_routes', // the bucket the NATS configuration names
       services: { api: 'http://127.0.0.1:9' },
-      env: { NATS_NKEY_SEED_FILE: join(dir.path, 'gateway.nk') },
+      // As production runs it: its own nkey, EdDSA with the private key only it holds.
+      env: { OFFRAMP_ENV: 'production', NATS_NKEY_SEED_FILE: join(dir.path, 'gateway.nk'), ...readEnv(join(dir.path, 'identity-private.env')) },
     });
     api = new NatsConnectionManager({ url: nats.url, name: 'api', security: { nkeySeedFile: join(dir.path, 'api.nk') }, inboxPrefix: '_INBOX_api' });
   });
@@ -62,6 +64,10 @@ routes:
       { timeoutMs: 20_000, description: 'the gateway loaded its two seeded routes' },
     );
     expect(listed.routes.map((route: { state: string }) => route.state).sort()).toEqual(['legacy', 'service']);
+    // OFFRAMP_ENV=production: the public answer says nothing of the route or backend.
+    const proxied = await fetch(`${gateway.url}/api/products/1`, { signal: AbortSignal.timeout(15_000) });
+    expect(proxied.status).toBe(502);
+    expect([proxied.headers.get('x-offramp-route'), proxied.headers.get('x-offramp-backend')]).toEqual([null, null]);
 
     const rollback = await admin(gateway, 'POST', '/routes/rollback', { all: true, by: 'nats-accounts-test', reason: 'written with the gateway’s own key' });
     expect(rollback.status).toBe(200);

@@ -23,7 +23,7 @@ describe('pipelines relays the monolith’s events with its own NATS key (pipeli
 
   beforeAll(async () => {
     credentials = tempDir('offramp-pipelines-nats-accounts-');
-    await run(process.execPath, [join(workspaceRoot(), 'docker/nats/make-credentials.mjs'), credentials.path]);
+    await run(process.execPath, [join(workspaceRoot(), 'docker/make-credentials.mjs'), credentials.path]);
     nats = await startNatsServer({
       configFile: join(workspaceRoot(), 'docker/nats/offramp.conf'),
       env: parseEnv(readFileSync(join(credentials.path, 'nkeys.env'), 'utf8')) as Record<string, string>,

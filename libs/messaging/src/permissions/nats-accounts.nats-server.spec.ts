@@ -74,7 +74,7 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
   beforeAll(async () => {
     dir = tempDir('offramp-nats-accounts-');
     // The keys as an operator makes them: seeds for the services, public keys for the server.
-    await run(process.execPath, [join(workspaceRoot(), 'docker/nats/make-credentials.mjs'), dir.path]);
+    await run(process.execPath, [join(workspaceRoot(), 'docker/make-credentials.mjs'), dir.path]);
     for (const service of SERVICES) seedFiles[service] = join(dir.path, `${service}.nk`);
     const env = parseEnv(readFileSync(join(dir.path, 'nkeys.env'), 'utf8')) as Record<string, string>;
     expect(Object.keys(env).sort()).toEqual(SERVICES.map((service) => `OFFRAMP_NKEY_${service.toUpperCase()}`).sort());
