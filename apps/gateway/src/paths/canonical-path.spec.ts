@@ -22,15 +22,17 @@ describe('canonicalPath (the monolith router’s reading of a path)', () => {
     expect(path('/a/%3A%40%2B')).toBe('/a/:@+');
   });
 
-  it('trims slashes at both ends and takes the front controller off, as Laravel does', () => {
+  it('trims trailing slashes and takes the front controller off, as Laravel does', () => {
     expect(path('/api/products/1/')).toBe('/api/products/1');
-    expect(path('//api/products/1//?x=1')).toBe('/api/products/1?x=1');
+    expect(path('/api/products/1//?x=1')).toBe('/api/products/1?x=1');
+    // Leading and inner empty segments stay: Laravel matches neither `//api/orders` nor `/api//orders` to `/api/orders`.
+    expect(path('//api/products/1')).toBe('//api/products/1');
     expect(path('/index.php/api/orders')).toBe('/api/orders');
     expect(path('/index.php')).toBe('/');
     expect(path('/index.php/')).toBe('/');
     expect(path('/index.phpx/a')).toBe('/index.phpx/a');
-    // Inner empty segments stay: Laravel does not match `/api//orders` to `/api/orders`.
     expect(path('/api//orders')).toBe('/api//orders');
+    expect(path('//')).toBe('/');
   });
 
   it('refuses what two readers could take two ways', () => {

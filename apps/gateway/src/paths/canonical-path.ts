@@ -56,15 +56,15 @@ export function canonicalPath(url: string, options: { allowEncodedSlash?: boolea
     if (decoded === '.' || decoded === '..') return { ok: false, problem: 'dot-segment' };
     segments.push(decoded);
   }
-  // Laravel's Request::path(): trim('/') of the decoded path; inner empty segments stay.
-  let first = 0;
-  let last = segments.length;
-  while (first < last && segments[first] === '') first++;
-  while (last > first && segments[last - 1] === '') last--;
-  let kept = segments.slice(first, last);
-  if (kept[0] === FRONT_CONTROLLER.slice(1)) kept = kept.slice(1);
-  while (kept.length > 0 && kept[0] === '') kept = kept.slice(1);
-  return { ok: true, path: `/${kept.map(encodeSegment).join('/')}`, query, encodedSlash };
+  // Symfony's path info drops the front controller; Laravel's UriValidator then matches
+  // rawurldecode(rtrim(pathInfo, '/')): trailing slashes go, leading and inner empty segments stay.
+  let kept = segments;
+  if (kept[1] === FRONT_CONTROLLER.slice(1)) kept = ['', ...kept.slice(2)];
+  let last = kept.length;
+  while (last > 1 && kept[last - 1] === '') last--;
+  kept = kept.slice(0, last);
+  const path = kept.map(encodeSegment).join('/');
+  return { ok: true, path: path === '' ? '/' : path, query, encodedSlash };
 }
 
 function decodeSegment(segment: string): string | { problem: PathProblem } {
