@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/testing';
 import { portInUse } from './port-in-use.js';
 import { LEGACY, NODE_SERVICES, type ServiceSpec } from './services.js';
-import { loadOrCreateSecrets } from './stack-secrets.js';
+import { loadOrCreateSecrets, secretsFor } from './stack-secrets.js';
 import { supervise, type SupervisedProcess } from './supervised-process.js';
 
 const STOP_GRACE_MS = 15_000;
@@ -35,18 +35,16 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     NATS_URL: natsUrl,
     LOG_PRETTY: 'false',
-    APP_KEY: process.env.APP_KEY || secrets.APP_KEY,
-    IDENTITY_TOKEN_SECRET: process.env.IDENTITY_TOKEN_SECRET || secrets.IDENTITY_TOKEN_SECRET,
     LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${LEGACY.port}`,
     GATEWAY_SERVICES:
       process.env.GATEWAY_SERVICES || NODE_SERVICES.filter((spec) => !spec.entryPoint).map((spec) => `${spec.name}=http://127.0.0.1:${spec.port}`).join(','),
-    GATEWAY_ADMIN_TOKEN: process.env.GATEWAY_ADMIN_TOKEN || secrets.GATEWAY_ADMIN_TOKEN,
   };
 
   const launch = async (spec: ServiceSpec) => {
     const [command, args] = spec.command(process.execPath);
     const ports = { PORT: String(spec.port), ...(spec.adminPort ? { GATEWAY_ADMIN_PORT: String(spec.adminPort) } : {}) };
-    const service = supervise(spec.name, command, args, { ...env, ...ports }, root, join(logDir, `${spec.name}.log`));
+    // Each service its own keys only (secretsFor), as in production.
+    const service = supervise(spec.name, command, args, { ...env, ...secretsFor(spec.name, secrets), ...ports }, root, join(logDir, `${spec.name}.log`));
     started.push(service);
     reportDeath(service);
     say(`starting ${spec.name} on :${spec.port} (log: ${relative(service.logFile)})`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,7 +8,12 @@ import { join } from 'node:path';
  */
 export interface StackSecrets {
   APP_KEY: string;
+  /** Kept for stacks made before EdDSA; no service is given it any more. */
   IDENTITY_TOKEN_SECRET: string;
+  /** Ed25519, PKCS#8 PEM: the gateway's alone. */
+  IDENTITY_TOKEN_PRIVATE_KEY: string;
+  /** Ed25519, SPKI PEM: what the slices verify with. */
+  IDENTITY_TOKEN_PUBLIC_KEY: string;
   /** Also read by `npx offramp` when OFFRAMP_ADMIN_TOKEN is not set. */
   GATEWAY_ADMIN_TOKEN: string;
 }
@@ -16,12 +21,34 @@ export interface StackSecrets {
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
   const file = join(dataDir, 'stack-secrets.json');
   const kept: Partial<StackSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const identity =
+    kept.IDENTITY_TOKEN_PRIVATE_KEY && kept.IDENTITY_TOKEN_PUBLIC_KEY
+      ? { privateKey: kept.IDENTITY_TOKEN_PRIVATE_KEY, publicKey: kept.IDENTITY_TOKEN_PUBLIC_KEY }
+      : generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   // Keys added by a newer version are made once too; existing ones are never replaced.
   const secrets: StackSecrets = {
     APP_KEY: kept.APP_KEY ?? `base64:${randomBytes(32).toString('base64')}`,
     IDENTITY_TOKEN_SECRET: kept.IDENTITY_TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
+    IDENTITY_TOKEN_PRIVATE_KEY: identity.privateKey,
+    IDENTITY_TOKEN_PUBLIC_KEY: identity.publicKey,
     GATEWAY_ADMIN_TOKEN: kept.GATEWAY_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
+}
+
+/**
+ * What each local service is given, as production gives it (docker/k8s/base): APP_KEY to the
+ * monolith and the gateway, the identity private key and the admin token to the gateway, the
+ * public key to the slices. EdDSA locally too, so no slice holds a key that signs identities.
+ * A variable set in the environment of `npm start` wins, as before.
+ */
+export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const given: Record<string, string> =
+    service === 'legacy'
+      ? { APP_KEY: secrets.APP_KEY }
+      : service === 'gateway'
+        ? { APP_KEY: secrets.APP_KEY, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY }
+        : { IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY };
+  return Object.fromEntries(Object.entries(given).map(([variable, value]) => [variable, env[variable] || value]));
 }

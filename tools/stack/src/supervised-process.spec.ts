@@ -1,9 +1,10 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { tempDir, waitUntil } from '@offramp/testing';
 import { portInUse } from './port-in-use.js';
-import { loadOrCreateSecrets } from './stack-secrets.js';
+import { loadOrCreateSecrets, secretsFor } from './stack-secrets.js';
 import { supervise } from './supervised-process.js';
 
 const alive = (pid: number) => {
@@ -50,8 +51,24 @@ describe('stack runner parts (real processes, files and sockets)', () => {
   it('makes the stack’s keys once and keeps them', () => {
     const first = loadOrCreateSecrets(dir.path);
     expect(first.APP_KEY).toMatch(/^base64:[A-Za-z0-9+/]{43}=$/);
-    expect(first.IDENTITY_TOKEN_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(first.IDENTITY_TOKEN_PRIVATE_KEY).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(createPublicKey(first.IDENTITY_TOKEN_PRIVATE_KEY).export({ type: 'spki', format: 'pem' })).toBe(first.IDENTITY_TOKEN_PUBLIC_KEY);
     expect(first.GATEWAY_ADMIN_TOKEN.length).toBeGreaterThanOrEqual(16);
     expect(loadOrCreateSecrets(dir.path)).toEqual(first);
+  });
+
+  it('gives each service its own keys only: APP_KEY to the monolith and the gateway, the signing key to the gateway', () => {
+    const secrets = loadOrCreateSecrets(dir.path);
+    expect(secretsFor('legacy', secrets, {})).toEqual({ APP_KEY: secrets.APP_KEY });
+    expect(secretsFor('gateway', secrets, {})).toEqual({
+      APP_KEY: secrets.APP_KEY,
+      GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
+      IDENTITY_TOKEN_ALG: 'EdDSA',
+      IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
+    });
+    for (const slice of ['api', 'integrations', 'pipelines']) {
+      expect(secretsFor(slice, secrets, {})).toEqual({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY });
+    }
+    expect(secretsFor('legacy', secrets, { APP_KEY: 'base64:mine' })).toEqual({ APP_KEY: 'base64:mine' });
   });
 });
