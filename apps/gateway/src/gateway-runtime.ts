@@ -90,6 +90,7 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
         testers: new Set(config.GATEWAY_TESTERS),
         shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
         bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
+        bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
       },
       { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow, trustedProxies, replay: this.replay },
     );

@@ -29,6 +29,8 @@ http {
   server {
     listen 127.0.0.1:${port};
     keepalive_requests 1000000;
+    # Uploads of any size, as an app that takes files configures it.
+    client_max_body_size 0;
     location / {
       proxy_pass http://app;
       proxy_http_version 1.1;

@@ -74,12 +74,19 @@ export const gatewayConfigShape = {
   GATEWAY_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000).describe('ms an idle client connection is kept open (longer than a load balancer in front keeps its own)'),
   GATEWAY_UPGRADE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000).describe('ms an upgraded connection (WebSocket) may stay silent both ways'),
   GATEWAY_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).default(128).describe('open connections per client address (0: no limit; trusted proxies are never limited)'),
+  GATEWAY_BODY_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(16 * 1024 ** 2)
+    .default(64 * 1024)
+    .describe('request-body bytes read before an upstream connection is taken, so a trickling body holds no upstream connection (0: none)'),
   GATEWAY_REPLAY_BUFFER_BYTES: z.coerce
     .number()
     .int()
     .min(0)
     .default(64 * 1024 ** 2)
-    .describe('request-body bytes held in memory across all requests for fallback replay and shadow copies (beyond: streamed, no fallback, no shadow)'),
+    .describe('request-body bytes held in memory across all requests for fallback replay, shadow copies and GATEWAY_BODY_BUFFER_BYTES (beyond: streamed, no fallback, no shadow)'),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000).describe('default upstream timeout in ms'),
   GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(256).describe('keep-alive connections per upstream'),
   GATEWAY_TRUST_FORWARDED: z

@@ -71,7 +71,15 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
       startGateway(startService, {
         ...options,
         legacyUrl: nginx.url,
-        env: { GATEWAY_HEADERS_TIMEOUT_MS: '1000', GATEWAY_BODY_IDLE_TIMEOUT_MS: '1000', GATEWAY_REPLAY_BUFFER_BYTES: String(4 * 1024 * 1024) },
+        env: {
+          GATEWAY_HEADERS_TIMEOUT_MS: '1000',
+          GATEWAY_BODY_IDLE_TIMEOUT_MS: '1000',
+          GATEWAY_REPLAY_BUFFER_BYTES: String(4 * 1024 * 1024),
+          // As behind a load balancer: no limit per address, so only body buffering protects the pool.
+          GATEWAY_MAX_CONNECTIONS_PER_CLIENT: '0',
+          GATEWAY_UPSTREAM_CONNECTIONS: '16',
+          ...(process.env['EDGE_BODY_BUFFER_BYTES'] ? { GATEWAY_BODY_BUFFER_BYTES: process.env['EDGE_BODY_BUFFER_BYTES'] } : {}),
+        },
       }),
       startGateway(startService, {
         ...options,
@@ -189,6 +197,27 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
         const answers = [];
         for (let attempt = 0; attempt < 3; attempt++) answers.push(await plainGet(gateway, '/echo', '127.0.0.2', 6_000));
         expect(answers).toEqual([200, 200, 200]);
+      } finally {
+        clearInterval(trickle);
+        for (const socket of tricklers) socket.destroy();
+      }
+    }, 60_000);
+
+    it('lets no trickling body hold one of the upstream’s pooled connections, whatever the number of addresses', async () => {
+      const tricklers: Socket[] = [];
+      for (let index = 0; index < 60; index++) {
+        const socket = await open(strict);
+        socket.on('error', () => undefined);
+        socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\nx');
+        tricklers.push(socket);
+      }
+      const trickle = setInterval(() => tricklers.forEach((socket) => socket.writable && socket.write('x')), 300);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const answers = [];
+        for (let attempt = 0; attempt < 3; attempt++) answers.push(await plainGet(strict, '/echo', '127.0.0.1', 6_000));
+        expect(answers).toEqual([200, 200, 200]);
+        expect(tricklers.filter((socket) => !socket.destroyed).length).toBe(60); // they were not simply cut off
       } finally {
         clearInterval(trickle);
         for (const socket of tricklers) socket.destroy();

@@ -11,7 +11,7 @@ import { clientHeaders, upstreamHeaders, type Peer } from './hop-by-hop.js';
 import { sendProblem } from './problem-response.js';
 import { relayBody } from './relay-body.js';
 import type { ReplayBudget } from './replay-budget.js';
-import { BodyTooLargeError, hasBody, headerBytes, readBody, streamedBody, watchBodyIdle } from './request-body.js';
+import { BodyTooLargeError, hasBody, headerBytes, holdBodyHead, readBody, streamedBody, watchBodyIdle, type HeldBody } from './request-body.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 import type { Upstream } from './upstream.js';
 
@@ -28,6 +28,8 @@ export interface ProxySettings {
   testers: ReadonlySet<string>;
   shadowMaxBodyBytes: number;
   bodyIdleTimeoutMs: number;
+  /** Body bytes read before an upstream connection is taken (0: none). */
+  bodyBufferBytes: number;
 }
 
 export interface ProxyDependencies {
@@ -67,7 +69,7 @@ interface Exchange extends RoutedRequest {
   csrfVerified: boolean;
 }
 
-type Body = Buffer | IncomingMessage | NodeJS.ReadableStream | null;
+type Body = Buffer | IncomingMessage | NodeJS.ReadableStream | AsyncIterable<Buffer> | null;
 type FailureReason = 'connect' | 'timeout' | 'status_5xx' | 'circuit_open';
 
 export class PathRefusedError extends Error {
@@ -192,14 +194,25 @@ export class ProxyEngine {
 
   private async toLegacy(exchange: Exchange, body?: Body, capture?: (response: CapturedResponse) => void): Promise<void> {
     const { legacy } = this.deps;
-    const requestBody = body !== undefined ? body : hasBody(exchange.req) ? streamedBody(exchange.req, this.settings.maxBodyBytes) : null;
-    let response: Dispatcher.ResponseData;
+    const held = body === undefined && hasBody(exchange.req) ? await this.holdBody(exchange) : undefined;
     try {
-      response = await this.send(legacy, exchange, exchange.req.url ?? '/', requestBody);
-    } catch (error) {
-      return this.answerUpstreamError(exchange, LEGACY_BACKEND, error as Error);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.send(legacy, exchange, exchange.req.url ?? '/', held ? held.body : (body ?? null));
+      } catch (error) {
+        return this.answerUpstreamError(exchange, LEGACY_BACKEND, error as Error);
+      }
+      await this.relay(exchange, legacy, LEGACY_BACKEND, response, capture);
+    } finally {
+      held?.release();
     }
-    await this.relay(exchange, legacy, LEGACY_BACKEND, response, capture);
+  }
+
+  /** The body to stream upstream, its first bytes read before any upstream connection is taken. */
+  private holdBody(exchange: Exchange): Promise<HeldBody> {
+    const body = streamedBody(exchange.req, this.settings.maxBodyBytes);
+    if (this.settings.bodyBufferBytes === 0) return Promise.resolve({ body: body as AsyncIterable<Buffer>, release: () => undefined });
+    return holdBodyHead(body, this.settings.bodyBufferBytes, this.deps.replay);
   }
 
   private async toService(exchange: Exchange, target: Extract<Target, { to: 'service' }>): Promise<void> {
@@ -211,6 +224,7 @@ export class ProxyEngine {
     let canFallback = target.fallback && IDEMPOTENT.has(method);
     let body: Body = null;
     let reserved = 0;
+    let held: HeldBody | undefined;
     try {
       if (hasBody(exchange.req)) {
         const declared = Number(exchange.req.headers['content-length'] ?? NaN);
@@ -219,7 +233,8 @@ export class ProxyEngine {
           body = await readBody(exchange.req, REPLAYABLE_BODY_BYTES);
         } else {
           canFallback = false;
-          body = streamedBody(exchange.req, this.settings.maxBodyBytes);
+          held = await this.holdBody(exchange);
+          body = held.body;
         }
       }
       if (!upstream.breaker.allow()) {
@@ -246,6 +261,7 @@ export class ProxyEngine {
       await this.relay(exchange, upstream, upstream.name, response);
     } finally {
       if (reserved > 0) this.deps.replay.release(reserved);
+      held?.release();
     }
   }
 

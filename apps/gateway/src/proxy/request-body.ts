@@ -54,7 +54,8 @@ export function headerBytes(req: IncomingMessage): number {
  * Calls `onIdle` when the client sends no body byte for `idleMs` while the gateway waits for
  * one. Polls the socket's byte count instead of listening for data: a 'data' listener would take
  * the socket off Node's native HTTP parsing. Time the gateway itself is not reading (the
- * upstream pushes back, a body not consumed yet) is not the client's stall. Returns a stop.
+ * upstream pushes back, a body not consumed yet: its bytes wait in the request) is not the
+ * client's stall. Returns a stop.
  */
 export function watchBodyIdle(req: IncomingMessage, idleMs: number, onIdle: () => void): () => void {
   const socket = req.socket;
@@ -62,7 +63,8 @@ export function watchBodyIdle(req: IncomingMessage, idleMs: number, onIdle: () =
   const timer = setInterval(() => {
     if (req.complete || req.destroyed) return stop();
     const read = socket.bytesRead;
-    const waitingOnUs = req.readableLength > 0 || req.isPaused() || socket.isPaused();
+    // Bytes the client sent that the gateway has not read yet: the stall is ours (backpressure).
+    const waitingOnUs = req.readableLength > 0;
     if (read !== seen || waitingOnUs) {
       seen = read;
       return;
@@ -73,4 +75,49 @@ export function watchBodyIdle(req: IncomingMessage, idleMs: number, onIdle: () =
   timer.unref();
   const stop = () => clearInterval(timer);
   return stop;
+}
+
+export interface HeldBody {
+  /** The whole body when it fit, else its first bytes followed by the rest as it arrives. */
+  body: Buffer | AsyncIterable<Buffer>;
+  /** Gives the held bytes back to the budget (once the request is done). */
+  release(): void;
+}
+
+/**
+ * Reads up to `limit` body bytes before the gateway asks an upstream for a connection, as nginx
+ * buffers request bodies: a client that trickles its body then holds a gateway socket, never one
+ * of the upstream's pooled connections. Held bytes count against the shared budget; when it is
+ * spent the body is passed on as it arrives.
+ */
+export async function holdBodyHead(source: NodeJS.ReadableStream, limit: number, budget: { tryReserve(bytes: number): boolean; release(bytes: number): void }): Promise<HeldBody> {
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let held = 0;
+  const release = () => {
+    budget.release(held);
+    held = 0;
+  };
+  try {
+    while (held < limit) {
+      const next = await iterator.next();
+      if (next.done) return { body: Buffer.concat(chunks, held), release };
+      const chunk = next.value;
+      chunks.push(chunk);
+      if (!budget.tryReserve(chunk.length)) break;
+      held += chunk.length;
+    }
+  } catch (error) {
+    release();
+    throw error;
+  }
+  async function* rest(): AsyncIterable<Buffer> {
+    yield* chunks;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { body: rest(), release };
 }
