@@ -112,7 +112,7 @@ function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]):
     }),
     ...specs
       .filter((spec) => spec.adminPort)
-      .map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, String(started.find((s) => s.name === spec.name)?.pid ?? ''), '']),
+      .map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, '', '']),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');

@@ -43,6 +43,7 @@ describe('npm start runner (real nats-server, Laravel app, four services)', () =
     );
     const table = runner.output();
     for (const spec of [LEGACY, ...NODE_SERVICES]) expect(table).toContain(`http://127.0.0.1:${spec.port}`);
+    for (const spec of NODE_SERVICES.filter((service) => service.adminPort)) expect(table).toContain(`http://127.0.0.1:${spec.adminPort}`);
     const pids = [...table.matchAll(/http:\/\/127\.0\.0\.1:\d+\s+(\d+)/g)].map((match) => Number(match[1]));
     expect(pids).toHaveLength(5);
 

@@ -50,6 +50,15 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
         res.end(JSON.stringify({ url: req.url, headers: req.headers }));
       });
     });
+    // A WebSocket-style echo on /ws only; any other upgrade is refused as such servers do.
+    monolith.on('upgrade', (req, socket: Socket) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      if (req.url !== '/ws') return void socket.end('HTTP/1.1 426 Upgrade Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      sockets.push(socket);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (chunk: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), chunk])));
+      socket.on('error', () => undefined);
+    });
     const port = await freePort();
     await new Promise<void>((resolve) => monolith.listen(port, '127.0.0.1', resolve));
     monolithUrl = `http://127.0.0.1:${port}`;
@@ -152,6 +161,22 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
       expect(upgrade?.headers['x-forwarded-host']).toBe('shop.test');
       expect(upgrade?.headers['forwarded']).toBeUndefined();
       expect(upgrade?.headers['x-forwarded-for']).toBe('127.0.0.1');
+    });
+
+    it('pipes an accepted upgrade both ways, then closes it once silent for the idle timeout', async () => {
+      const socket = await open(gateway);
+      let received = '';
+      let closed = false;
+      socket.on('data', (data: Buffer) => (received += data.toString('latin1')));
+      socket.on('close', () => (closed = true));
+      socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+      await waitUntil(async () => received.includes('\r\n\r\n'), { timeoutMs: 5_000, intervalMs: 20, description: '101' });
+      expect(received).toMatch(/^HTTP\/1\.1 101 /);
+      socket.write('ping');
+      await waitUntil(async () => received.includes('echo:ping'), { timeoutMs: 5_000, intervalMs: 20, description: 'echo' });
+      // Silent both ways now: the gateway (GATEWAY_UPGRADE_IDLE_TIMEOUT_MS=500) closes both sides.
+      await waitUntil(async () => closed, { timeoutMs: 5_000, intervalMs: 50, description: 'idle upgrade closed' });
+      expect(closed).toBe(true);
     });
 
     it('answers an upgrade on a route whose slice is down with a problem, and closes', async () => {
