@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { CsrfGuard } from '../csrf/csrf-guard.js';
+import { CsrfSessionUnavailableError } from '../csrf/csrf-session-source.js';
 import type { CallerIdentity, IdentityProvider } from '../identity/identity-provider.js';
+import type { SessionEviction } from '../identity/session-eviction.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { canonicalPath, PATH_PROBLEMS, type PathProblem } from '../paths/canonical-path.js';
 import type { RouteSpec } from '../routes/route-spec.js';
@@ -40,6 +43,10 @@ export interface ProxyDependencies {
   shadow: ShadowSink;
   trustedProxies: TrustedProxies;
   replay: ReplayBudget;
+  /** Laravel's CSRF check for unsafe requests a slice may answer (csrf/csrf-guard.ts). */
+  csrf: CsrfGuard;
+  /** Drops cached identities when a relayed response ends or replaces the caller's session. */
+  sessions: SessionEviction;
 }
 
 /** What a request is, once read the way the monolith reads it: shared by plain requests and upgrades. */
@@ -67,6 +74,8 @@ interface Exchange extends RoutedRequest {
   origin: string;
   /** Set once the gateway checked the monolith's CSRF token for this request (the identity token says so). */
   csrfVerified: boolean;
+  /** The body, when the CSRF check read it (the request itself is then consumed): sent on instead. */
+  body?: Buffer | AsyncIterable<Buffer>;
 }
 
 type Body = Buffer | IncomingMessage | NodeJS.ReadableStream | AsyncIterable<Buffer> | null;
@@ -177,6 +186,8 @@ export class ProxyEngine {
   }
 
   private async dispatch(exchange: Exchange): Promise<void> {
+    // Before anything else, as in Laravel: no canary choice, no session lookup for a forged request.
+    if (this.deps.csrf.applies(exchange.req.method ?? 'GET', exchange.route) && !(await this.checkCsrf(exchange))) return;
     const target = await this.target(exchange);
     switch (target.to) {
       case 'legacy':
@@ -188,17 +199,38 @@ export class ProxyEngine {
     }
   }
 
+  /** True when the token matched; otherwise the client got Laravel's 419 (or 503: session store unreadable). */
+  private async checkCsrf(exchange: Exchange): Promise<boolean> {
+    let verdict;
+    try {
+      verdict = await this.deps.csrf.verify(exchange.req, exchange.res);
+    } catch (error) {
+      if (!(error instanceof CsrfSessionUnavailableError)) throw error;
+      this.refuse(exchange, 503, 'Service Unavailable', error.message, { 'retry-after': '1' });
+      return false;
+    }
+    exchange.body = verdict.body;
+    if (verdict.verified) return (exchange.csrfVerified = true);
+    const headers: Record<string, string> = { 'x-request-id': exchange.requestId };
+    if (this.settings.routingHeaders) Object.assign(headers, { 'x-offramp-route': exchange.routeId, 'x-offramp-backend': 'gateway' });
+    // A body not read to its end would otherwise be parsed as the next request on this connection.
+    if (hasBody(exchange.req) && !Buffer.isBuffer(verdict.body)) headers['connection'] = 'close';
+    this.deps.csrf.refuse(exchange.req, exchange.res, headers);
+    this.deps.metrics.observe(exchange.routeId, 'gateway', 419, (performance.now() - exchange.startedAt) / 1_000);
+    return false;
+  }
+
   private serviceTarget(route: RouteSpec, caller: CallerIdentity, fallback: boolean): Target {
     return { to: 'service', route, caller, upstream: route.service ? this.deps.services.get(route.service) : undefined, fallback };
   }
 
   private async toLegacy(exchange: Exchange, body?: Body, capture?: (response: CapturedResponse) => void): Promise<void> {
     const { legacy } = this.deps;
-    const held = body === undefined && hasBody(exchange.req) ? await this.holdBody(exchange) : undefined;
+    const held = body === undefined && exchange.body === undefined && hasBody(exchange.req) ? await this.holdBody(exchange) : undefined;
     try {
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.send(legacy, exchange, exchange.req.url ?? '/', held ? held.body : (body ?? null));
+        response = await this.send(legacy, exchange, exchange.req.url ?? '/', held ? held.body : (body ?? exchange.body ?? null));
       } catch (error) {
         return this.answerUpstreamError(exchange, LEGACY_BACKEND, error as Error);
       }
@@ -226,7 +258,11 @@ export class ProxyEngine {
     let reserved = 0;
     let held: HeldBody | undefined;
     try {
-      if (hasBody(exchange.req)) {
+      if (exchange.body !== undefined) {
+        // Read by the CSRF check: a whole body can be replayed, a partly read one cannot.
+        body = exchange.body;
+        if (!Buffer.isBuffer(body)) canFallback = false;
+      } else if (hasBody(exchange.req)) {
         const declared = Number(exchange.req.headers['content-length'] ?? NaN);
         if (canFallback && declared <= REPLAYABLE_BODY_BYTES && this.deps.replay.tryReserve(declared)) {
           reserved = declared;
@@ -323,6 +359,9 @@ export class ProxyEngine {
     capture?: (response: CapturedResponse) => void,
   ): Promise<void> {
     const { res } = exchange;
+    // Before the client sees a logout (or login), the identity cached for its old session is dropped.
+    const setCookie = response.headers['set-cookie'];
+    if (setCookie !== undefined) this.deps.sessions.responseSetsCookies(exchange.req, setCookie);
     const headers = clientHeaders(response.headers, {
       requestId: exchange.requestId,
       routeId: this.settings.routingHeaders ? exchange.routeId : undefined,
@@ -337,7 +376,8 @@ export class ProxyEngine {
     let truncated = false;
     const keep = captured
       ? (chunk: Buffer) => {
-          if (capturedBytes + chunk.length > this.settings.shadowMaxBodyBytes) truncated = true;
+          // Once cut, nothing more is kept: a later small chunk would leave a gap in the copy.
+          if (truncated || capturedBytes + chunk.length > this.settings.shadowMaxBodyBytes) truncated = true;
           else {
             captured.push(chunk);
             capturedBytes += chunk.length;
