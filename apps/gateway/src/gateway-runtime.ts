@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { NatsConnectionManager } from '@offramp/messaging';
 import { IdentityTokenSigner, MetricsService } from '@offramp/platform';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
+import { csrfGuardFromConfig } from './csrf/csrf-guard-from-config.js';
 import { createIdentityProvider } from './identity/legacy-identity.provider.js';
 import type { IdentityProvider } from './identity/identity-provider.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -67,7 +68,8 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
     };
     this.legacy = new Upstream('legacy', config.LEGACY_URL, upstreamOptions);
     this.services = new Map(Object.entries(config.GATEWAY_SERVICES).map(([name, url]) => [name, new Upstream(name, url, upstreamOptions)]));
-    this.identity = createIdentityProvider(config, signer, this.legacy, dataSource);
+    const bridge = createIdentityProvider(config, signer, this.legacy, dataSource);
+    this.identity = bridge;
     this.stats = new ShadowStats(config.GATEWAY_STATS_BUCKET);
     this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM, { maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S, perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE });
     this.shadow = new ShadowRunner({
@@ -92,7 +94,17 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
         bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
         bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
       },
-      { legacy: this.legacy, services: this.services, identity: this.identity, metrics: this.metrics, shadow: this.shadow, trustedProxies, replay: this.replay },
+      {
+        legacy: this.legacy,
+        services: this.services,
+        identity: this.identity,
+        metrics: this.metrics,
+        shadow: this.shadow,
+        trustedProxies,
+        replay: this.replay,
+        csrf: csrfGuardFromConfig(config, bridge, this.replay),
+        sessions: bridge,
+      },
     );
     const tunnel = new WebSocketTunnel(this.engine, this.legacy, this.metrics, {
       idleTimeoutMs: config.GATEWAY_UPGRADE_IDLE_TIMEOUT_MS,

@@ -15,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIdentity, IDENTITY_HEADER, IdentityGuard, type OfframpIdentity } from '@offramp/platform';
+import { CsrfClaimGuard } from '../identity/csrf-claim.guard.js';
 import { IdentityThrottlerGuard } from '../identity/identity-throttler.guard.js';
 import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
 import { phpJson } from '../laravel/php-json.js';
@@ -39,6 +40,7 @@ export class OrdersController {
   constructor(private readonly placeOrder: PlaceOrder) {}
 
   @Post()
+  @UseGuards(CsrfClaimGuard)
   @HttpCode(201)
   @Header('content-type', 'application/json')
   @Header('cache-control', 'no-cache, private')

@@ -13,7 +13,7 @@ routes:
   - { method: GET|HEAD, path: '/api/products/{id}', state: service, service: api, fallback: false }
   - { method: GET, path: /echo, state: legacy, timeoutMs: 3000 }
   - { method: GET, path: /shadowed, state: shadow, service: echo }
-  - { method: PUT, path: /replay, state: service, service: down }
+  - { method: PUT, path: /replay, state: service, service: down, csrf: false }
   - { method: GET, path: /ws-retired, state: retired, service: down }
 `;
 

@@ -4,9 +4,11 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import {
+  cookieUpdate,
   DatabaseSessionStore,
   FileSessionStore,
   LaravelSessionIdentity,
+  readCookie,
   RedisSessionStore,
   WhoamiClient,
   type SessionStore,
@@ -14,14 +16,19 @@ import {
 import type { IdentityGrant, IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Upstream } from '../proxy/upstream.js';
+import { CsrfSessionUnavailableError, type CsrfSessionSource } from '../csrf/csrf-session-source.js';
 import type { CallerIdentity, IdentityProvider } from './identity-provider.js';
+import type { SessionEviction } from './session-eviction.js';
+
+/** The identity bridge as the proxy uses it: who calls, the session's CSRF token, and eviction on logout. */
+export type LegacyIdentityBridge = IdentityProvider & CsrfSessionSource & SessionEviction;
 
 /**
  * The identity bridge: the monolith's own session first (cookie decrypted with APP_KEY, MAC and
  * prefix checked, session read from its store); where that cannot be done, the monolith's whoami
  * endpoint. A cookie that fails verification gives no identity at all.
  */
-export function createIdentityProvider(config: GatewayConfig, signer: IdentityTokenSigner, legacy: Upstream, dataSource?: DataSource): IdentityProvider {
+export function createIdentityProvider(config: GatewayConfig, signer: IdentityTokenSigner, legacy: Upstream, dataSource?: DataSource): LegacyIdentityBridge {
   const logger = new Logger('IdentityBridge');
   const session = config.APP_KEY && config.SESSION_DRIVER !== 'none' ? sessionIdentity(config, config.APP_KEY, dataSource) : undefined;
   const whoami = new WhoamiClient(async (cookie) => {
@@ -43,9 +50,16 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
   }, config.WHOAMI_CACHE_MS);
   const tokens = new TokenCache(signer, config.IDENTITY_TOKEN_TTL_S);
 
+  let warnedUncheckable = false;
+
+  /** Whoami answers are kept per session: its id when the cookie decrypts, else the session cookie's value. */
+  function whoamiScope(cookie: string, sessionId?: string): string {
+    return sessionId ?? readCookie(cookie, config.SESSION_COOKIE) ?? cookie;
+  }
+
   async function fromWhoami(cookie: string, sessionId?: string): Promise<CallerIdentity> {
     try {
-      const user = await whoami.whoami(cookie);
+      const user = await whoami.whoami(cookie, whoamiScope(cookie, sessionId));
       return user ? { sessionId, identity: { userId: user.id, email: user.email, name: user.name, roles: user.roles, source: 'whoami' } } : { sessionId };
     } catch (error) {
       logger.warn(`whoami failed: ${(error as Error).message}`);
@@ -71,6 +85,46 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
       }
     },
     token: (identity, grant) => tokens.token(identity, grant),
+
+    async csrfSessionToken(req: IncomingMessage): Promise<string | undefined> {
+      if (!session) {
+        if (!warnedUncheckable) {
+          warnedUncheckable = true;
+          logger.warn('a CSRF-checked route needs the monolith session (APP_KEY and SESSION_DRIVER): answering 419; set csrf: false on routes whose monolith has no such check');
+        }
+        return undefined;
+      }
+      const sessionId = session.sessionId(req.headers.cookie);
+      if (!sessionId) return undefined;
+      try {
+        return (await session.lookupSession(sessionId, { fresh: true })).csrfToken;
+      } catch (error) {
+        throw new CsrfSessionUnavailableError(error);
+      }
+    },
+
+    xsrfToken: (header) => session?.xsrfToken(header),
+
+    responseSetsCookies(req: IncomingMessage, setCookie: string | string[]): void {
+      const name = config.SESSION_COOKIE;
+      const update = cookieUpdate(setCookie, name);
+      if (!update) return;
+      const cookie = req.headers.cookie;
+      const sent = readCookie(cookie, name);
+      if (!cookie || !sent) return; // the request had no session: nothing was cached for it
+      if (session) {
+        const sessionId = session.sessionIdOfValue(sent);
+        if (!sessionId) return; // a cookie that does not verify never had an identity
+        // Laravel re-encrypts the cookie on every response: only another session id (or none) is a change.
+        if (!update.removed && session.sessionIdOfValue(update.value) === sessionId) return;
+        session.forget(sessionId);
+        whoami.forget(sessionId);
+        return;
+      }
+      // Without APP_KEY the id cannot be read: any other value may be another session.
+      if (!update.removed && update.value === sent) return;
+      whoami.forget(whoamiScope(cookie));
+    },
   };
 }
 
