@@ -112,9 +112,13 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
       const cookie = req.headers.cookie;
       const sent = readCookie(cookie, name);
       if (!cookie || !sent) return; // the request had no session: nothing was cached for it
+      // Laravel sets the session cookie on every response of its web group: cookies are decrypted
+      // only when something is cached (or being read) that a change could make stale.
       if (session) {
+        if (!session.holdsAny() && !whoami.holdsAny()) return;
         const sessionId = session.sessionIdOfValue(sent);
         if (!sessionId) return; // a cookie that does not verify never had an identity
+        if (!session.holds(sessionId) && !whoami.holds(sessionId)) return;
         // Laravel re-encrypts the cookie on every response: only another session id (or none) is a change.
         if (!update.removed && session.sessionIdOfValue(update.value) === sessionId) return;
         session.forget(sessionId);
@@ -122,8 +126,9 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
         return;
       }
       // Without APP_KEY the id cannot be read: any other value may be another session.
-      if (!update.removed && update.value === sent) return;
-      whoami.forget(whoamiScope(cookie));
+      const scope = whoamiScope(cookie);
+      if (!whoami.holds(scope) || (!update.removed && update.value === sent)) return;
+      whoami.forget(scope);
     },
   };
 }

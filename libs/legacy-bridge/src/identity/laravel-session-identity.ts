@@ -51,6 +51,8 @@ export class LaravelSessionIdentity {
    */
   private readonly forgotten = new Map<string, number>();
   private forgets = 0;
+  /** Store reads in progress, per session id. */
+  private readonly reading = new Map<string, number>();
 
   constructor(private readonly options: LaravelSessionIdentityOptions) {
     this.key = parseAppKey(options.appKey);
@@ -100,7 +102,15 @@ export class LaravelSessionIdentity {
     const cached = options.fresh ? undefined : this.cache.get(sessionId);
     if (cached && cached.until > now) return { sessionId, userId: cached.userId, csrfToken: cached.csrfToken };
     const readSince = this.forgets;
-    const attributes = await this.options.store.read(sessionId);
+    this.reading.set(sessionId, (this.reading.get(sessionId) ?? 0) + 1);
+    let attributes: Record<string, unknown> | undefined;
+    try {
+      attributes = await this.options.store.read(sessionId);
+    } finally {
+      const left = (this.reading.get(sessionId) ?? 1) - 1;
+      if (left > 0) this.reading.set(sessionId, left);
+      else this.reading.delete(sessionId);
+    }
     const raw = attributes?.[this.loginKey];
     const userId = typeof raw === 'number' || (typeof raw === 'string' && raw !== '') ? String(raw) : undefined;
     const token = attributes?.['_token'];
@@ -111,6 +121,17 @@ export class LaravelSessionIdentity {
       this.cache.set(sessionId, { userId, csrfToken, until: Date.now() + cacheMs });
     }
     return { sessionId, userId, csrfToken };
+  }
+
+  /** Whether anything is cached or being read for this session: if not, there is nothing to forget. */
+  holds(sessionId: string): boolean {
+    const cached = this.cache.get(sessionId);
+    return (cached !== undefined && cached.until > Date.now()) || this.reading.has(sessionId);
+  }
+
+  /** Whether anything may be cached or read at all (a cheap test before decrypting a cookie to ask `holds`). */
+  holdsAny(): boolean {
+    return this.cache.size > 0 || this.reading.size > 0;
   }
 
   /**

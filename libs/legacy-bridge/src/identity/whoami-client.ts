@@ -53,6 +53,15 @@ export class WhoamiClient {
     return pending;
   }
 
+  /** Whether an answer for this scope may be cached or in flight: if not, there is nothing to forget. */
+  holds(scope: string): boolean {
+    return this.scopes.has(scope);
+  }
+
+  holdsAny(): boolean {
+    return this.scopes.size > 0;
+  }
+
   /** The session behind `scope` ended or changed: its answers are dropped, and one in flight is not kept. */
   forget(scope: string): void {
     if (this.forgotten.size > 10_000) this.forgotten.clear();
