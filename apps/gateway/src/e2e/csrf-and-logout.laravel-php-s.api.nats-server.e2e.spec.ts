@@ -183,6 +183,22 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       expect(edge.body).toContain('Page Expired');
     });
 
+    it('canary: checked before a side is chosen; the monolith’s side gets the body the check read', async () => {
+      await setState(gateway, 'POST /api/orders', 'canary', { canaryPercent: 0 });
+      const refused = await placeOrder({});
+      const placed = await placeOrder({ 'x-csrf-token': session.csrfToken });
+      const fromForm = await through(gateway, '/api/orders', {
+        method: 'POST',
+        headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: `${CROSS_SITE_FORM}&_token=${session.csrfToken}`,
+      });
+      await setState(gateway, 'POST /api/orders', 'service', { canaryPercent: 0 });
+      expect(refused).toMatchObject({ status: 419, backend: 'gateway' });
+      expect(placed).toMatchObject({ status: 201, backend: 'legacy' });
+      expect(fromForm).toMatchObject({ status: 201, backend: 'legacy' });
+      expect(JSON.parse(fromForm.body).items).toHaveLength(1);
+    });
+
     it('the slice relies on the identity token’s claim: with the gateway’s check turned off (csrf: false), the slice refuses as Laravel does', async () => {
       await setState(gateway, 'POST /api/orders', 'service', { csrf: false });
       const unchecked = await placeOrder({});
