@@ -93,6 +93,7 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
         shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
         bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
         bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
+        inspectBodyBytes: config.GATEWAY_CSRF_MAX_BODY_BYTES,
       },
       {
         legacy: this.legacy,

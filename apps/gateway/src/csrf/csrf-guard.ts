@@ -59,15 +59,20 @@ export class CsrfGuard {
     return route !== undefined && !READING.has(method) && route.csrf !== false && SLICE_STATES.has(route.state);
   }
 
-  /** `res` is where the request is answered: body bytes held for it are given back when it closes. */
-  async verify(req: IncomingMessage, res: ServerResponse): Promise<CsrfVerdict> {
+  /**
+   * `res` is where the request is answered: body bytes held for it are given back when it closes.
+   * `read` is the whole body when the gateway read it already (for a method override).
+   */
+  async verify(req: IncomingMessage, res: ServerResponse, read?: Buffer): Promise<CsrfVerdict> {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const contentType = single(req.headers['content-type']);
     const source = hasBody(req) ? inputSource(contentType, method) : undefined;
     let forward: Buffer | AsyncIterable<Buffer> | undefined;
     let body: Buffer | undefined;
-    if (source) {
+    if (source && read) {
+      forward = body = read;
+    } else if (source) {
       const declared = Number(req.headers['content-length'] ?? NaN);
       // Larger than the limit: streamed on unread, its `_token` not looked at; the headers still count.
       if (!(declared > this.settings.maxBodyBytes)) {

@@ -31,12 +31,26 @@ export function inputSource(contentType: string | undefined, method: string): In
 
 /** The `_token` input of a request; undefined when neither the body nor the query has one. */
 export function inputToken(query: string, body: Buffer | undefined, source: InputSource | undefined, contentType: string | undefined): unknown {
-  let found: Found = NO_INPUT;
-  if (body && source === 'json') found = jsonToken(body);
-  else if (body && source === 'form') found = formToken(body.toString('latin1'));
-  else if (body && source === 'multipart') found = multipartToken(body, contentType ?? '');
-  if (found === NO_INPUT && query) found = formToken(query);
+  const found = rawInput('_token', query, body, source, contentType);
   return found === NO_INPUT ? undefined : clean(found);
+}
+
+/**
+ * A field as Symfony's parameter bags hold it before Laravel's middleware touch it (no trimming):
+ * `$request->request->get(name, $request->query->get(name))`, as `Request::getMethod()` reads `_method`.
+ */
+export function rawInputField(name: string, query: string, body: Buffer | undefined, source: InputSource | undefined, contentType: string | undefined): unknown {
+  const found = rawInput(name, query, body, source, contentType);
+  return found === NO_INPUT ? undefined : found;
+}
+
+function rawInput(name: string, query: string, body: Buffer | undefined, source: InputSource | undefined, contentType: string | undefined): Found {
+  let found: Found = NO_INPUT;
+  if (body && source === 'json') found = jsonField(body, name);
+  else if (body && source === 'form') found = formField(body.toString('latin1'), name);
+  else if (body && source === 'multipart') found = multipartField(body, contentType ?? '', name);
+  if (found === NO_INPUT && query) found = formField(query, name);
+  return found;
 }
 
 /** PHP's `!$value`: null, false, 0, 0.0, '', '0' and the empty array are falsy. */
@@ -64,7 +78,7 @@ function phpTrim(value: string): string {
   return value.slice(start, end);
 }
 
-function jsonToken(body: Buffer): Found {
+function jsonField(body: Buffer, field: string): Found {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -72,28 +86,28 @@ function jsonToken(body: Buffer): Found {
     return NO_INPUT; // json_decode gives null: no input at all
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return NO_INPUT;
-  if (!Object.prototype.hasOwnProperty.call(parsed, '_token')) return NO_INPUT;
-  const value = (parsed as Record<string, unknown>)['_token'];
+  if (!Object.prototype.hasOwnProperty.call(parsed, field)) return NO_INPUT;
+  const value = (parsed as Record<string, unknown>)[field];
   // json_decode(…, true): an object is an array too, an empty one is falsy.
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.values(value) : value;
 }
 
-/** PHP's parse_str / $_POST for `_token`: the last field of that (normalised) name wins. */
-function formToken(text: string): Found {
+/** PHP's parse_str / $_POST for one field: the last field of that (normalised) name wins. */
+function formField(text: string, field: string): Found {
   let found: Found = NO_INPUT;
   for (const pair of text.split('&')) {
     if (!pair) continue;
     const equals = pair.indexOf('=');
     const name = phpVariable(urlDecode(equals === -1 ? pair : pair.slice(0, equals)));
-    if (name?.base !== '_token') continue;
+    if (name?.base !== field) continue;
     const value = equals === -1 ? '' : urlDecode(pair.slice(equals + 1));
     found = name.array ? [...(Array.isArray(found) ? found : []), value] : value;
   }
   return found;
 }
 
-/** The `_token` field of a multipart/form-data body (a field, not a file); the last one wins, as in PHP. */
-function multipartToken(body: Buffer, contentType: string): Found {
+/** One field of a multipart/form-data body (a field, not a file); the last one wins, as in PHP. */
+function multipartField(body: Buffer, contentType: string, field: string): Found {
   const match = /boundary=(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
   if (!boundary) return NO_INPUT;
@@ -113,7 +127,7 @@ function multipartToken(body: Buffer, contentType: string): Found {
       const fieldName = /;\s*name="([^"]*)"/i.exec(disposition)?.[1] ?? /;\s*name=([^;\s]+)/i.exec(disposition)?.[1];
       const isFile = /;\s*filename\*?=/i.test(disposition);
       const name = fieldName === undefined || isFile ? undefined : phpVariable(fieldName);
-      if (name?.base === '_token') {
+      if (name?.base === field) {
         // The value ends before the CRLF that precedes the next delimiter.
         let end = part.length;
         if (part[end - 2] === 0x0d && part[end - 1] === 0x0a) end -= 2;

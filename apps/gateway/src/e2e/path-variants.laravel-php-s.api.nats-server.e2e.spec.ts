@@ -12,6 +12,7 @@ routes:
   - { method: GET|HEAD, path: '/api/products/{id}', state: service, service: api, fallback: false }
   - { method: POST, path: /api/orders, state: service, service: api, fallback: false, csrf: false }
   - { method: GET|HEAD, path: '/api/orders/{id}', state: service, service: api, fallback: false }
+  - { method: PATCH, path: '/api/admin/products/{id}', state: service, service: api, fallback: false, csrf: false }
 `;
 
 interface Answer {
@@ -22,7 +23,7 @@ interface Answer {
 }
 
 /** node:http, not fetch: fetch normalises the path (dot segments, escapes) before sending it. */
-function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const sent = request({ host: hostname, port, method, path, headers: { accept: 'application/json', ...headers }, agent: false, timeout: 15_000 }, (response) => {
@@ -35,7 +36,7 @@ function send(baseUrl: string, method: string, path: string, headers: Record<str
     });
     sent.on('timeout', () => sent.destroy(new Error(`${method} ${path}: no answer`)));
     sent.on('error', reject);
-    sent.end();
+    sent.end(body);
   });
 }
 
@@ -133,5 +134,38 @@ describe('path variants: the slice answers every variant the monolith answers (r
   it('refuses an encoded slash on an unmatched path too, whatever the route’s state', async () => {
     const answer = await send(gateway.url, 'GET', '/reports%2Fsales.csv');
     expect(answer.status).toBe(400);
+  });
+
+  describe('a POST that overrides its method', () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const json = { 'content-type': 'application/json' };
+    const spellings: [string, Record<string, string>, string | undefined][] = [
+      ['X-HTTP-Method-Override', { 'x-http-method-override': 'PATCH' }, undefined],
+      ['_method in a form body', form, 'name=x&_method=patch'],
+      ['_method in a JSON body', json, '{"_method":"PATCH","name":"x"}'],
+      ['_method in the query', {}, undefined],
+    ];
+
+    it('is the overridden method for the monolith itself', async () => {
+      // Laravel answers a plain POST here 405 (no such route) and a PATCH 419 (web group, no token).
+      expect((await send(legacy.url, 'POST', '/api/admin/products/1', form, 'name=x')).status).toBe(405);
+      const patch = await send(legacy.url, 'PATCH', '/api/admin/products/1', form, 'name=x');
+      for (const [, headers, body] of spellings) {
+        const path = body === undefined && !headers['x-http-method-override'] ? '/api/admin/products/1?_method=PATCH' : '/api/admin/products/1';
+        expect((await send(legacy.url, 'POST', path, headers, body)).status).toBe(patch.status);
+      }
+    });
+
+    it.each(spellings)('is routed as that method when it says so with %s', async (_spelling, headers, body) => {
+      const path = body === undefined && !headers['x-http-method-override'] ? '/api/admin/products/1?_method=PATCH' : '/api/admin/products/1';
+      const answer = await send(gateway.url, 'POST', path, headers, body);
+      expect(answer.backend).toBe('api'); // the PATCH route is in service: never the monolith's PATCH code
+    });
+
+    it('refuses an override the monolith would refuse, and a body too large to read for it', async () => {
+      expect((await send(gateway.url, 'POST', '/api/admin/products/1', form, '_method=PA%20TCH')).status).toBe(400);
+      const large = await send(gateway.url, 'POST', '/api/admin/products/1', form, `_method=PATCH&pad=${'a'.repeat(1_100_000)}`);
+      expect(large.status).toBe(413);
+    });
   });
 });

@@ -6,7 +6,8 @@ import type { CallerIdentity, IdentityProvider } from '../identity/identity-prov
 import type { SessionEviction } from '../identity/session-eviction.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { canonicalPath, PATH_PROBLEMS, type PathProblem } from '../paths/canonical-path.js';
-import type { RouteSpec } from '../routes/route-spec.js';
+import { bodyOverride, headOverride, readOverride } from '../paths/method-override.js';
+import { HTTP_METHODS, type RouteSpec } from '../routes/route-spec.js';
 import { RouteTable, type MatchedRoute } from '../routes/route-table.js';
 import { chooseCanaryBackend, type BackendChoice } from '../canary/canary-choice.js';
 import type { ShadowSink, CapturedResponse } from '../shadow/shadow-job.js';
@@ -33,6 +34,8 @@ export interface ProxySettings {
   bodyIdleTimeoutMs: number;
   /** Body bytes read before an upstream connection is taken (0: none). */
   bodyBufferBytes: number;
+  /** Largest body read whole to find a field the monolith reads (`_method`, `_token`). */
+  inspectBodyBytes: number;
 }
 
 export interface ProxyDependencies {
@@ -55,6 +58,10 @@ export interface RoutedRequest {
   requestId: string;
   routeId: string;
   match?: MatchedRoute;
+  /** The method the monolith will run (a POST's `_method` / X-HTTP-Method-Override applied): what routes and what a slice receives. */
+  method: string;
+  /** The canonical path, without the query. */
+  path: string;
   /** Canonical path and the client's query: what a slice receives. The monolith gets the URL as sent. */
   servicePath: string;
   peer: Peer;
@@ -110,8 +117,7 @@ export class ProxyEngine {
   }
 
   /** Reads the path once, as the monolith's router will, and finds its route; throws PathRefusedError for an ambiguous path. */
-  route(req: IncomingMessage, requestId: string): RoutedRequest {
-    const method = req.method ?? 'GET';
+  route(req: IncomingMessage, requestId: string, method = req.method ?? 'GET'): RoutedRequest {
     const url = req.url ?? '/';
     let canonical = canonicalPath(url);
     let match: MatchedRoute | undefined;
@@ -122,7 +128,16 @@ export class ProxyEngine {
       if (match?.route.encodedSlashes) canonical = lenient;
     } else if (canonical.ok) match = this.table.match(method, canonical.path);
     if (!canonical.ok) throw new PathRefusedError(canonical.problem);
-    return { req, requestId, routeId: match?.id ?? 'unmatched', match, servicePath: canonical.path + canonical.query, peer: peerOf(req, this.deps.trustedProxies) };
+    return {
+      req,
+      requestId,
+      routeId: match?.id ?? 'unmatched',
+      match,
+      method,
+      path: canonical.path,
+      servicePath: canonical.path + canonical.query,
+      peer: peerOf(req, this.deps.trustedProxies),
+    };
   }
 
   /** The backend by the route's state; the caller is resolved only where it decides (canary) or is forwarded (slices). */
@@ -164,8 +179,7 @@ export class ProxyEngine {
       routed = this.route(req, requestId);
     } catch (error) {
       if (!(error instanceof PathRefusedError)) throw error;
-      const refused = { req, res, requestId, routeId: 'unmatched', servicePath: '/', peer: peerOf(req, this.deps.trustedProxies), startedAt, origin: '', csrfVerified: false };
-      return this.refuse(refused, 400, 'Bad Request', error.message);
+      return this.refuse(this.unrouted(req, res, requestId, startedAt), 400, 'Bad Request', error.message);
     }
     const exchange: Exchange = { ...routed, res, route: routed.match?.route, startedAt, origin: publicOrigin(req, routed.peer), csrfVerified: false };
     const stopWatching = hasBody(req) ? watchBodyIdle(req, this.settings.bodyIdleTimeoutMs, () => this.bodyStalled(exchange)) : undefined;
@@ -177,6 +191,11 @@ export class ProxyEngine {
       if (declared > this.settings.maxBodyBytes) {
         return this.refuse(exchange, 413, 'Content Too Large', `the request body is larger than ${this.settings.maxBodyBytes} bytes`);
       }
+      if (req.method === 'POST' && this.overrideMatters(routed.path)) {
+        const overridden = await this.applyMethodOverride(exchange);
+        if (!overridden) return;
+        Object.assign(exchange, overridden, { route: overridden.match?.route });
+      }
       await this.dispatch(exchange);
     } catch (error) {
       this.failUnexpectedly(exchange, error as Error);
@@ -185,9 +204,50 @@ export class ProxyEngine {
     }
   }
 
+  /**
+   * Whether a POST's method override could send it elsewhere: only where some method of this path
+   * has left the monolith. Elsewhere every method goes to the monolith, which reads the override itself.
+   */
+  private overrideMatters(path: string): boolean {
+    for (const method of HTTP_METHODS) {
+      const state = this.table.match(method, path)?.route.state;
+      if (state !== undefined && state !== 'legacy') return true;
+    }
+    return false;
+  }
+
+  /** The request routed again by the method the monolith will run; undefined when it was answered (400, 413). */
+  private async applyMethodOverride(exchange: Exchange): Promise<RoutedRequest | undefined> {
+    const { req, res } = exchange;
+    const head = headOverride(req);
+    let value = head.value;
+    if (head.needsBody) {
+      let body: Buffer = Buffer.alloc(0);
+      if (hasBody(req)) {
+        const declared = Number(req.headers['content-length'] ?? NaN);
+        const limit = this.settings.inspectBodyBytes;
+        const held = declared > limit ? undefined : await holdBodyHead(streamedBody(req, this.settings.maxBodyBytes), limit + 1, this.deps.replay);
+        if (held) res.once('close', held.release);
+        if (!held || !Buffer.isBuffer(held.body)) {
+          this.refuse(exchange, 413, 'Content Too Large', `a POST to ${exchange.path}, where other methods have moved, is read for its _method field: it must be at most ${limit} bytes`);
+          return undefined;
+        }
+        body = held.body;
+        exchange.body = body;
+      }
+      value = bodyOverride(req, body);
+    }
+    const reading = readOverride(value);
+    if ('invalid' in reading) {
+      this.refuse(exchange, 400, 'Bad Request', `invalid method override "${reading.invalid.slice(0, 32)}"`);
+      return undefined;
+    }
+    return reading.method === 'POST' ? exchange : this.route(req, exchange.requestId, reading.method);
+  }
+
   private async dispatch(exchange: Exchange): Promise<void> {
     // Before anything else, as in Laravel: no canary choice, no session lookup for a forged request.
-    if (this.deps.csrf.applies(exchange.req.method ?? 'GET', exchange.route) && !(await this.checkCsrf(exchange))) return;
+    if (this.deps.csrf.applies(exchange.method, exchange.route) && !(await this.checkCsrf(exchange))) return;
     const target = await this.target(exchange);
     switch (target.to) {
       case 'legacy':
@@ -203,7 +263,7 @@ export class ProxyEngine {
   private async checkCsrf(exchange: Exchange): Promise<boolean> {
     let verdict;
     try {
-      verdict = await this.deps.csrf.verify(exchange.req, exchange.res);
+      verdict = await this.deps.csrf.verify(exchange.req, exchange.res, Buffer.isBuffer(exchange.body) ? exchange.body : undefined);
     } catch (error) {
       if (!(error instanceof CsrfSessionUnavailableError)) throw error;
       this.refuse(exchange, 503, 'Service Unavailable', error.message, { 'retry-after': '1' });
@@ -252,8 +312,7 @@ export class ProxyEngine {
     if (!upstream) {
       return this.refuse(exchange, 502, 'Bad Gateway', `route ${exchange.routeId} names service "${route.service ?? ''}", which GATEWAY_SERVICES does not define`);
     }
-    const method = exchange.req.method ?? 'GET';
-    let canFallback = target.fallback && IDEMPOTENT.has(method);
+    let canFallback = target.fallback && IDEMPOTENT.has(exchange.method);
     let body: Body = null;
     let reserved = 0;
     let held: HeldBody | undefined;
@@ -280,7 +339,7 @@ export class ProxyEngine {
       const token = await this.tokenFor(caller, route, exchange.csrfVerified);
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.send(upstream, exchange, exchange.servicePath, body, token);
+        response = await this.send(upstream, exchange, exchange.servicePath, body, token, exchange.method);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, upstream.name, error);
         upstream.breaker.failure();
@@ -308,7 +367,7 @@ export class ProxyEngine {
 
   /** The client gets the monolith's answer; a copy of the exchange goes to the shadow comparator afterwards. */
   private async shadow(exchange: Exchange, route: RouteSpec): Promise<void> {
-    const method = exchange.req.method ?? 'GET';
+    const method = exchange.method;
     if (!route.shadow.methods.includes(method as never)) return this.toLegacy(exchange);
     let body: Buffer | undefined;
     let reserved = 0;
@@ -339,10 +398,11 @@ export class ProxyEngine {
     }
   }
 
-  private send(upstream: Upstream, exchange: Exchange, path: string, body: Body, identityToken?: string): Promise<Dispatcher.ResponseData> {
+  /** The monolith gets the method as sent (it reads an override itself); a slice gets the one to run. */
+  private send(upstream: Upstream, exchange: Exchange, path: string, body: Body, identityToken?: string, method = exchange.req.method): Promise<Dispatcher.ResponseData> {
     const timeout = exchange.route?.timeoutMs ?? this.settings.defaultTimeoutMs;
     return upstream.pool.request({
-      method: exchange.req.method as Dispatcher.HttpMethod,
+      method: method as Dispatcher.HttpMethod,
       path,
       headers: this.headersFor(exchange, identityToken),
       body: body as Dispatcher.RequestOptions['body'],
@@ -423,6 +483,11 @@ export class ProxyEngine {
     if (status === 400 || status === 408 || status === 413 || status === 431) extra['connection'] = 'close';
     sendProblem(exchange.res, status, title, detail, extra);
     this.deps.metrics.observe(exchange.routeId, backend ?? 'gateway', status, (performance.now() - exchange.startedAt) / 1_000);
+  }
+
+  private unrouted(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Exchange {
+    const peer = peerOf(req, this.deps.trustedProxies);
+    return { req, res, requestId, routeId: 'unmatched', method: req.method ?? 'GET', path: '/', servicePath: '/', peer, startedAt, origin: '', csrfVerified: false };
   }
 
   private failUnexpectedly(exchange: Exchange, error: Error): void {
