@@ -16,10 +16,7 @@ const testDepConstraints = depConstraints.map((rule) =>
   rule.sourceTag === 'type:contracts' ? rule : { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] },
 );
 
-const boundaries = (constraints) => [
-  'error',
-  { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: constraints },
-];
+const boundaries = (constraints) => ['error', { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: constraints }];
 
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'libs/contracts/sdk/src/generated/**', 'data/**'] },

@@ -56,9 +56,7 @@ function onPath(binary) {
 let cachedPhpExtensions;
 function phpExtensions() {
   if (!cachedPhpExtensions) {
-    const out = onPath('php')
-      ? spawnSync('php', ['-r', 'echo implode(",", get_loaded_extensions());'], { encoding: 'utf8' }).stdout || ''
-      : '';
+    const out = onPath('php') ? spawnSync('php', ['-r', 'echo implode(",", get_loaded_extensions());'], { encoding: 'utf8' }).stdout || '' : '';
     cachedPhpExtensions = new Set(out.toLowerCase().split(','));
   }
   return cachedPhpExtensions;
@@ -90,14 +88,19 @@ function ensureNode() {
   const headersDir = path.join(packageDir, 'node_modules', `node-${process.platform}-${process.arch}`);
   const installed = fs.existsSync(binary) && readJson(path.join(packageDir, 'package.json'))?.version === NODE_VERSION;
   if (!installed) {
-    say(`Node ${process.version} is older than ${MIN_NODE.join('.')}: installing Node ${NODE_VERSION} (npm package node@${NODE_VERSION}) into .offramp/toolchain`);
+    say(
+      `Node ${process.version} is older than ${MIN_NODE.join('.')}: installing Node ${NODE_VERSION} (npm package node@${NODE_VERSION}) into .offramp/toolchain`,
+    );
     fs.mkdirSync(TOOLCHAIN_DIR, { recursive: true });
     fs.writeFileSync(path.join(TOOLCHAIN_DIR, 'package.json'), '{"private":true}\n');
     const ok = run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `node@${NODE_VERSION}`], {
       cwd: TOOLCHAIN_DIR,
     });
     if (!ok || !fs.existsSync(binary)) {
-      fail(`installing node@${NODE_VERSION} from the npm registry failed`, `check that the npm registry is reachable, then run: npm install --prefix .offramp/toolchain node@${NODE_VERSION}`);
+      fail(
+        `installing node@${NODE_VERSION} from the npm registry failed`,
+        `check that the npm registry is reachable, then run: npm install --prefix .offramp/toolchain node@${NODE_VERSION}`,
+      );
     }
   }
   return { nodeBin: binary, nodeDir: fs.existsSync(path.join(headersDir, 'include', 'node')) ? headersDir : undefined, version: `v${NODE_VERSION}` };
@@ -150,11 +153,7 @@ function environmentFor(node) {
 function ensureDependencies(node, env) {
   const lock = path.join(ROOT, 'package-lock.json');
   if (!fs.existsSync(lock)) fail('package-lock.json is missing', 'restore it from git: git checkout package-lock.json');
-  const wanted = crypto
-    .createHash('sha256')
-    .update(fs.readFileSync(lock))
-    .update(node.version)
-    .digest('hex');
+  const wanted = crypto.createHash('sha256').update(fs.readFileSync(lock)).update(node.version).digest('hex');
   const stamp = fs.existsSync(INSTALL_STAMP) ? fs.readFileSync(INSTALL_STAMP, 'utf8').trim() : '';
   if (stamp === wanted) return;
   say(`installing npm dependencies from package-lock.json for Node ${node.version} (native addons are built against its headers)`);
@@ -194,7 +193,8 @@ const COMMANDS = {
     before: [['nx', ['run-many', '-t', 'build', '--outputStyle=static']]],
     exec: ['node', [path.join('tools', 'stack', 'dist', 'main.js')]],
   },
-  test: { before: [], exec: ['nx', ['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=stream', '--parallel=2']] },
+  // Prettier first: a formatting slip fails in a second, not after the suites.
+  test: { before: [['prettier', ['--check', '.']]], exec: ['nx', ['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=stream', '--parallel=2']] },
 };
 
 function main() {

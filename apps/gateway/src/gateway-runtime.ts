@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { NatsConnectionManager } from '@offramp/messaging';
@@ -71,7 +80,10 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
     const bridge = createIdentityProvider(config, signer, this.legacy, dataSource);
     this.identity = bridge;
     this.stats = new ShadowStats(config.GATEWAY_STATS_BUCKET);
-    this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM, { maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S, perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE });
+    this.mismatches = new MismatchStore(config.GATEWAY_SHADOW_STREAM, {
+      maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S,
+      perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE,
+    });
     this.shadow = new ShadowRunner({
       concurrency: config.GATEWAY_SHADOW_CONCURRENCY,
       maxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
@@ -152,7 +164,9 @@ export class GatewayRuntime implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async onApplicationBootstrap(): Promise<void> {
     await this.listener.listen();
-    this.logger.log(`public listener on http://${this.config.HOST.includes(':') ? `[${this.config.HOST}]` : this.config.HOST}:${this.config.PORT} (proxy only)`);
+    this.logger.log(
+      `public listener on http://${this.config.HOST.includes(':') ? `[${this.config.HOST}]` : this.config.HOST}:${this.config.PORT} (proxy only)`,
+    );
   }
 
   /** The public listener first: no new requests, those in flight finish before the pools close. */

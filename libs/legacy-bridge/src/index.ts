@@ -10,10 +10,4 @@ export { DatabaseSessionStore, type SessionQuery } from './session/database-sess
 export { RedisSessionStore, type RedisGetter } from './session/redis-session-store.js';
 export { LaravelSessionIdentity, loginSessionKey, type LaravelSessionIdentityOptions, type SessionLookup } from './identity/laravel-session-identity.js';
 export { WhoamiClient, type WhoamiUser, type WhoamiRequest } from './identity/whoami-client.js';
-export {
-  importLaravelRouteList,
-  importSymfonyRouteList,
-  importRouteList,
-  RouteListFormatError,
-  type ImportedRoute,
-} from './routes/route-list-import.js';
+export { importLaravelRouteList, importSymfonyRouteList, importRouteList, RouteListFormatError, type ImportedRoute } from './routes/route-list-import.js';

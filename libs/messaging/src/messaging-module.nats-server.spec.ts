@@ -74,10 +74,7 @@ describe('MessagingModule in a Nest application, against a real nats-server', ()
     }
 
     @Module({
-      imports: [
-        TypeOrmModule.forRoot(createDataSourceOptions({ url: database.url })),
-        MessagingModule.forRoot({ url: server.url, name: 'module-test' }),
-      ],
+      imports: [TypeOrmModule.forRoot(createDataSourceOptions({ url: database.url })), MessagingModule.forRoot({ url: server.url, name: 'module-test' })],
       controllers: [SalesController],
       providers: [Sales],
     })
@@ -112,10 +109,13 @@ describe('MessagingModule in a Nest application, against a real nats-server', ()
     });
     try {
       const nextDb = next.get(IdempotentConsumer)['dataSource'];
-      const rows = await waitUntil(async () => {
-        const found = (await nextDb.query('SELECT event_id FROM effects')) as Array<{ event_id: string }>;
-        return found.length >= ids.length ? found : undefined;
-      }, { timeoutMs: 20_000, description: 'all six events handled' });
+      const rows = await waitUntil(
+        async () => {
+          const found = (await nextDb.query('SELECT event_id FROM effects')) as Array<{ event_id: string }>;
+          return found.length >= ids.length ? found : undefined;
+        },
+        { timeoutMs: 20_000, description: 'all six events handled' },
+      );
       expect(rows.map((row) => row.event_id).sort()).toEqual([...ids].sort());
     } finally {
       await next.close();
@@ -140,7 +140,10 @@ describe('MessagingModule in a Nest application, against a real nats-server', ()
     @Module({ controllers: [PricesController] })
     class PricesModule {}
 
-    const responder = await NestFactory.createMicroservice<MicroserviceOptions>(PricesModule, { ...natsRequestReplyServer(server.url, 'catalog'), logger: ['error'] });
+    const responder = await NestFactory.createMicroservice<MicroserviceOptions>(PricesModule, {
+      ...natsRequestReplyServer(server.url, 'catalog'),
+      logger: ['error'],
+    });
     await responder.listen();
 
     @Module({ imports: [RequestReplyModule.forRoot({ url: server.url, name: 'caller', timeoutMs: 500 })] })

@@ -35,7 +35,8 @@ export async function startLegacyApp(options: StartLegacyAppOptions = {}): Promi
   const port = await freePort();
   const database = options.databaseUrl ? undefined : tempSqlite('legacy.sqlite');
   const storage = tempDir('offramp-legacy-storage-');
-  for (const folder of ['app', 'framework/sessions', 'framework/views', 'framework/cache/data', 'logs']) mkdirSync(join(storage.path, folder), { recursive: true });
+  for (const folder of ['app', 'framework/sessions', 'framework/views', 'framework/cache/data', 'logs'])
+    mkdirSync(join(storage.path, folder), { recursive: true });
   const appKey = `base64:${randomBytes(32).toString('base64')}`;
   const databaseUrl = options.databaseUrl ?? database?.url ?? '';
   const child = startProcess(join(workspaceRoot(), 'apps/legacy/bin/serve'), [], {
@@ -75,7 +76,15 @@ export async function startLegacyApp(options: StartLegacyAppOptions = {}): Promi
     await close();
     throw new Error(`${(error as Error).message}\n--- legacy output ---\n${output}`, { cause: error });
   }
-  return Object.assign(child, { url, port, appKey, databaseUrl, storagePath: storage.path, close, login: (email?: string, password?: string) => legacyLogin(url, email, password) });
+  return Object.assign(child, {
+    url,
+    port,
+    appKey,
+    databaseUrl,
+    storagePath: storage.path,
+    close,
+    login: (email?: string, password?: string) => legacyLogin(url, email, password),
+  });
 }
 
 /** A browser's login against the monolith: GET /login for the session and XSRF cookies, then POST /login. */

@@ -64,7 +64,17 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 }
 
 async function launch(binary: string, port: number, storeDir: string, options: NatsServerOptions): Promise<ManagedProcess> {
-  const args = [...(options.configFile ? ['-c', options.configFile] : []), '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.args ?? [])];
+  const args = [
+    ...(options.configFile ? ['-c', options.configFile] : []),
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    storeDir,
+    ...(options.args ?? []),
+  ];
   const server = startProcess(binary, args, options.env ? { env: { ...process.env, ...options.env } } : {});
   try {
     // A server that exits at once (a bad configuration file) fails here, not after the timeout.

@@ -63,15 +63,18 @@ export interface NginxProxy extends ManagedProcess {
 /** A real nginx on a free loopback port in front of `upstreamPort`, ready when it returns. */
 export async function startNginxProxy(upstreamPort: number): Promise<NginxProxy> {
   const binary = nginxBinary();
-  if (!binary) throw new Error('nginx is not installed: run `npm run preflight` (it installs Debian\'s nginx-light)');
+  if (!binary) throw new Error("nginx is not installed: run `npm run preflight` (it installs Debian's nginx-light)");
   const port = await freePort();
   const folder = tempDir('offramp-nginx-');
   const nginx = startNginxProcess(binary, folder.path, port, upstreamPort);
   try {
-    await waitUntil(async () => {
-      if (!nginx.isRunning()) throw new Error(`nginx exited: ${nginx.output()}`);
-      return (await httpStatus(`http://127.0.0.1:${port}/`)) !== undefined;
-    }, { timeoutMs: 10_000, intervalMs: 50, description: 'nginx listening' });
+    await waitUntil(
+      async () => {
+        if (!nginx.isRunning()) throw new Error(`nginx exited: ${nginx.output()}`);
+        return (await httpStatus(`http://127.0.0.1:${port}/`)) !== undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, description: 'nginx listening' },
+    );
   } catch (error) {
     await nginx.stop('SIGKILL');
     folder.remove();

@@ -51,7 +51,9 @@ export function describeServiceFoundation(app: string, extraEnv: Record<string, 
       const response = await fetch(`${service.adminUrl}/metrics`);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       const text = await response.text();
-      expect(text).toMatch(new RegExp(`http_server_request_duration_seconds_count\\{service="${app}",method="GET",route="/health/live",status_code="200"\\} \\d+`));
+      expect(text).toMatch(
+        new RegExp(`http_server_request_duration_seconds_count\\{service="${app}",method="GET",route="/health/live",status_code="200"\\} \\d+`),
+      );
       expect(text).toContain('process_resident_memory_bytes');
     });
 
@@ -65,7 +67,10 @@ export function describeServiceFoundation(app: string, extraEnv: Record<string, 
 
       await nats.restart();
       const restartedAt = Date.now();
-      await waitUntil(async () => (await httpStatus(`${service.adminUrl}/health/ready`)) === 200, { timeoutMs: 15_000, description: 'ready after NATS came back' });
+      await waitUntil(async () => (await httpStatus(`${service.adminUrl}/health/ready`)) === 200, {
+        timeoutMs: 15_000,
+        description: 'ready after NATS came back',
+      });
       process.stderr.write(`[${app}] unready ${unreadyAfterMs} ms after NATS kill; ready ${Date.now() - restartedAt} ms after restart\n`);
       expect(service.isRunning()).toBe(true);
     });

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   log(`seeding ${databaseFile} (php artisan migrate + shop:seed, SEED_PRODUCTS/SEED_USERS/SEED_ORDERS or 10k/1k/20k)…`);
   await artisan(deployment, ['migrate', '--force']);
   log(await artisan(deployment, ['shop:seed']));
-  log('building Laravel\'s config and route caches (temp bootstrap cache)…');
+  log("building Laravel's config and route caches (temp bootstrap cache)…");
   await artisan(deployment, ['config:cache']);
   await artisan(deployment, ['route:cache']);
 
@@ -95,7 +95,9 @@ async function main(): Promise<void> {
     list: catalogListPaths(catalog, LIST_REQUESTS, REQUEST_SEED),
     detail: productDetailPaths(catalog, DETAIL_REQUESTS, REQUEST_SEED),
   };
-  log(`request lists: ${paths.list.length} list URLs (e.g. ${paths.list.slice(0, 3).join(', ')}), ${paths.detail.length} detail URLs of ${catalog.products.length} products`);
+  log(
+    `request lists: ${paths.list.length} list URLs (e.g. ${paths.list.slice(0, 3).join(', ')}), ${paths.detail.length} detail URLs of ${catalog.products.length} products`,
+  );
   const every = (list: string[]) => list.filter((_, i) => i % Math.ceil(list.length / SAMPLE) === 0);
   log(`checking ${SAMPLE} list and ${SAMPLE} detail answers: 200 and the same on both sides…`);
   await expectSameAnswers(legacy.url, api.url, [...every(paths.list), ...every(paths.detail)], HEADERS);
@@ -103,7 +105,14 @@ async function main(): Promise<void> {
   const base: Record<Side, string> = { legacy: legacy.url, api: api.url };
   const run = (key: Key, seconds: number) => {
     const [side, kind] = key.split('_') as [Side, Kind];
-    return loadRequestList({ baseUrl: base[side], paths: paths[kind], connections: CONNECTIONS, seconds, headers: HEADERS, listFile: join(work.path, `${kind}-requests.json`) });
+    return loadRequestList({
+      baseUrl: base[side],
+      paths: paths[kind],
+      connections: CONNECTIONS,
+      seconds,
+      headers: HEADERS,
+      listFile: join(work.path, `${kind}-requests.json`),
+    });
   };
   for (const key of KEYS) {
     log(`${key}: warm-up ${WARMUP_SECONDS} s`);
@@ -116,14 +125,25 @@ async function main(): Promise<void> {
     for (const key of KEYS) {
       const result = await run(key, SECONDS);
       rounds[key].push(result);
-      log(`round ${round}/${ROUNDS} ${key}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`);
+      log(
+        `round ${round}/${ROUNDS} ${key}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`,
+      );
     }
   }
   const results = Object.fromEntries(
     KEYS.map((key) => {
       const r = rounds[key];
       const sum = (pick: (x: LoadResult) => number) => r.reduce((total, x) => total + pick(x), 0);
-      return [key, { rps: median(r.map((x) => x.rps)), p50: median(r.map((x) => x.p50)), p99: median(r.map((x) => x.p99)), errors: sum((x) => x.errors), non2xx: sum((x) => x.non2xx) }];
+      return [
+        key,
+        {
+          rps: median(r.map((x) => x.rps)),
+          p50: median(r.map((x) => x.p50)),
+          p99: median(r.map((x) => x.p99)),
+          errors: sum((x) => x.errors),
+          non2xx: sum((x) => x.non2xx),
+        },
+      ];
     }),
   ) as Record<Key, LoadResult>;
   await cleanUp();
@@ -136,7 +156,15 @@ function report(results: Record<Key, LoadResult>, cores: number): void {
   for (const key of KEYS) {
     const [side, kind] = key.split('_') as [Side, Kind];
     const r = results[key];
-    rows.push([kind, side === 'legacy' ? 'legacy (nginx + php-fpm)' : 'api', String(r.rps), String(r.p50), String(r.p99), String(r.errors + r.non2xx), side === 'api' ? `${ratio(kind).toFixed(2)}×` : '']);
+    rows.push([
+      kind,
+      side === 'legacy' ? 'legacy (nginx + php-fpm)' : 'api',
+      String(r.rps),
+      String(r.p50),
+      String(r.p99),
+      String(r.errors + r.non2xx),
+      side === 'api' ? `${ratio(kind).toFixed(2)}×` : '',
+    ]);
   }
   const lines = [
     table(rows),

@@ -27,6 +27,8 @@ describe('ensureDebianPackages', () => {
         ],
         () => undefined,
       );
-    expect(run).toThrow("missing Debian packages: php8.2-fpm, php8.2-opcache. Install them as root, then run the benchmark again:\n  sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends php8.2-fpm php8.2-opcache'");
+    expect(run).toThrow(
+      "missing Debian packages: php8.2-fpm, php8.2-opcache. Install them as root, then run the benchmark again:\n  sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends php8.2-fpm php8.2-opcache'",
+    );
   });
 });

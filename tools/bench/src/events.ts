@@ -99,7 +99,9 @@ async function endToEnd(server: NatsServerHandle, round: number) {
   class SalesController {
     @JetStreamEvent(SUBJECT)
     async placed(@Payload() order: ReturnType<typeof samplePayload>, @Ctx() ctx: JetStreamContext) {
-      const result = await once.run(ctx, (manager) => manager.query('INSERT INTO sales (order_id, total_cents) VALUES (?, ?)', [order.order_id, order.total_cents]));
+      const result = await once.run(ctx, (manager) =>
+        manager.query('INSERT INTO sales (order_id, total_cents) VALUES (?, ?)', [order.order_id, order.total_cents]),
+      );
       if (result.applied && ++handled === E2E_EVENTS) done();
     }
   }
@@ -124,10 +126,7 @@ async function endToEnd(server: NatsServerHandle, round: number) {
   const publisher = new EventPublisher(() => publisherConnection);
   let publishedAt = 0;
   const start = performance.now();
-  await Promise.all([
-    publishAll(E2E_EVENTS, (i) => publisher.publish(SUBJECT, samplePayload(i))).then(() => (publishedAt = performance.now())),
-    allHandled,
-  ]);
+  await Promise.all([publishAll(E2E_EVENTS, (i) => publisher.publish(SUBJECT, samplePayload(i))).then(() => (publishedAt = performance.now())), allHandled]);
   await publisherNats.close();
   const elapsed = performance.now() - start;
   const [{ n }] = (await dataSource.query('SELECT COUNT(*) AS n FROM sales')) as Array<{ n: number }>;
@@ -252,13 +251,13 @@ async function main() {
         ['measure', 'rate/s', 'note'],
         ['JetStream raw publish (baseline)', String(raw.rawPublish), `${RAW_EVENTS} msgs, ${WINDOW} in flight; median of ${ROUNDS}`],
         ['JetStream raw consume+ack (baseline)', String(raw.rawConsumeAck), `pull consumer, JSON parse, ack; median of ${ROUNDS}`],
-        ['end to end', String(e2e), `${(ratio * 100).toFixed(0)}% of raw consume+ack (target ≥ 25%); ${E2E_EVENTS} events, publisher with its own connection; median of ${ROUNDS}`],
-        ['outbox relay (backlog)', String(relayResult.rowsPerSecond), `${RELAY_ROWS} rows, SQLite`],
         [
-          `relay commit-to-publish at ${relayResult.achievedRate} rows/s`,
-          '',
-          `p50 ${relayResult.p50} ms, p99 ${relayResult.p99} ms (target p99 < 100 ms)`,
+          'end to end',
+          String(e2e),
+          `${(ratio * 100).toFixed(0)}% of raw consume+ack (target ≥ 25%); ${E2E_EVENTS} events, publisher with its own connection; median of ${ROUNDS}`,
         ],
+        ['outbox relay (backlog)', String(relayResult.rowsPerSecond), `${RELAY_ROWS} rows, SQLite`],
+        [`relay commit-to-publish at ${relayResult.achievedRate} rows/s`, '', `p50 ${relayResult.p50} ms, p99 ${relayResult.p99} ms (target p99 < 100 ms)`],
       ])}\n`,
     );
     process.stdout.write(

@@ -8,7 +8,16 @@ import { load, type LoadResult } from './load.js';
 import { findOrInstallNginx, startNginx } from './gateway/nginx.js';
 import { median } from './stats.js';
 
-const KEYS = ['direct', 'nginx', 'fastify_proxy', 'gateway_legacy', 'gateway_service_identity', 'gateway_shadow', 'gateway_10_routes', 'gateway_10000_routes'] as const;
+const KEYS = [
+  'direct',
+  'nginx',
+  'fastify_proxy',
+  'gateway_legacy',
+  'gateway_service_identity',
+  'gateway_shadow',
+  'gateway_10_routes',
+  'gateway_10000_routes',
+] as const;
 type Key = (typeof KEYS)[number];
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -95,7 +104,9 @@ async function main(): Promise<void> {
       },
       fastify_proxy: async () => {
         const port = await freePort();
-        const proxy = startProcess(process.execPath, [join(here, 'gateway/fastify-proxy.server.js')], { env: { ...process.env, PORT: String(port), UPSTREAM: upstreamUrl } });
+        const proxy = startProcess(process.execPath, [join(here, 'gateway/fastify-proxy.server.js')], {
+          env: { ...process.env, PORT: String(port), UPSTREAM: upstreamUrl },
+        });
         await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/`)) === 200, { description: '@fastify/http-proxy' });
         return { url: `http://127.0.0.1:${port}`, pid: proxy.pid, stop: () => proxy.stop() };
       },
@@ -136,15 +147,29 @@ async function main(): Promise<void> {
           entry.c64.push(c64);
           entry.c8.push(c8);
           entry.cpu.push(cpu);
-          log(`round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99} ms at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`);
+          log(
+            `round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99} ms at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`,
+          );
         }
       }
       for (const [key] of live) {
         const entry = rounds[key];
         if (!entry) continue;
         results[key] = {
-          c64: { rps: median(entry.c64.map((r) => r.rps)), p50: median(entry.c64.map((r) => r.p50)), p99: median(entry.c64.map((r) => r.p99)), errors: 0, non2xx: 0 },
-          c8: { rps: median(entry.c8.map((r) => r.rps)), p50: median(entry.c8.map((r) => r.p50)), p99: median(entry.c8.map((r) => r.p99)), errors: 0, non2xx: 0 },
+          c64: {
+            rps: median(entry.c64.map((r) => r.rps)),
+            p50: median(entry.c64.map((r) => r.p50)),
+            p99: median(entry.c64.map((r) => r.p99)),
+            errors: 0,
+            non2xx: 0,
+          },
+          c8: {
+            rps: median(entry.c8.map((r) => r.rps)),
+            p50: median(entry.c8.map((r) => r.p50)),
+            p99: median(entry.c8.map((r) => r.p99)),
+            errors: 0,
+            non2xx: 0,
+          },
           cpuMicrosPerRequest: median(entry.cpu),
         };
       }
@@ -181,7 +206,9 @@ function report(results: Partial<Record<Key, Result>>): void {
   for (const key of KEYS) {
     const result = results[key];
     const cpu = result && !Number.isNaN(result.cpuMicrosPerRequest) ? result.cpuMicrosPerRequest.toFixed(0) : '-';
-    rows.push(result ? [key, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p99), cpu] : [key, 'skipped', '', '', '', '']);
+    rows.push(
+      result ? [key, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p99), cpu] : [key, 'skipped', '', '', '', ''],
+    );
   }
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
@@ -205,7 +232,9 @@ function report(results: Partial<Record<Key, Result>>): void {
         return [key, result ? value(result) : null];
       }),
     );
-  process.stdout.write(`${JSON.stringify({ bench: 'gateway', rps: pick((r) => r.c64.rps), p99_ms: pick((r) => r.c64.p99), p99_ms_c8: pick((r) => r.c8.p99) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'gateway', rps: pick((r) => r.c64.rps), p99_ms: pick((r) => r.c64.p99), p99_ms_c8: pick((r) => r.c8.p99) })}\n`,
+  );
 }
 
 await main();

@@ -47,7 +47,16 @@ export interface RequestListLoad {
 
 /** autocannon in its own process, cycling through a fixed list of GET requests. */
 export function loadRequestList(options: RequestListLoad): Promise<LoadResult> {
-  writeFileSync(options.listFile, JSON.stringify({ baseUrl: options.baseUrl, paths: options.paths, connections: options.connections, seconds: options.seconds, headers: options.headers ?? {} }));
+  writeFileSync(
+    options.listFile,
+    JSON.stringify({
+      baseUrl: options.baseUrl,
+      paths: options.paths,
+      connections: options.connections,
+      seconds: options.seconds,
+      headers: options.headers ?? {},
+    }),
+  );
   return runAutocannon([runner, options.listFile], options.seconds);
 }
 
@@ -57,7 +66,13 @@ function runAutocannon(args: string[], seconds: number): Promise<LoadResult> {
       runningLoadGenerators.delete(child);
       if (error) return reject(new Error(`autocannon failed: ${error.message}\n${stderr}`, { cause: error }));
       const result = JSON.parse(stdout) as AutocannonSummary;
-      resolve({ rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx });
+      resolve({
+        rps: Math.round(result.requests.average),
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.timeouts,
+        non2xx: result.non2xx,
+      });
     });
     runningLoadGenerators.add(child);
   });

@@ -19,7 +19,17 @@ describe('benchmark statistics', () => {
   it('turns counts into rates and aligns a table of any width', () => {
     expect(perSecond(5_000, 2_000)).toBe(2_500);
     expect(perSecond(1, 0)).toBe(0);
-    expect(table([['a', '1', 'x'], ['long', '100', 'yy']])).toBe('a       1   x\nlong  100  yy');
-    expect(table([['name', 'req/s', 'p50', 'p99'], ['api', '9000', '6', '12']])).toBe('name  req/s  p50  p99\napi    9000    6   12');
+    expect(
+      table([
+        ['a', '1', 'x'],
+        ['long', '100', 'yy'],
+      ]),
+    ).toBe('a       1   x\nlong  100  yy');
+    expect(
+      table([
+        ['name', 'req/s', 'p50', 'p99'],
+        ['api', '9000', '6', '12'],
+      ]),
+    ).toBe('name  req/s  p50  p99\napi    9000    6   12');
   });
 });

@@ -23,6 +23,10 @@ export function table(rows: string[][]): string {
   const columns = Math.max(...rows.map((row) => row.length));
   const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   return rows
-    .map((row) => Array.from({ length: columns }, (_, i) => (i === 0 ? (row[i] ?? '').padEnd(widths[i]) : (row[i] ?? '').padStart(widths[i]))).join('  ').trimEnd())
+    .map((row) =>
+      Array.from({ length: columns }, (_, i) => (i === 0 ? (row[i] ?? '').padEnd(widths[i]) : (row[i] ?? '').padStart(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

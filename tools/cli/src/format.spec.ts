@@ -5,13 +5,25 @@ const empty = { authenticated: cell(0), anonymous: cell(0) };
 const evidence = {
   rate: 1,
   samples: 16,
-  byStatus: { '1xx': empty, '2xx': { authenticated: cell(3), anonymous: cell(5, 1) }, '3xx': empty, '4xx': { authenticated: cell(0), anonymous: cell(7) }, '5xx': empty },
+  byStatus: {
+    '1xx': empty,
+    '2xx': { authenticated: cell(3), anonymous: cell(5, 1) },
+    '3xx': empty,
+    '4xx': { authenticated: cell(0), anonymous: cell(7) },
+    '5xx': empty,
+  },
 };
 
 describe('CLI output of the shadow evidence', () => {
   it('routes list: counts per status class with logged-in 2xx, and what promotion still needs', () => {
     const text = formatRoutes([
-      { id: 'GET|HEAD /api/orders/:id', state: 'shadow', service: 'api', shadowMatch: evidence, shadowGate: { promotable: false, missing: ['3 of 10 matching 2xx answers to logged-in callers (the route needs a login)'] } },
+      {
+        id: 'GET|HEAD /api/orders/:id',
+        state: 'shadow',
+        service: 'api',
+        shadowMatch: evidence,
+        shadowGate: { promotable: false, missing: ['3 of 10 matching 2xx answers to logged-in callers (the route needs a login)'] },
+      },
       { id: 'GET|HEAD /api/products', state: 'legacy', service: 'api' },
     ]);
     const [header, orders, products] = text.trimEnd().split('\n');

@@ -72,7 +72,8 @@ export function formatDiffs(result: { matchRate?: Evidence; shadowGate?: Verdict
   if (result.learnedNoise?.length) lines.push(`learned noise (ignored): ${result.learnedNoise.join(', ')}`);
   for (const mismatch of result.mismatches) {
     lines.push(`${mismatch.at}  ${mismatch.routeId}  ${mismatch.method} ${mismatch.url}  (request ${mismatch.requestId})`);
-    for (const difference of mismatch.differences) lines.push(`    ${difference.key}: legacy ${JSON.stringify(difference.legacy)} ≠ service ${JSON.stringify(difference.service)}`);
+    for (const difference of mismatch.differences)
+      lines.push(`    ${difference.key}: legacy ${JSON.stringify(difference.legacy)} ≠ service ${JSON.stringify(difference.service)}`);
   }
   if (result.mismatches.length === 0) lines.push('no mismatches recorded');
   return `${lines.join('\n')}\n`;
@@ -84,6 +85,10 @@ function matchText(rate: { rate: number | null; samples: number }): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -71,7 +71,9 @@ describe('offramp routes …', () => {
   });
 
   it('set, promote (refused without proof, forced with a reason), rollback and history', async () => {
-    expect((await run(['routes', 'set', 'GET|HEAD', '/api/products/{id}', '--state', 'shadow', '--service', 'api', '--reason', 'start the proof'])).code).toBe(0);
+    expect((await run(['routes', 'set', 'GET|HEAD', '/api/products/{id}', '--state', 'shadow', '--service', 'api', '--reason', 'start the proof'])).code).toBe(
+      0,
+    );
     const refused = await run(['routes', 'promote', 'GET|HEAD', '/api/products/{id}', '--reason', 'too early']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/refused: match rate n\/a over 0 samples/);
@@ -81,20 +83,34 @@ describe('offramp routes …', () => {
     const rollback = await run(['routes', 'rollback', '--all', '--reason', 'drill']);
     expect(rollback.out).toContain('GET|HEAD /api/products/:id');
     const history = await run(['routes', 'history', 'GET|HEAD', '/api/products/{id}']);
-    expect(history.out.trim().split('\n').map((line) => line.split('  ')[2])).toEqual(['import', 'set', 'promote shadow→service', 'rollback service→legacy']);
+    expect(
+      history.out
+        .trim()
+        .split('\n')
+        .map((line) => line.split('  ')[2]),
+    ).toEqual(['import', 'set', 'promote shadow→service', 'rollback service→legacy']);
     expect(history.out).toContain('(forced)');
   });
 
   it('names the problem and the fix', async () => {
     expect((await run(['routes', 'set', 'GET', '/x', '--state', 'service'])).err).toMatch(/say why with --reason/);
     expect((await run(['routes', 'import', '-', '--reason', 'r'], '{"oops"')).err).toMatch(/not JSON/);
-    const unauthorized = await main(['routes', 'list'], { out: () => undefined, err: () => undefined, env: { ...env, OFFRAMP_ADMIN_TOKEN: 'wrong-token-0123456789' }, readStdin: () => '' });
+    const unauthorized = await main(['routes', 'list'], {
+      out: () => undefined,
+      err: () => undefined,
+      env: { ...env, OFFRAMP_ADMIN_TOKEN: 'wrong-token-0123456789' },
+      readStdin: () => '',
+    });
     expect(unauthorized).toBe(1);
     expect((await run(['routes', 'promote', 'GET', '/nope', '--reason', 'r'])).err).toMatch(/no route "GET \/nope"/);
   });
 
   it('runs as `npx offramp` from the repo root', () => {
-    const out = execFileSync(process.execPath, [join(workspaceRoot(), 'node_modules/.bin/offramp'), 'routes', 'list'], { cwd: workspaceRoot(), env: { ...process.env, ...env }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(workspaceRoot(), 'node_modules/.bin/offramp'), 'routes', 'list'], {
+      cwd: workspaceRoot(),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/^ROUTE\s+STATE/);
   });
 });

@@ -81,7 +81,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return values.help ? 0 : 2;
   }
   if (io.env['OFFRAMP_GATEWAY_URL'] !== undefined) {
-    io.err('OFFRAMP_GATEWAY_URL is no longer read: the admin API is on the gateway\'s admin listener; set OFFRAMP_ADMIN_URL (e.g. http://127.0.0.1:8081, the gateway\'s GATEWAY_ADMIN_PORT) instead\n');
+    io.err(
+      "OFFRAMP_GATEWAY_URL is no longer read: the admin API is on the gateway's admin listener; set OFFRAMP_ADMIN_URL (e.g. http://127.0.0.1:8081, the gateway's GATEWAY_ADMIN_PORT) instead\n",
+    );
     return 2;
   }
   const client = new AdminClient({
@@ -137,16 +139,29 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'promote': {
         requireReason();
-        const body = { ...route(), to: values.to, canaryPercent: values.canary === undefined ? undefined : number('--canary', values.canary), force: values.force, ...actor };
+        const body = {
+          ...route(),
+          to: values.to,
+          canaryPercent: values.canary === undefined ? undefined : number('--canary', values.canary),
+          force: values.force,
+          ...actor,
+        };
         const result = await client.call('POST', '/routes/promote', body);
-        print(result, () => `${result.route.method} ${result.route.path}: now ${result.route.state}${result.matchRate ? ` (match rate ${rate(result.matchRate)})` : ''}\n`);
+        print(
+          result,
+          () => `${result.route.method} ${result.route.path}: now ${result.route.state}${result.matchRate ? ` (match rate ${rate(result.matchRate)})` : ''}\n`,
+        );
         return 0;
       }
       case 'rollback': {
         requireReason();
         const body = values.all ? { all: true, ...actor } : { ...route(), ...actor };
         const result = await client.call('POST', '/routes/rollback', body);
-        print(result, () => (result.rolledBack.length ? `rolled back to legacy:\n${result.rolledBack.map((id: string) => `  ${id}\n`).join('')}` : 'nothing to roll back: every route is legacy\n'));
+        print(result, () =>
+          result.rolledBack.length
+            ? `rolled back to legacy:\n${result.rolledBack.map((id: string) => `  ${id}\n`).join('')}`
+            : 'nothing to roll back: every route is legacy\n',
+        );
         return 0;
       }
       case 'diffs': {
@@ -169,7 +184,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         }
         const result = await client.call('GET', `/routes/history?${query}`);
         print(result, () =>
-          result.history.map((entry: { id: string; change: { at: string; action: string; by: string; reason: string; forced?: boolean } }) => `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`).join(''),
+          result.history
+            .map(
+              (entry: { id: string; change: { at: string; action: string; by: string; reason: string; forced?: boolean } }) =>
+                `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`,
+            )
+            .join(''),
         );
         return 0;
       }

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     LOG_PRETTY: 'false',
     LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${LEGACY.port}`,
     GATEWAY_SERVICES:
-      process.env.GATEWAY_SERVICES || NODE_SERVICES.filter((spec) => !spec.entryPoint).map((spec) => `${spec.name}=http://127.0.0.1:${spec.port}`).join(','),
+      process.env.GATEWAY_SERVICES ||
+      NODE_SERVICES.filter((spec) => !spec.entryPoint)
+        .map((spec) => `${spec.name}=http://127.0.0.1:${spec.port}`)
+        .join(','),
   };
 
   const launch = async (spec: ServiceSpec) => {
@@ -72,10 +75,13 @@ async function ensureNats(): Promise<string> {
   started.push(nats);
   reportDeath(nats);
   say(`starting nats-server with JetStream on :4222 (store: ${relative(store)})`);
-  await waitUntil(async () => {
-    if (!nats.running()) throw new Error('nats-server exited');
-    return answersInfo(4222);
-  }, { timeoutMs: 15_000, description: 'nats-server' }).catch((error: Error) => abort(`nats-server did not start: ${error.message}`, nats));
+  await waitUntil(
+    async () => {
+      if (!nats.running()) throw new Error('nats-server exited');
+      return answersInfo(4222);
+    },
+    { timeoutMs: 15_000, description: 'nats-server' },
+  ).catch((error: Error) => abort(`nats-server did not start: ${error.message}`, nats));
   return 'nats://127.0.0.1:4222';
 }
 
@@ -99,7 +105,9 @@ async function waitReady(spec: ServiceSpec, service: SupervisedProcess): Promise
 function reportDeath(service: SupervisedProcess): void {
   void service.exited.then((code) => {
     if (stopping) return;
-    process.stdout.write(`\n[offramp] ${service.name} (pid ${service.pid}) exited with code ${code}; last lines of ${relative(service.logFile)}:\n${indent(service.tail(20))}\n\n`);
+    process.stdout.write(
+      `\n[offramp] ${service.name} (pid ${service.pid}) exited with code ${code}; last lines of ${relative(service.logFile)}:\n${indent(service.tail(20))}\n\n`,
+    );
   });
 }
 
@@ -108,11 +116,14 @@ function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]):
     ['service', 'url', 'pid', 'log'],
     ...specs.map((spec) => {
       const service = started.find((s) => s.name === spec.name);
-      return [spec.name + (spec.entryPoint ? ' ◀ open this' : ''), `http://127.0.0.1:${spec.port}`, String(service?.pid ?? ''), relative(service?.logFile ?? '')];
+      return [
+        spec.name + (spec.entryPoint ? ' ◀ open this' : ''),
+        `http://127.0.0.1:${spec.port}`,
+        String(service?.pid ?? ''),
+        relative(service?.logFile ?? ''),
+      ];
     }),
-    ...specs
-      .filter((spec) => spec.adminPort)
-      .map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, '', '']),
+    ...specs.filter((spec) => spec.adminPort).map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, '', '']),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
@@ -149,7 +160,11 @@ function fail(problem: string, fix: string): never {
 }
 
 const relative = (path: string) => path.replace(`${root}/`, '');
-const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 
 // `on`, not `once`: Ctrl-C reaches this process both from the terminal and forwarded by the
 // preflight; a second signal must not kill the runner half-way through stopping the services.

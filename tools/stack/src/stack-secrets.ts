@@ -48,7 +48,12 @@ export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.P
     service === 'legacy'
       ? { APP_KEY: secrets.APP_KEY }
       : service === 'gateway'
-        ? { APP_KEY: secrets.APP_KEY, GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN, IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY }
+        ? {
+            APP_KEY: secrets.APP_KEY,
+            GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
+            IDENTITY_TOKEN_ALG: 'EdDSA',
+            IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
+          }
         : { IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY };
   return Object.fromEntries(Object.entries(given).map(([variable, value]) => [variable, env[variable] || value]));
 }

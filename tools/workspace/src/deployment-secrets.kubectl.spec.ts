@@ -24,7 +24,8 @@ interface Manifest {
 }
 
 const unhashed = (name: string) => name.replace(/-[a-z0-9]{10}$/, '');
-const decoded = (secret: Manifest) => Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+const decoded = (secret: Manifest) =>
+  Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
 
 /**
  * The deployment files carry issue 9's secrets per service: rendered by `kubectl kustomize` (the
@@ -84,7 +85,9 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
       expect(sources.map((source) => unhashed(source.configMapRef?.name ?? ''))).toContain('offramp-identity-public');
     }
     expect(Object.keys(find('ConfigMap', 'offramp-identity-public').data ?? {})).toEqual(['IDENTITY_TOKEN_PUBLIC_KEY']);
-    const everything = JSON.stringify(manifests.filter((manifest) => !(manifest.kind === 'Secret' && unhashed(manifest.metadata.name) === 'gateway-secrets')).map(decodedOrData));
+    const everything = JSON.stringify(
+      manifests.filter((manifest) => !(manifest.kind === 'Secret' && unhashed(manifest.metadata.name) === 'gateway-secrets')).map(decodedOrData),
+    );
     expect(everything).not.toMatch(/IDENTITY_TOKEN_PRIVATE_KEY|APP_KEY|IDENTITY_TOKEN_SECRET|PRIVATE KEY/);
   });
 
@@ -100,7 +103,11 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
     type ComposeService = { environment?: Record<string, string>; env_file?: string[]; secrets?: { source: string; target: string }[]; command?: string[] };
     const compose = parse(readFileSync(join(workspaceRoot(), 'docker/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
     const services = compose.services;
-    expect(Object.keys(services).filter((name) => services[name]?.environment?.APP_KEY !== undefined).sort()).toEqual(['gateway', 'legacy']);
+    expect(
+      Object.keys(services)
+        .filter((name) => services[name]?.environment?.APP_KEY !== undefined)
+        .sort(),
+    ).toEqual(['gateway', 'legacy']);
     for (const service of SERVICES) {
       const definition = services[service];
       expect(definition?.environment).toMatchObject({ OFFRAMP_ENV: 'production', NATS_NKEY_SEED_FILE: '/run/secrets/nats-nkey' });

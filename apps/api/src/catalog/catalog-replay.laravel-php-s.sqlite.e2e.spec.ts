@@ -1,8 +1,17 @@
 import { request } from 'node:http';
 // @ts-expect-error better-sqlite3 ships no types; the test only reads two tables.
 import Database from 'better-sqlite3';
-import { seededRandom, startLegacyApp, startNatsServer, startService, tempSqlite, type LegacyApp, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
-
+import {
+  seededRandom,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  tempSqlite,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type TempSqlite,
+} from '@offramp/testing';
 
 /**
  * 1,000 catalog requests drawn from the seeded data, sent to the real monolith (php -S, APP_DEBUG
@@ -15,7 +24,6 @@ import { seededRandom, startLegacyApp, startNatsServer, startService, tempSqlite
  */
 const REQUESTS = 1_000;
 const SECRET = 'replay-test-secret-0123456789abcdef';
-
 
 interface Replay {
   path: string;
@@ -168,7 +176,9 @@ describe('catalog replay: the api answers exactly as the monolith (real Laravel 
         const [fromLegacy, fromApi] = await Promise.all([answer(legacy.url, replay), answer(api.url, replay)]);
         statuses.set(fromLegacy.status, (statuses.get(fromLegacy.status) ?? 0) + 1);
         if (JSON.stringify(fromLegacy) !== JSON.stringify(fromApi) && mismatches.length < 5) {
-          mismatches.push(`${replay.path} ${JSON.stringify(replay.headers)}\n  legacy: ${JSON.stringify(fromLegacy).slice(0, 800)}\n  api:    ${JSON.stringify(fromApi).slice(0, 800)}`);
+          mismatches.push(
+            `${replay.path} ${JSON.stringify(replay.headers)}\n  legacy: ${JSON.stringify(fromLegacy).slice(0, 800)}\n  api:    ${JSON.stringify(fromApi).slice(0, 800)}`,
+          );
         }
       }
     };

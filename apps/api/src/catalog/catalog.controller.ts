@@ -40,7 +40,7 @@ export class CatalogController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', type: 'integer', description: 'digits only, as the monolith\'s route pattern' })
+  @ApiParam({ name: 'id', type: 'integer', description: "digits only, as the monolith's route pattern" })
   @Header('content-type', 'application/json')
   @Header('cache-control', 'no-cache, private')
   @ApiOperation({ operationId: 'getProduct', summary: 'One product with its category' })
@@ -55,4 +55,3 @@ export class CatalogController {
     return Buffer.from(phpJson(productJson(product)));
   }
 }
-

@@ -73,7 +73,12 @@ export class ProductSearch {
         builder.andWhere(`(${folded('p.name')} LIKE :like ESCAPE '!' OR ${folded('p.sku')} LIKE :like ESCAPE '!')`, { like });
       }
       if (slug != null && slug !== '') {
-        const category = await this.dataSource.getRepository(Category).createQueryBuilder('c').select('c.id', 'id').where('c.slug = :slug', { slug }).getRawOne<{ id: number }>();
+        const category = await this.dataSource
+          .getRepository(Category)
+          .createQueryBuilder('c')
+          .select('c.id', 'id')
+          .where('c.slug = :slug', { slug })
+          .getRawOne<{ id: number }>();
         builder.andWhere('p.categoryId = :categoryId', { categoryId: category ? Number(category.id) : 0 });
       }
       const sort = value('sort') as ProductSort | null | undefined;

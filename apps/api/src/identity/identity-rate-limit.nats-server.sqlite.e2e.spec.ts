@@ -9,8 +9,12 @@ describe('orders: identity from the gateway token, rate limit per identity (api 
   let nats: NatsServerHandle;
   let db: TempSqlite;
   let api: ServiceProcess;
-  const signer = new IdentityTokenSigner(identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 60 }, 'sign'));
-  const other = new IdentityTokenSigner(identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: 'x'.repeat(40), IDENTITY_TOKEN_TTL_S: 60 }, 'sign'));
+  const signer = new IdentityTokenSigner(
+    identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 60 }, 'sign'),
+  );
+  const other = new IdentityTokenSigner(
+    identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: 'x'.repeat(40), IDENTITY_TOKEN_TTL_S: 60 }, 'sign'),
+  );
   const post = async (token?: string) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers['x-offramp-identity'] = token;
@@ -21,7 +25,10 @@ describe('orders: identity from the gateway token, rate limit per identity (api 
   beforeAll(async () => {
     nats = await startNatsServer();
     db = tempSqlite();
-    api = await startService({ app: 'api', env: { DATABASE_URL: db.url, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: SECRET, API_RATE_LIMIT: '3', API_RATE_WINDOW_MS: '600000', LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: SECRET, API_RATE_LIMIT: '3', API_RATE_WINDOW_MS: '600000', LOG_LEVEL: 'warn' },
+    });
   });
 
   afterAll(async () => {
@@ -32,7 +39,10 @@ describe('orders: identity from the gateway token, rate limit per identity (api 
 
   it('refuses requests without a token, with one the gateway did not sign or signed for another slice, as the monolith refuses guests', async () => {
     expect(await post()).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
-    expect(await post(await other.sign({ userId: '2', roles: [], source: 'laravel-session' }, FOR_API))).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
+    expect(await post(await other.sign({ userId: '2', roles: [], source: 'laravel-session' }, FOR_API))).toEqual({
+      status: 401,
+      body: '{"message":"Unauthenticated."}',
+    });
     const forIntegrations = await signer.sign({ userId: '2', roles: [], source: 'laravel-session' }, { audience: 'integrations', csrfVerified: true });
     expect(await post(forIntegrations)).toEqual({ status: 401, body: '{"message":"Unauthenticated."}' });
   });

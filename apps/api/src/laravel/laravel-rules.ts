@@ -51,7 +51,11 @@ function sizeKind(rules: LaravelRule[]): 'numeric' | 'array' | 'string' {
 }
 
 const SIZE_MESSAGES = {
-  min: { numeric: 'The :attribute must be at least :min.', string: 'The :attribute must be at least :min characters.', array: 'The :attribute must have at least :min items.' },
+  min: {
+    numeric: 'The :attribute must be at least :min.',
+    string: 'The :attribute must be at least :min characters.',
+    array: 'The :attribute must have at least :min items.',
+  },
   max: {
     numeric: 'The :attribute must not be greater than :max.',
     string: 'The :attribute must not be greater than :max characters.',

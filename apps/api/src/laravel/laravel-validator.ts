@@ -29,7 +29,11 @@ function expand(data: unknown, segments: string[], prefix: string[] = []): Array
   }
   const next = child(data, head);
   if (rest.length === 0) return [{ path: [...prefix, head].join('.'), present: next.present, value: next.value }];
-  return isPhpArray(next.value) ? expand(next.value, rest, [...prefix, head]) : rest.includes('*') ? [] : [{ path: [...prefix, head, ...rest].join('.'), present: false, value: undefined }];
+  return isPhpArray(next.value)
+    ? expand(next.value, rest, [...prefix, head])
+    : rest.includes('*')
+      ? []
+      : [{ path: [...prefix, head, ...rest].join('.'), present: false, value: undefined }];
 }
 
 /** Validates like `$request->validate($rules)`; `exists` rules are left to `existsChecks`. */

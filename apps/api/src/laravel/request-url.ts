@@ -12,7 +12,12 @@ export class LaravelRequestUrl {
 
   constructor(trustedProxies = process.env.TRUSTED_PROXIES ?? '127.0.0.1,::1') {
     this.trustAll = trustedProxies.trim() === '*';
-    this.trusted = new Set(trustedProxies.split(',').map((p) => p.trim()).filter(Boolean));
+    this.trusted = new Set(
+      trustedProxies
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
   }
 
   /** `$request->url()` */

@@ -23,7 +23,10 @@ describe('the committed OpenAPI document of the api (libs/contracts/openapi/api.
   });
 
   it('the drift check fails on a deliberately broken copy', () => {
-    const broken = structuredClone(committed) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+    const broken = structuredClone(committed) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
     delete broken.paths['/api/orders/{id}'];
     delete broken.components.schemas['ProductDto'].properties['stock'];
     expect(openApiDrift(broken, fresh)).toEqual(['/components/schemas/ProductDto/properties/stock', '/paths/~1api~1orders~1{id}']);

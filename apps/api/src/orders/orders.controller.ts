@@ -58,7 +58,7 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', type: 'integer', description: 'digits only, as the monolith\'s route pattern' })
+  @ApiParam({ name: 'id', type: 'integer', description: "digits only, as the monolith's route pattern" })
   @Header('content-type', 'application/json')
   @Header('cache-control', 'no-cache, private')
   @ApiOperation({ operationId: 'getOrder', summary: "One of the caller's orders with its items" })

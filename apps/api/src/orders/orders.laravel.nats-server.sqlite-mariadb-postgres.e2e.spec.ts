@@ -38,7 +38,9 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
   let pipelines: ServiceProcess;
   let sql: DataSource;
   let customerCookie: string;
-  const signer = new IdentityTokenSigner(identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 300 }, 'sign'));
+  const signer = new IdentityTokenSigner(
+    identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 300 }, 'sign'),
+  );
   // As the gateway signs for the api slice once it made the monolith's CSRF check.
   const tokenFor = (userId: number) => signer.sign({ userId: String(userId), roles: [], source: 'laravel-session' }, { audience: 'api', csrfVerified: true });
 
@@ -106,12 +108,21 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
 
   it('places an order that the monolith shows as its own, and its event reaches NATS exactly once', async () => {
     const [a, b] = [await productWithStock(3, 7), await productWithStock(5, 4)];
-    const placed = await apiPost(2, { items: [{ product_id: a, quantity: 2 }, { product_id: b, quantity: 1 }, { product_id: a, quantity: 1 }] });
+    const placed = await apiPost(2, {
+      items: [
+        { product_id: a, quantity: 2 },
+        { product_id: b, quantity: 1 },
+        { product_id: a, quantity: 1 },
+      ],
+    });
     expect(placed.status).toBe(201);
     const order = JSON.parse(placed.body);
     expect(placed.location).toBe(`${api.url}/api/orders/${order.id}`);
     expect(order).toMatchObject({ user_id: 2, status: 'pending', currency: 'USD', paid_at: null, payment_reference: null });
-    expect(order.items.map((i: { product_id: number; quantity: number }) => [i.product_id, i.quantity])).toEqual([[a, 3], [b, 1]]);
+    expect(order.items.map((i: { product_id: number; quantity: number }) => [i.product_id, i.quantity])).toEqual([
+      [a, 3],
+      [b, 1],
+    ]);
 
     // The monolith answers the same bytes for it, and lists it on the customer's account page.
     expect(await legacyGet(customerCookie, `/api/orders/${order.id}`)).toEqual({ status: 200, body: placed.body });
@@ -136,7 +147,9 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
       ],
       placed_at: order.created_at,
     });
-    const stockRows = await sql.query(`SELECT aggregate_id FROM offramp_outbox WHERE event_type = 'shop.products.stock_changed.v1' AND payload LIKE '%"order_id":${order.id}}%' ORDER BY id`);
+    const stockRows = await sql.query(
+      `SELECT aggregate_id FROM offramp_outbox WHERE event_type = 'shop.products.stock_changed.v1' AND payload LIKE '%"order_id":${order.id}}%' ORDER BY id`,
+    );
     expect(stockRows.map((r: { aggregate_id: string }) => r.aggregate_id)).toEqual([String(a), String(b)]);
 
     await waitUntil(async () => (await sql.query(`SELECT published_at FROM offramp_outbox WHERE event_id = '${row.event_id}'`))[0].published_at !== null, {
@@ -171,7 +184,11 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('orders through the ap
     const refused = attempts.filter((a) => a.status === 422);
     expect(won.length + refused.length).toBe(50);
     expect(won).toHaveLength(10);
-    for (const r of refused) expect(JSON.parse(r.body)).toEqual({ message: 'The given data was invalid.', errors: { 'items.0.quantity': [`Insufficient stock for product ${product}.`] } });
+    for (const r of refused)
+      expect(JSON.parse(r.body)).toEqual({
+        message: 'The given data was invalid.',
+        errors: { 'items.0.quantity': [`Insufficient stock for product ${product}.`] },
+      });
     expect(Number((await sql.query(`SELECT stock FROM products WHERE id = ${product}`))[0].stock)).toBe(0);
     expect(Number((await sql.query(`SELECT COUNT(*) AS n FROM order_items WHERE product_id = ${product}`))[0].n) - before).toBe(10);
     const apiWins = won.filter((w) => w.via === 'api').map((w) => String(JSON.parse(w.body).id));

@@ -49,7 +49,8 @@ export class PlaceOrder {
     const lookups = existsChecks(data, PLACE_ORDER_RULES, errors);
     if (lookups.length > 0) {
       const ids = [...new Set(lookups.filter((l) => phpIsInt(l.value)).map((l) => Number(l.value)))];
-      const found = ids.length === 0 ? [] : await this.gate.read(() => this.dataSource.getRepository(Product).find({ select: { id: true }, where: { id: In(ids) } }));
+      const found =
+        ids.length === 0 ? [] : await this.gate.read(() => this.dataSource.getRepository(Product).find({ select: { id: true }, where: { id: In(ids) } }));
       const existing = new Set(found.map((p) => Number(p.id)));
       for (const lookup of lookups) {
         if (phpIsInt(lookup.value) && existing.has(Number(lookup.value))) continue;
@@ -92,9 +93,11 @@ export class PlaceOrder {
     }
 
     const products = new Map(
-      (await manager.getRepository(Product).find({ select: { id: true, priceCents: true, currency: true, stock: true }, where: { id: In(wanted.map((l) => l.productId)) } })).map(
-        (p) => [Number(p.id), p],
-      ),
+      (
+        await manager
+          .getRepository(Product)
+          .find({ select: { id: true, priceCents: true, currency: true, stock: true }, where: { id: In(wanted.map((l) => l.productId)) } })
+      ).map((p) => [Number(p.id), p]),
     );
     const currencies = new Set([...products.values()].map((p) => p.currency));
     if (currencies.size !== 1) throw new LaravelValidationException(new Map([['items', ['All items of an order must have the same currency.']]]));

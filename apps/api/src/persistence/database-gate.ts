@@ -26,14 +26,16 @@ export class DatabaseGate {
 
   write<T>(work: () => Promise<T>): Promise<T> {
     if (!this.serialize) return work();
-    const turn = this.writing.catch(() => undefined).then(async () => {
-      this.writeActive = true;
-      try {
-        return await work();
-      } finally {
-        this.writeActive = false;
-      }
-    });
+    const turn = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        this.writeActive = true;
+        try {
+          return await work();
+        } finally {
+          this.writeActive = false;
+        }
+      });
     this.writing = turn;
     return turn;
   }

@@ -12,8 +12,16 @@ import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOperation, ApiQuery, Ap
 const actor = { by: z.string().min(1).default('admin-api'), reason: z.string().min(1, 'say why: the reason goes into the audit log') };
 /** A route is named by its id (`GET|HEAD /api/products/:id`) or by method and path as written anywhere (`{id}` too). */
 const routeRef = { id: z.string().min(1).optional(), method: z.string().optional(), path: z.string().optional() };
-const promoteBody = z.object({ ...routeRef, to: z.enum(ROUTE_STATES).optional(), canaryPercent: z.number().min(0).max(100).optional(), force: z.boolean().default(false), ...actor });
-const rollbackBody = z.object({ ...routeRef, all: z.boolean().default(false), ...actor }).refine((body) => body.all || body.id || body.path, { message: 'give "id" (or "method" and "path") or "all": true', path: ['id'] });
+const promoteBody = z.object({
+  ...routeRef,
+  to: z.enum(ROUTE_STATES).optional(),
+  canaryPercent: z.number().min(0).max(100).optional(),
+  force: z.boolean().default(false),
+  ...actor,
+});
+const rollbackBody = z
+  .object({ ...routeRef, all: z.boolean().default(false), ...actor })
+  .refine((body) => body.all || body.id || body.path, { message: 'give "id" (or "method" and "path") or "all": true', path: ['id'] });
 const setBody = z.object({ route: z.record(z.string(), z.unknown()), ...actor });
 const importBody = z.object({ format: z.enum(['laravel', 'symfony', 'auto']).default('auto'), routeList: z.string().min(2), ...actor });
 
@@ -29,7 +37,8 @@ export class AdminController {
   @Get('routes')
   @ApiOperation({
     operationId: 'listRoutes',
-    summary: 'The route table: state, service, last change and, in shadow, the evidence over all replicas (match rate, counts per status class of the monolith and caller kind) and the promotion verdict',
+    summary:
+      'The route table: state, service, last change and, in shadow, the evidence over all replicas (match rate, counts per status class of the monolith and caller kind) and the promotion verdict',
   })
   async list() {
     const routes = await Promise.all(
@@ -50,7 +59,17 @@ export class AdminController {
 
   @Put('routes')
   @ApiOperation({ operationId: 'setRoute', summary: 'Create or replace one route (audited)' })
-  @ApiBody({ schema: { type: 'object', required: ['route', 'reason'], properties: { route: { type: 'object', example: { method: 'GET|HEAD', path: '/api/products/{id}', state: 'shadow', service: 'api' } }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['route', 'reason'],
+      properties: {
+        route: { type: 'object', example: { method: 'GET|HEAD', path: '/api/products/{id}', state: 'shadow', service: 'api' } },
+        by: { type: 'string', example: 'jane@ops' },
+        reason: { type: 'string', example: 'shadow proof at 99.8%' },
+      },
+    },
+  })
   async set(@Body() body: unknown) {
     const input = parse(setBody, body);
     return { route: await run(() => this.runtime.lifecycle.set(input.route as RouteSpecInput, input)) };
@@ -58,9 +77,31 @@ export class AdminController {
 
   @Post('routes/promote')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'promoteRoute', summary: 'Move a route on (legacy → shadow → canary → service → retired); out of shadow only with enough matching samples, unless forced' })
-  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { ...{ id: { type: 'string', example: 'GET|HEAD /api/products/:id' }, method: { type: 'string', example: 'GET' }, path: { type: 'string', example: '/api/products/{id}' } }, to: { type: 'string', enum: [...ROUTE_STATES] }, canaryPercent: { type: 'number' }, force: { type: 'boolean' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
-  @ApiConflictResponse({ description: 'refused: match rate below the threshold, too few samples, too few matching 2xx answers (to logged-in callers, where the route needs a login)' })
+  @ApiOperation({
+    operationId: 'promoteRoute',
+    summary: 'Move a route on (legacy → shadow → canary → service → retired); out of shadow only with enough matching samples, unless forced',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['reason'],
+      properties: {
+        ...{
+          id: { type: 'string', example: 'GET|HEAD /api/products/:id' },
+          method: { type: 'string', example: 'GET' },
+          path: { type: 'string', example: '/api/products/{id}' },
+        },
+        to: { type: 'string', enum: [...ROUTE_STATES] },
+        canaryPercent: { type: 'number' },
+        force: { type: 'boolean' },
+        by: { type: 'string', example: 'jane@ops' },
+        reason: { type: 'string', example: 'shadow proof at 99.8%' },
+      },
+    },
+  })
+  @ApiConflictResponse({
+    description: 'refused: match rate below the threshold, too few samples, too few matching 2xx answers (to logged-in callers, where the route needs a login)',
+  })
   async promote(@Body() body: unknown) {
     const input = parse(promoteBody, body);
     return run(() => this.runtime.lifecycle.promote({ ...input, id: resolveId(input) }));
@@ -69,7 +110,22 @@ export class AdminController {
   @Post('routes/rollback')
   @HttpCode(200)
   @ApiOperation({ operationId: 'rollbackRoutes', summary: 'Back to legacy: one route or all of them' })
-  @ApiBody({ schema: { type: 'object', required: ['reason'], properties: { ...{ id: { type: 'string', example: 'GET|HEAD /api/products/:id' }, method: { type: 'string', example: 'GET' }, path: { type: 'string', example: '/api/products/{id}' } }, all: { type: 'boolean' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['reason'],
+      properties: {
+        ...{
+          id: { type: 'string', example: 'GET|HEAD /api/products/:id' },
+          method: { type: 'string', example: 'GET' },
+          path: { type: 'string', example: '/api/products/{id}' },
+        },
+        all: { type: 'boolean' },
+        by: { type: 'string', example: 'jane@ops' },
+        reason: { type: 'string', example: 'shadow proof at 99.8%' },
+      },
+    },
+  })
   async rollback(@Body() body: unknown) {
     const input = parse(rollbackBody, body);
     const rolledBack = await run(() => this.runtime.lifecycle.rollback(input.all ? 'all' : resolveId(input), input));
@@ -79,7 +135,18 @@ export class AdminController {
   @Post('routes/import')
   @HttpCode(200)
   @ApiOperation({ operationId: 'importRoutes', summary: "Add every route of Laravel's route:list --json or Symfony's debug:router --format=json as legacy" })
-  @ApiBody({ schema: { type: 'object', required: ['routeList', 'reason'], properties: { format: { type: 'string', enum: ['laravel', 'symfony', 'auto'] }, routeList: { type: 'string' }, by: { type: 'string', example: 'jane@ops' }, reason: { type: 'string', example: 'shadow proof at 99.8%' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['routeList', 'reason'],
+      properties: {
+        format: { type: 'string', enum: ['laravel', 'symfony', 'auto'] },
+        routeList: { type: 'string' },
+        by: { type: 'string', example: 'jane@ops' },
+        reason: { type: 'string', example: 'shadow proof at 99.8%' },
+      },
+    },
+  })
   async import(@Body() body: unknown) {
     const input = parse(importBody, body);
     let routes;
@@ -126,7 +193,8 @@ export class AdminController {
 function resolveId(reference: { id?: string; method?: string; path?: string }): string {
   if (reference.id) return reference.id;
   const parsed = routeSpecSchema.safeParse({ method: reference.method ?? '*', path: reference.path });
-  if (!parsed.success) throw new InvalidInputException([{ name: parsed.error.issues[0]?.path.join('.') || 'path', reason: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  if (!parsed.success)
+    throw new InvalidInputException([{ name: parsed.error.issues[0]?.path.join('.') || 'path', reason: parsed.error.issues[0]?.message ?? 'invalid' }]);
   return routeId(parsed.data);
 }
 

@@ -36,7 +36,9 @@ describe('canary choice', () => {
   it('honours the force header and cookie for named testers only', () => {
     const testers = new Set(['qa@example.test']);
     expect(chooseCanaryBackend(request({ 'x-offramp-force': 'service' }), { canaryPercent: 0 }, 'r', user('5', 'qa@example.test'), testers)).toBe('service');
-    expect(chooseCanaryBackend(request({ cookie: 'a=1; offramp_force=service' }), { canaryPercent: 0 }, 'r', user('5', 'qa@example.test'), testers)).toBe('service');
+    expect(chooseCanaryBackend(request({ cookie: 'a=1; offramp_force=service' }), { canaryPercent: 0 }, 'r', user('5', 'qa@example.test'), testers)).toBe(
+      'service',
+    );
     expect(chooseCanaryBackend(request({ 'x-offramp-force': 'legacy' }), { canaryPercent: 100 }, 'r', user('5', 'qa@example.test'), testers)).toBe('legacy');
     expect(chooseCanaryBackend(request({ 'x-offramp-force': 'service' }), { canaryPercent: 0 }, 'r', user('6', 'other@example.test'), testers)).toBe('legacy');
     expect(chooseCanaryBackend(request({ 'x-offramp-force': 'service' }), { canaryPercent: 0 }, 'r', {}, testers)).toBe('legacy');

@@ -39,7 +39,13 @@ export function inputToken(query: string, body: Buffer | undefined, source: Inpu
  * A field as Symfony's parameter bags hold it before Laravel's middleware touch it (no trimming):
  * `$request->request->get(name, $request->query->get(name))`, as `Request::getMethod()` reads `_method`.
  */
-export function rawInputField(name: string, query: string, body: Buffer | undefined, source: InputSource | undefined, contentType: string | undefined): unknown {
+export function rawInputField(
+  name: string,
+  query: string,
+  body: Buffer | undefined,
+  source: InputSource | undefined,
+  contentType: string | undefined,
+): unknown {
   const found = rawInput(name, query, body, source, contentType);
   return found === NO_INPUT ? undefined : found;
 }
@@ -55,7 +61,9 @@ function rawInput(name: string, query: string, body: Buffer | undefined, source:
 
 /** PHP's `!$value`: null, false, 0, 0.0, '', '0' and the empty array are falsy. */
 export function phpFalsy(value: unknown): boolean {
-  return value === undefined || value === null || value === false || value === 0 || value === '' || value === '0' || (Array.isArray(value) && value.length === 0);
+  return (
+    value === undefined || value === null || value === false || value === 0 || value === '' || value === '0' || (Array.isArray(value) && value.length === 0)
+  );
 }
 
 /** TrimStrings (PHP's trim: space, \t, \n, \r, \0, \x0B) then ConvertEmptyStringsToNull, recursively. */

@@ -1,4 +1,13 @@
-import { legacyLogin, startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import {
+  legacyLogin,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  waitUntil,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+} from '@offramp/testing';
 import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile, type ProxiedAnswer } from './gateway-harness.js';
 
 // Issue 9, points 4 and 7, against the real Laravel monolith (php -S), the real api slice and a
@@ -40,7 +49,10 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       services: { api: api.url },
       env: { APP_KEY: legacy.appKey, SESSION_FILES: `${legacy.storagePath}/framework/sessions`, ...env },
     });
-    [gateway, whoamiGateway] = await Promise.all([startGateway(startService, options('csrf_routes', {})), startGateway(startService, options('whoami_routes', { SESSION_DRIVER: 'none' }))]);
+    [gateway, whoamiGateway] = await Promise.all([
+      startGateway(startService, options('csrf_routes', {})),
+      startGateway(startService, options('whoami_routes', { SESSION_DRIVER: 'none' })),
+    ]);
     for (const each of [gateway, whoamiGateway]) {
       await waitUntil(async () => (await admin(each, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
     }
@@ -56,7 +68,8 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
   async function setState(on: ServiceProcess, id: string, state: string, patch: Record<string, unknown> = {}): Promise<void> {
     const current = (await admin(on, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
     expect((await admin(on, 'PUT', '/routes', { route: { ...current, state, ...patch }, reason: 'e2e', by: 'e2e' })).status).toBe(200);
-    const applied = (route: Record<string, unknown>) => route['id'] === id && route['state'] === state && Object.entries(patch).every(([key, value]) => route[key] === value);
+    const applied = (route: Record<string, unknown>) =>
+      route['id'] === id && route['state'] === state && Object.entries(patch).every(([key, value]) => route[key] === value);
     await waitUntil(async () => (await admin(on, 'GET', '/routes')).json.routes.some(applied), { timeoutMs: 10_000, description: `${id} in ${state}` });
   }
 
@@ -82,48 +95,76 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       'cross-site form post': () =>
         through(gateway, '/api/orders', {
           method: 'POST',
-          headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+          headers: {
+            cookie: session.cookies,
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://evil.example',
+            accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+          },
           body: CROSS_SITE_FORM,
         }),
       'fetch without the header': () =>
-        through(gateway, '/api/orders', { method: 'POST', headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json' }, body: ORDER }),
+        through(gateway, '/api/orders', {
+          method: 'POST',
+          headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json' },
+          body: ORDER,
+        }),
       'a wrong token': () =>
-        through(gateway, '/api/orders', { method: 'POST', headers: { cookie: session.cookies, 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(40) }, body: ORDER }),
+        through(gateway, '/api/orders', {
+          method: 'POST',
+          headers: { cookie: session.cookies, 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(40) },
+          body: ORDER,
+        }),
       'no session at all (419 before authentication)': () =>
-        through(gateway, '/api/orders', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': session.csrfToken }, body: ORDER }),
+        through(gateway, '/api/orders', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': session.csrfToken },
+          body: ORDER,
+        }),
     });
     const placements = () => ({
       'X-CSRF-TOKEN from the page': { 'x-csrf-token': session.csrfToken },
       'X-XSRF-TOKEN from the cookie': { 'x-xsrf-token': session.xsrf },
     });
     const placeOrder = (headers: Record<string, string>) =>
-      through(gateway, '/api/orders', { method: 'POST', headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json', ...headers }, body: ORDER });
+      through(gateway, '/api/orders', {
+        method: 'POST',
+        headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: ORDER,
+      });
 
     const answers: Record<string, Record<string, ProxiedAnswer>> = { legacy: {}, service: {} };
 
-    it.each(['legacy', 'service'])('%s: a cross-site form post, a fetch without the header, a wrong token and no session get 419; the right header places the order', async (state) => {
-      if (state === 'service') await setState(gateway, 'POST /api/orders', 'service');
-      const statuses: Record<string, number> = {};
-      const expected: Record<string, number> = {};
-      for (const [name, attack] of Object.entries(attacks())) {
-        answers[state][name] = await attack();
-        statuses[name] = answers[state][name].status;
-        expected[name] = 419;
-      }
-      for (const [name, headers] of Object.entries(placements())) {
-        answers[state][name] = await placeOrder(headers);
-        statuses[name] = answers[state][name].status;
-        expected[name] = 201;
-        expect(answers[state][name].backend).toBe(state === 'legacy' ? 'legacy' : 'api');
-      }
-      expect(statuses).toEqual(expected);
-    });
+    it.each(['legacy', 'service'])(
+      '%s: a cross-site form post, a fetch without the header, a wrong token and no session get 419; the right header places the order',
+      async (state) => {
+        if (state === 'service') await setState(gateway, 'POST /api/orders', 'service');
+        const statuses: Record<string, number> = {};
+        const expected: Record<string, number> = {};
+        for (const [name, attack] of Object.entries(attacks())) {
+          answers[state][name] = await attack();
+          statuses[name] = answers[state][name].status;
+          expected[name] = 419;
+        }
+        for (const [name, headers] of Object.entries(placements())) {
+          answers[state][name] = await placeOrder(headers);
+          statuses[name] = answers[state][name].status;
+          expected[name] = 201;
+          expect(answers[state][name].backend).toBe(state === 'legacy' ? 'legacy' : 'api');
+        }
+        expect(statuses).toEqual(expected);
+      },
+    );
 
     it('answers as the monolith did: the same 419 bytes, and the same order shape from the slice', () => {
       for (const name of Object.keys(attacks())) {
         const [before, after] = [answers['legacy'][name], answers['service'][name]];
         expect(after.backend).toBe('gateway');
-        expect({ name, body: after.body, type: after.headers.get('content-type') }).toEqual({ name, body: before.body, type: before.headers.get('content-type') });
+        expect({ name, body: after.body, type: after.headers.get('content-type') }).toEqual({
+          name,
+          body: before.body,
+          type: before.headers.get('content-type'),
+        });
       }
       expect(answers['service']['fetch without the header'].body).toBe('{\n    "message": "CSRF token mismatch."\n}');
       for (const name of Object.keys(placements())) {
@@ -148,10 +189,16 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
         'form _token': () => form(`items=&_token=${session.csrfToken}`),
         'form .token (PHP makes it _token)': () => form(`items=&.token=${session.csrfToken}`),
         'form _token[] with a right header': () => form(`items=&_token%5B%5D=${session.csrfToken}`, { 'x-csrf-token': session.csrfToken }),
-        'multipart _token field': () => ({ headers: { cookie: session.cookies, accept: 'application/json', 'content-type': `multipart/form-data; boundary=${boundary}` }, body: multipart(session.csrfToken) }),
+        'multipart _token field': () => ({
+          headers: { cookie: session.cookies, accept: 'application/json', 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body: multipart(session.csrfToken),
+        }),
         'X-CSRF-TOKEN "0" falls through to X-XSRF-TOKEN': () => json(invalid, { 'x-csrf-token': '0', 'x-xsrf-token': session.xsrf }),
         'X-XSRF-TOKEN that does not decrypt': () => json(invalid, { 'x-xsrf-token': session.xsrf.slice(0, -6) }),
-        'upper-case APPLICATION/JSON is not JSON to Laravel': () => ({ ...json({ ...invalid, _token: session.csrfToken }), headers: { cookie: session.cookies, 'content-type': 'APPLICATION/JSON' } }),
+        'upper-case APPLICATION/JSON is not JSON to Laravel': () => ({
+          ...json({ ...invalid, _token: session.csrfToken }),
+          headers: { cookie: session.cookies, 'content-type': 'APPLICATION/JSON' },
+        }),
       };
       const outcome = async () => {
         const results: Record<string, boolean> = {};
@@ -171,7 +218,12 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
     });
 
     it('answers browsers with the monolith’s own "Page Expired" page, byte for byte', async () => {
-      const post = () => through(gateway, '/login', { method: 'POST', headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'email=a%40b.c&password=x' });
+      const post = () =>
+        through(gateway, '/login', {
+          method: 'POST',
+          headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          body: 'email=a%40b.c&password=x',
+        });
       const monolith = await post();
       await setState(gateway, 'POST /login', 'service');
       const edge = await post();
@@ -251,12 +303,19 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
         }
       })();
       await waitUntil(async () => before >= 20 || undefined, { timeoutMs: 20_000, intervalMs: 5, description: 'the slice answering the logged-in reader' });
-      const logout = await through(on, '/logout', { method: 'POST', headers: { cookie: session.cookies, 'x-csrf-token': session.csrfToken, accept: 'application/json' } });
+      const logout = await through(on, '/logout', {
+        method: 'POST',
+        headers: { cookie: session.cookies, 'x-csrf-token': session.csrfToken, accept: 'application/json' },
+      });
       logoutArrived = true;
       await reader;
       expect(logout).toMatchObject({ status: 204, backend: 'legacy' });
-      expect(await fetch(`${legacy.url}${orderPath}`, { headers: { cookie: session.cookies, accept: 'application/json' } }).then((response) => response.status)).toBe(401);
-      console.log(`logout via ${_source}: ${before} requests answered before the logout arrived, ${refusedAfter} refused after, ${acceptedAfter.length} accepted after`);
+      expect(
+        await fetch(`${legacy.url}${orderPath}`, { headers: { cookie: session.cookies, accept: 'application/json' } }).then((response) => response.status),
+      ).toBe(401);
+      console.log(
+        `logout via ${_source}: ${before} requests answered before the logout arrived, ${refusedAfter} refused after, ${acceptedAfter.length} accepted after`,
+      );
       expect({ acceptedAfter: acceptedAfter.length, statuses: [...new Set(acceptedAfter)] }).toEqual({ acceptedAfter: 0, statuses: [] });
       expect(refusedAfter).toBe(200);
     });

@@ -1,7 +1,19 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { freePort, startNatsServer, startNginxProxy, startService, tempDir, tempSqlite, waitUntil, type NatsServerHandle, type NginxProxy, type ServiceProcess, type TempSqlite } from '@offramp/testing';
+import {
+  freePort,
+  startNatsServer,
+  startNginxProxy,
+  startService,
+  tempDir,
+  tempSqlite,
+  waitUntil,
+  type NatsServerHandle,
+  type NginxProxy,
+  type ServiceProcess,
+  type TempSqlite,
+} from '@offramp/testing';
 import { startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // The public listener as an attacker meets it: the real gateway and the real api slice (on an
@@ -65,7 +77,10 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
     nginx = await startNginxProxy(port);
     folder = tempDir('offramp-edge-');
     routes = writeRoutesFile(ROUTES);
-    api = await startService({ app: 'api', env: { DATABASE_URL: db.url, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: 'e2e-identity-secret-0123456789abcdef', LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      env: { DATABASE_URL: db.url, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: 'e2e-identity-secret-0123456789abcdef', LOG_LEVEL: 'warn' },
+    });
     const options = {
       natsUrl: nats.url,
       legacyUrl: monolithUrl,
@@ -149,14 +164,20 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
 
     it('does not let a request smuggled behind an Upgrade reach the monolith through nginx', async () => {
       const before = seen.length;
-      const { text } = await exchange(strict, 'GET /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\nGET /admin/secret HTTP/1.1\r\nHost: x\r\n\r\n');
+      const { text } = await exchange(
+        strict,
+        'GET /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\nGET /admin/secret HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
       expect(text.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
       expect(seen.slice(before).map((request) => request.url)).toEqual(['/echo']);
     });
 
     it('sets the forwarding headers on an upgrade as on a plain request, whatever the client sent', async () => {
       const before = seen.length;
-      await exchange(gateway, 'GET /echo HTTP/1.1\r\nHost: shop.test\r\nConnection: Upgrade\r\nUpgrade: x\r\nX-Forwarded-Host: evil.test\r\nForwarded: for=1.2.3.4;host=evil.test\r\n\r\n');
+      await exchange(
+        gateway,
+        'GET /echo HTTP/1.1\r\nHost: shop.test\r\nConnection: Upgrade\r\nUpgrade: x\r\nX-Forwarded-Host: evil.test\r\nForwarded: for=1.2.3.4;host=evil.test\r\n\r\n',
+      );
       const [upgrade] = seen.slice(before);
       expect(upgrade?.headers['x-forwarded-host']).toBe('shop.test');
       expect(upgrade?.headers['forwarded']).toBeUndefined();
@@ -264,10 +285,13 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
           const line = metrics.split('\n').find((entry) => entry.startsWith(`${name} `) || entry.startsWith(`${name}{`));
           return line === undefined ? undefined : Number(line.split(' ').at(-1));
         };
-        const held = await waitUntil(async () => ((await gauge('offramp_gateway_replay_buffer_bytes')) ?? 0) > 0 ? gauge('offramp_gateway_replay_buffer_bytes') : undefined, {
-          timeoutMs: 10_000,
-          description: 'replay bytes held',
-        });
+        const held = await waitUntil(
+          async () => (((await gauge('offramp_gateway_replay_buffer_bytes')) ?? 0) > 0 ? gauge('offramp_gateway_replay_buffer_bytes') : undefined),
+          {
+            timeoutMs: 10_000,
+            description: 'replay bytes held',
+          },
+        );
         const peak = await gauge('offramp_gateway_replay_buffer_peak_bytes');
         console.log(`replay buffer: ${held} bytes held, peak ${peak}, cap ${4 * 1024 * 1024}`);
         expect(held).toBeLessThanOrEqual(4 * 1024 * 1024);
@@ -282,17 +306,32 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
   describe('5. forwarding headers', () => {
     it('drops every forwarding field a client sends and sets them anew', async () => {
       const answer = await through(gateway, '/echo', {
-        headers: { 'x-forwarded-for': '6.6.6.6', 'x-forwarded-host': 'evil.test', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', 'x-forwarded-prefix': '/evil', forwarded: 'for=6.6.6.6;host=evil.test;proto=https' },
+        headers: {
+          'x-forwarded-for': '6.6.6.6',
+          'x-forwarded-host': 'evil.test',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-port': '443',
+          'x-forwarded-prefix': '/evil',
+          forwarded: 'for=6.6.6.6;host=evil.test;proto=https',
+        },
       });
       const headers = JSON.parse(answer.body).headers as IncomingHttpHeaders;
-      expect(headers).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-host': `127.0.0.1:${gateway.port}`, 'x-forwarded-proto': 'http', 'x-forwarded-port': String(gateway.port) });
+      expect(headers).toMatchObject({
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-host': `127.0.0.1:${gateway.port}`,
+        'x-forwarded-proto': 'http',
+        'x-forwarded-port': String(gateway.port),
+      });
       expect(headers['x-forwarded-prefix']).toBeUndefined();
       expect(headers['forwarded']).toBeUndefined();
     });
 
     it('drops them on an HTTP/1.0 request without Host too', async () => {
       const before = seen.length;
-      const { text } = await exchange(gateway, 'GET /echo HTTP/1.0\r\nX-Forwarded-Host: evil.test\r\nX-Forwarded-Proto: https\r\nForwarded: host=evil.test\r\n\r\n');
+      const { text } = await exchange(
+        gateway,
+        'GET /echo HTTP/1.0\r\nX-Forwarded-Host: evil.test\r\nX-Forwarded-Proto: https\r\nForwarded: host=evil.test\r\n\r\n',
+      );
       expect(text).toMatch(/^HTTP\/1\.[01] 200 /);
       const [request] = seen.slice(before);
       expect(request?.headers['x-forwarded-host']).not.toBe('evil.test');
@@ -301,15 +340,28 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
     });
 
     it('keeps what a trusted proxy says and appends the peer', async () => {
-      const body = await plainGetBody(gateway, '/echo', '127.0.0.2', { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example', 'x-forwarded-port': '443' });
+      const body = await plainGetBody(gateway, '/echo', '127.0.0.2', {
+        'x-forwarded-for': '203.0.113.7',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'shop.example',
+        'x-forwarded-port': '443',
+      });
       const headers = JSON.parse(body).headers as IncomingHttpHeaders;
-      expect(headers).toMatchObject({ 'x-forwarded-for': '203.0.113.7, 127.0.0.2', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example', 'x-forwarded-port': '443' });
+      expect(headers).toMatchObject({
+        'x-forwarded-for': '203.0.113.7, 127.0.0.2',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'shop.example',
+        'x-forwarded-port': '443',
+      });
     });
 
     it('applies the same rules to the copy a shadowed request sends to the slice', async () => {
       const before = seen.length;
       await through(gateway, '/shadowed', { headers: { 'x-forwarded-host': 'evil.test', forwarded: 'host=evil.test' } });
-      const copy = await waitUntil(async () => seen.slice(before).find((request) => request.headers['x-offramp-shadow'] === '1'), { timeoutMs: 10_000, description: 'shadow copy' });
+      const copy = await waitUntil(async () => seen.slice(before).find((request) => request.headers['x-offramp-shadow'] === '1'), {
+        timeoutMs: 10_000,
+        description: 'shadow copy',
+      });
       expect(copy.headers['x-forwarded-host']).toBe(`127.0.0.1:${gateway.port}`);
       expect(copy.headers['forwarded']).toBeUndefined();
       expect(copy.headers['x-forwarded-for']).toBe('127.0.0.1');

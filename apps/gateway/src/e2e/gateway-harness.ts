@@ -21,7 +21,13 @@ export interface ProxiedAnswer {
 export async function through(gateway: { url: string }, path: string, init: RequestInit = {}): Promise<ProxiedAnswer> {
   const response = await fetch(`${gateway.url}${path}`, { redirect: 'manual', ...init, signal: AbortSignal.timeout(15_000) });
   const body = await response.text();
-  return { status: response.status, backend: response.headers.get('x-offramp-backend'), route: response.headers.get('x-offramp-route'), headers: response.headers, body };
+  return {
+    status: response.status,
+    backend: response.headers.get('x-offramp-backend'),
+    route: response.headers.get('x-offramp-route'),
+    headers: response.headers,
+    body,
+  };
 }
 
 /** Calls the admin API with the token; returns status and JSON. */

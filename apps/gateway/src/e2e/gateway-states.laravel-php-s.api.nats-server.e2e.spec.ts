@@ -1,5 +1,14 @@
 import { SignJWT } from 'jose';
-import { legacyLogin, startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import {
+  legacyLogin,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  waitUntil,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+} from '@offramp/testing';
 import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // The gateway in front of the real Laravel monolith (php -S), with the real api slice and a real
@@ -25,7 +34,10 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     nats = await startNatsServer();
     legacy = await startLegacyApp();
     routes = writeRoutesFile(ROUTES);
-    api = await startService({ app: 'api', env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+    });
     const options = {
       natsUrl: nats.url,
       legacyUrl: legacy.url,
@@ -59,13 +71,21 @@ describe('gateway states against the real monolith, slice and NATS', () => {
   async function setState(id: string, patch: Record<string, unknown>, reason = 'e2e') {
     const current = (await admin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
     const { method, path, service, shadow, fallback, canaryPercent, timeoutMs } = current;
-    const result = await admin(first, 'PUT', '/routes', { route: { method, path, service, shadow, fallback, canaryPercent, timeoutMs, ...patch }, reason, by: 'e2e' });
+    const result = await admin(first, 'PUT', '/routes', {
+      route: { method, path, service, shadow, fallback, canaryPercent, timeoutMs, ...patch },
+      reason,
+      by: 'e2e',
+    });
     expect(result.status).toBe(200);
   }
 
   /** Polls a gateway until a path is answered by the expected backend; returns the delay in ms. */
   async function appliedWithin(gateway: ServiceProcess, path: string, backend: string, since: number): Promise<number> {
-    await waitUntil(async () => (await through(gateway, path)).backend === backend, { timeoutMs: 10_000, intervalMs: 20, description: `${path} answered by ${backend}` });
+    await waitUntil(async () => (await through(gateway, path)).backend === backend, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      description: `${path} answered by ${backend}`,
+    });
     return Date.now() - since;
   }
 
@@ -119,7 +139,9 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     expect((await through(first, '/api/orders/1', { headers: { 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(401);
     // With a tampered session cookie, the gateway establishes nobody either.
     const tampered = customerCookies.replace(/laravel_session=([^;]{20})/, (_all, head: string) => `laravel_session=${head.split('').reverse().join('')}`);
-    expect((await through(first, '/api/orders/1', { headers: { cookie: tampered, 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(401);
+    expect((await through(first, '/api/orders/1', { headers: { cookie: tampered, 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(
+      401,
+    );
   });
 
   it('shadow: the client gets the monolith’s answer; the slice’s is compared, and the match rate gates promotion', async () => {
@@ -134,14 +156,20 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     for (let index = 0; index < 3; index++) expect((await through(first, '/products', { headers: { cookie: customerCookies } })).backend).toBe('legacy');
 
     const rateOf = async (id: string) => (await admin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id).shadowMatch;
-    const detail = await waitUntil(async () => {
-      const rate = await rateOf('GET|HEAD /api/products/:id');
-      return rate.samples >= 6 ? rate : undefined;
-    }, { timeoutMs: 20_000, description: 'six shadow comparisons of /api/products/:id' });
-    const page = await waitUntil(async () => {
-      const rate = await rateOf('GET|HEAD /products');
-      return rate.samples >= 2 ? rate : undefined;
-    }, { timeoutMs: 20_000, description: 'shadow comparisons of /products' });
+    const detail = await waitUntil(
+      async () => {
+        const rate = await rateOf('GET|HEAD /api/products/:id');
+        return rate.samples >= 6 ? rate : undefined;
+      },
+      { timeoutMs: 20_000, description: 'six shadow comparisons of /api/products/:id' },
+    );
+    const page = await waitUntil(
+      async () => {
+        const rate = await rateOf('GET|HEAD /products');
+        return rate.samples >= 2 ? rate : undefined;
+      },
+      { timeoutMs: 20_000, description: 'shadow comparisons of /products' },
+    );
     console.log(`shadow match rates: /api/products/:id ${JSON.stringify(detail)}, /products ${JSON.stringify(page)}`);
     expect(detail.rate).toBe(1);
     expect(page.rate).toBe(0);
@@ -156,9 +184,22 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     const refused = await admin(first, 'POST', '/routes/promote', { id: 'GET|HEAD /products', reason: 'try', by: 'e2e' });
     expect(refused.status).toBe(409);
     expect(refused.json.detail).toMatch(/match rate 0\.00% over \d+ samples/);
-    const forced = await admin(first, 'POST', '/routes/promote', { id: 'GET|HEAD /products', to: 'canary', canaryPercent: 0, force: true, reason: 'page moves anyway', by: 'e2e' });
+    const forced = await admin(first, 'POST', '/routes/promote', {
+      id: 'GET|HEAD /products',
+      to: 'canary',
+      canaryPercent: 0,
+      force: true,
+      reason: 'page moves anyway',
+      by: 'e2e',
+    });
     expect(forced.status).toBe(200);
-    const promoted = await admin(first, 'POST', '/routes/promote', { id: 'GET|HEAD /api/products/:id', to: 'canary', canaryPercent: 0, reason: 'shadow proof', by: 'e2e' });
+    const promoted = await admin(first, 'POST', '/routes/promote', {
+      id: 'GET|HEAD /api/products/:id',
+      to: 'canary',
+      canaryPercent: 0,
+      reason: 'shadow proof',
+      by: 'e2e',
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.json.matchRate).toMatchObject({ rate: 1 });
   });
@@ -176,7 +217,8 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     });
     for (const cookies of [customerCookies, adminCookies]) {
       const seen = new Set<string | null>();
-      for (let index = 0; index < 8; index++) seen.add((await through(index % 2 ? first : second, '/api/products/2', { headers: { cookie: cookies } })).backend);
+      for (let index = 0; index < 8; index++)
+        seen.add((await through(index % 2 ? first : second, '/api/products/2', { headers: { cookie: cookies } })).backend);
       expect(seen.size).toBe(1); // the same caller always lands on the same side, on every replica
     }
     await setState('GET|HEAD /api/products/:id', { state: 'canary', canaryPercent: 100 });
@@ -196,7 +238,11 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     expect(metrics).toMatch(/offramp_gateway_fallbacks_total\{[^}]*reason="circuit_open"[^}]*\} \d+/);
     expect(metrics).toMatch(/offramp_gateway_circuit_state\{[^}]*upstream="api"[^}]*\} 2/);
     // The slice comes back on its port: the breaker's probe closes the circuit again.
-    api = await startService({ app: 'api', port: api.port, env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      port: api.port,
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+    });
     await appliedWithin(first, '/api/products/1', 'api', Date.now());
   });
 

@@ -26,14 +26,22 @@ interface Answer {
 function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const sent = request({ host: hostname, port, method, path, headers: { accept: 'application/json', ...headers }, agent: false, timeout: 15_000 }, (response) => {
-      let body = '';
-      response.setEncoding('latin1');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], body, backend: response.headers['x-offramp-backend'] as string | undefined }),
-      );
-    });
+    const sent = request(
+      { host: hostname, port, method, path, headers: { accept: 'application/json', ...headers }, agent: false, timeout: 15_000 },
+      (response) => {
+        let body = '';
+        response.setEncoding('latin1');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: response.headers['content-type'],
+            body,
+            backend: response.headers['x-offramp-backend'] as string | undefined,
+          }),
+        );
+      },
+    );
     sent.on('timeout', () => sent.destroy(new Error(`${method} ${path}: no answer`)));
     sent.on('error', reject);
     sent.end(body);
@@ -53,7 +61,10 @@ describe('path variants: the slice answers every variant the monolith answers (r
     // As in production: error answers without debug traces (a slice never shows PHP's stack).
     legacy = await startLegacyApp({ env: { APP_DEBUG: 'false' } });
     routes = writeRoutesFile(ROUTES);
-    api = await startService({ app: 'api', env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+    });
     gateway = await startGateway(startService, {
       natsUrl: nats.url,
       legacyUrl: legacy.url,
@@ -127,7 +138,12 @@ describe('path variants: the slice answers every variant the monolith answers (r
     ['GET', '/api/products/%ff'],
   ])('refuses %s %s with 400 problem+json before any backend', async (method, path) => {
     const answer = await send(gateway.url, method, path);
-    expect({ path, status: answer.status, contentType: answer.contentType, backend: answer.backend }).toEqual({ path, status: 400, contentType: 'application/problem+json', backend: undefined });
+    expect({ path, status: answer.status, contentType: answer.contentType, backend: answer.backend }).toEqual({
+      path,
+      status: 400,
+      contentType: 'application/problem+json',
+      backend: undefined,
+    });
     expect(JSON.parse(answer.body)).toMatchObject({ status: 400, title: 'Bad Request' });
   });
 

@@ -31,7 +31,13 @@ describe('proxy transport', () => {
           res.writeHead(302, { location: `${upstreamUrl}/login?next=1`, 'set-cookie': ['a=1; Path=/', 'b=2; HttpOnly'] });
           return void res.end();
         }
-        res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive, x-private', 'x-private': 'hop', 'keep-alive': 'timeout=5', 'x-kept': 'yes' });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          connection: 'keep-alive, x-private',
+          'x-private': 'hop',
+          'keep-alive': 'timeout=5',
+          'x-kept': 'yes',
+        });
         res.end(JSON.stringify({ bytes, headers: req.headers }));
       });
     });
@@ -57,7 +63,10 @@ routes:
       bucket: 'transport_routes',
       services: { down: `http://127.0.0.1:${await freePort()}` },
     };
-    [gateway, quiet] = await Promise.all([startGateway(startService, options), startGateway(startService, { ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } })]);
+    [gateway, quiet] = await Promise.all([
+      startGateway(startService, options),
+      startGateway(startService, { ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -73,13 +82,23 @@ routes:
   it('drops hop-by-hop headers both ways, sets X-Forwarded-*, strips a client identity header', async () => {
     // node:http, not fetch: fetch refuses to send Connection and TE itself.
     const raw = await new Promise<{ body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-      const sent = request(`${gateway.url}/echo`, {
-        headers: { 'x-offramp-identity': 'forged', 'x-forwarded-for': '6.6.6.6', te: 'trailers', connection: 'keep-alive, x-secret-hop', 'x-secret-hop': '1' },
-      }, (response) => {
-        let body = '';
-        response.on('data', (data: Buffer) => (body += data));
-        response.on('end', () => resolve({ body, headers: response.headers }));
-      });
+      const sent = request(
+        `${gateway.url}/echo`,
+        {
+          headers: {
+            'x-offramp-identity': 'forged',
+            'x-forwarded-for': '6.6.6.6',
+            te: 'trailers',
+            connection: 'keep-alive, x-secret-hop',
+            'x-secret-hop': '1',
+          },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (data: Buffer) => (body += data));
+          response.on('end', () => resolve({ body, headers: response.headers }));
+        },
+      );
       sent.on('error', reject);
       sent.end();
     });
@@ -118,11 +137,15 @@ routes:
       },
     });
     const result = await new Promise<string>((resolve, reject) => {
-      const upload = request(`${gateway.url}/upload`, { method: 'POST', headers: { 'content-length': String(GiB), 'content-type': 'application/octet-stream' } }, (response) => {
-        let text = '';
-        response.on('data', (data: Buffer) => (text += data));
-        response.on('end', () => resolve(text));
-      });
+      const upload = request(
+        `${gateway.url}/upload`,
+        { method: 'POST', headers: { 'content-length': String(GiB), 'content-type': 'application/octet-stream' } },
+        (response) => {
+          let text = '';
+          response.on('data', (data: Buffer) => (text += data));
+          response.on('end', () => resolve(text));
+        },
+      );
       upload.on('error', reject);
       body.pipe(upload);
     });
@@ -153,7 +176,9 @@ routes:
     const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
     let received = '';
     socket.on('data', (data: Buffer) => (received += data));
-    socket.write('GET /socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    socket.write(
+      'GET /socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
     await until(() => received.includes('\r\n\r\n'));
     expect(received).toMatch(/^HTTP\/1\.1 101/);
     socket.write('ping');
@@ -170,7 +195,10 @@ routes:
 });
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmRSS:')) ?? '';
   return Number(line.replace(/\D+/g, '')) * 1024;
 }
 

@@ -1,4 +1,13 @@
-import { legacyLogin, startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import {
+  legacyLogin,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  waitUntil,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+} from '@offramp/testing';
 import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // Shadow samples and the promotion gate, through the real gateway in front of the real Laravel
@@ -41,7 +50,10 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     nats = await startNatsServer();
     legacy = await startLegacyApp({ env: { APP_DEBUG: 'false' } });
     routes = writeRoutesFile(ROUTES);
-    api = await startService({ app: 'api', env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' } });
+    api = await startService({
+      app: 'api',
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+    });
     gateway = await startGateway(startService, {
       natsUrl: nats.url,
       legacyUrl: legacy.url,
@@ -105,7 +117,9 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     const [sample] = (await samples('GET|HEAD /products', 1)).filter((record: Sample) => record.url.startsWith('/products?'));
     expect(sample).toBeDefined();
     const stored = JSON.stringify(sample);
-    const leaked = [...Object.values(SECRETS), encodeURIComponent(SECRETS.email), csrfToken, 'customer@example.test', ...cookieValues].filter((secret) => stored.includes(secret));
+    const leaked = [...Object.values(SECRETS), encodeURIComponent(SECRETS.email), csrfToken, 'customer@example.test', ...cookieValues].filter((secret) =>
+      stored.includes(secret),
+    );
     expect(leaked).toEqual([]);
     expect(sample.url).toBe('/products?token=[redacted]&contact=[redacted]');
     expect(sample.request.headers).toMatchObject({
@@ -122,7 +136,9 @@ describe('shadow samples and promotion evidence against the real monolith, slice
   });
 
   it('JSON bodies of a sample: configured paths redacted, the rest kept for the diff', async () => {
-    const direct = (await fetch(`${legacy.url}/api/products?per_page=3`).then((response) => response.json())) as { data: { name: string; price_cents: number }[] };
+    const direct = (await fetch(`${legacy.url}/api/products?per_page=3`).then((response) => response.json())) as {
+      data: { name: string; price_cents: number }[];
+    };
     expect(direct.data.length).toBeGreaterThan(0);
     expect((await through(gateway, `/api/products?per_page=3&api_token=${SECRETS.query}`, { headers: { cookie: customerCookies } })).status).toBe(200);
 
@@ -141,7 +157,8 @@ describe('shadow samples and promotion evidence against the real monolith, slice
   it('a route shadowed only with 404s and anonymous calls is refused promotion, and promoted once logged-in callers got matching 2xx answers', async () => {
     // Orders: anonymous callers get 401, a logged-in caller asking for a missing order 404 — from both sides.
     for (let index = 0; index < 3; index++) expect((await through(gateway, '/api/orders/1', { headers: { accept: 'application/json' } })).status).toBe(401);
-    for (let index = 0; index < 3; index++) expect((await through(gateway, `/api/orders/${900_000 + index}`, { headers: { cookie: customerCookies, accept: 'application/json' } })).status).toBe(404);
+    for (let index = 0; index < 3; index++)
+      expect((await through(gateway, `/api/orders/${900_000 + index}`, { headers: { cookie: customerCookies, accept: 'application/json' } })).status).toBe(404);
     // Product detail: anonymous callers get 200.
     for (let id = 1; id <= 4; id++) expect((await through(gateway, `/api/products/${id}`)).status).toBe(200);
 
@@ -153,10 +170,17 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     const refusedOrders = await admin(gateway, 'POST', '/routes/promote', { id: 'GET|HEAD /api/orders/:id', reason: 'only errors seen', by: 'e2e' });
     expect(refusedOrders.status).toBe(409);
     expect(refusedOrders.json.detail).toContain('0 of 3 matching 2xx answers');
-    const refusedProducts = await admin(gateway, 'POST', '/routes/promote', { id: 'GET|HEAD /api/products/:id', reason: 'only anonymous callers seen', by: 'e2e' });
+    const refusedProducts = await admin(gateway, 'POST', '/routes/promote', {
+      id: 'GET|HEAD /api/products/:id',
+      reason: 'only anonymous callers seen',
+      by: 'e2e',
+    });
     expect(refusedProducts.status).toBe(409);
     expect(refusedProducts.json.detail).toContain('0 of 3 matching 2xx answers to logged-in callers');
-    expect(orders.byStatus).toMatchObject({ '4xx': { anonymous: { matches: 3 }, authenticated: { matches: 3 } }, '2xx': { anonymous: { matches: 0 }, authenticated: { matches: 0 } } });
+    expect(orders.byStatus).toMatchObject({
+      '4xx': { anonymous: { matches: 3 }, authenticated: { matches: 3 } },
+      '2xx': { anonymous: { matches: 0 }, authenticated: { matches: 0 } },
+    });
     expect(products.byStatus).toMatchObject({ '2xx': { anonymous: { matches: 4 }, authenticated: { matches: 0 } } });
 
     const listed = (await admin(gateway, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === 'GET|HEAD /api/products/:id');
@@ -164,7 +188,13 @@ describe('shadow samples and promotion evidence against the real monolith, slice
 
     for (let id = 1; id <= 3; id++) expect((await through(gateway, `/api/products/${id}`, { headers: { cookie: customerCookies } })).status).toBe(200);
     await evidence('GET|HEAD /api/products/:id', (match) => match.byStatus?.['2xx']?.authenticated?.matches >= 3);
-    const promoted = await admin(gateway, 'POST', '/routes/promote', { id: 'GET|HEAD /api/products/:id', to: 'canary', canaryPercent: 0, reason: 'shadow proof with logged-in callers', by: 'e2e' });
+    const promoted = await admin(gateway, 'POST', '/routes/promote', {
+      id: 'GET|HEAD /api/products/:id',
+      to: 'canary',
+      canaryPercent: 0,
+      reason: 'shadow proof with logged-in callers',
+      by: 'e2e',
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.json.route.state).toBe('canary');
     expect(promoted.json.matchRate.byStatus['2xx'].authenticated.matches).toBeGreaterThanOrEqual(3);

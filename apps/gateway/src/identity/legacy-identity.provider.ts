@@ -90,7 +90,9 @@ export function createIdentityProvider(config: GatewayConfig, signer: IdentityTo
       if (!session) {
         if (!warnedUncheckable) {
           warnedUncheckable = true;
-          logger.warn('a CSRF-checked route needs the monolith session (APP_KEY and SESSION_DRIVER): answering 419; set csrf: false on routes whose monolith has no such check');
+          logger.warn(
+            'a CSRF-checked route needs the monolith session (APP_KEY and SESSION_DRIVER): answering 419; set csrf: false on routes whose monolith has no such check',
+          );
         }
         return undefined;
       }

@@ -40,9 +40,30 @@ export class GatewayMetrics {
     });
     this.matchRate = new Gauge({ name: 'offramp_gateway_shadow_match_ratio', help: 'Shadow match rate per route (0-1)', labelNames: ['route'], registers });
     if (replay) {
-      new Gauge({ name: 'offramp_gateway_replay_buffer_bytes', help: 'Request-body bytes held in memory for fallback replay and shadow copies', registers, collect() { this.set(replay.held); } });
-      new Gauge({ name: 'offramp_gateway_replay_buffer_peak_bytes', help: 'The most request-body bytes ever held at once for replay', registers, collect() { this.set(replay.peak); } });
-      new Gauge({ name: 'offramp_gateway_replay_buffer_cap_bytes', help: 'GATEWAY_REPLAY_BUFFER_BYTES', registers, collect() { this.set(replay.capBytes); } });
+      new Gauge({
+        name: 'offramp_gateway_replay_buffer_bytes',
+        help: 'Request-body bytes held in memory for fallback replay and shadow copies',
+        registers,
+        collect() {
+          this.set(replay.held);
+        },
+      });
+      new Gauge({
+        name: 'offramp_gateway_replay_buffer_peak_bytes',
+        help: 'The most request-body bytes ever held at once for replay',
+        registers,
+        collect() {
+          this.set(replay.peak);
+        },
+      });
+      new Gauge({
+        name: 'offramp_gateway_replay_buffer_cap_bytes',
+        help: 'GATEWAY_REPLAY_BUFFER_BYTES',
+        registers,
+        collect() {
+          this.set(replay.capBytes);
+        },
+      });
     }
     this.breaker = new Gauge({
       name: 'offramp_gateway_circuit_state',

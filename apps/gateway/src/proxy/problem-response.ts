@@ -3,13 +3,7 @@ import type { Duplex } from 'node:stream';
 import { PROBLEM_CONTENT_TYPE } from '@offramp/platform';
 
 /** Answers with RFC 9457 problem+json, unless the response already started (then it is cut). */
-export function sendProblem(
-  res: ServerResponse,
-  status: number,
-  title: string,
-  detail: string,
-  extraHeaders: Record<string, string> = {},
-): void {
+export function sendProblem(res: ServerResponse, status: number, title: string, detail: string, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -229,7 +229,12 @@ export class ProxyEngine {
         const held = declared > limit ? undefined : await holdBodyHead(streamedBody(req, this.settings.maxBodyBytes), limit + 1, this.deps.replay);
         if (held) res.once('close', held.release);
         if (!held || !Buffer.isBuffer(held.body)) {
-          this.refuse(exchange, 413, 'Content Too Large', `a POST to ${exchange.path}, where other methods have moved, is read for its _method field: it must be at most ${limit} bytes`);
+          this.refuse(
+            exchange,
+            413,
+            'Content Too Large',
+            `a POST to ${exchange.path}, where other methods have moved, is read for its _method field: it must be at most ${limit} bytes`,
+          );
           return undefined;
         }
         body = held.body;
@@ -310,7 +315,12 @@ export class ProxyEngine {
   private async toService(exchange: Exchange, target: Extract<Target, { to: 'service' }>): Promise<void> {
     const { route, caller, upstream } = target;
     if (!upstream) {
-      return this.refuse(exchange, 502, 'Bad Gateway', `route ${exchange.routeId} names service "${route.service ?? ''}", which GATEWAY_SERVICES does not define`);
+      return this.refuse(
+        exchange,
+        502,
+        'Bad Gateway',
+        `route ${exchange.routeId} names service "${route.service ?? ''}", which GATEWAY_SERVICES does not define`,
+      );
     }
     let canFallback = target.fallback && IDEMPOTENT.has(exchange.method);
     let body: Body = null;
@@ -399,7 +409,14 @@ export class ProxyEngine {
   }
 
   /** The monolith gets the method as sent (it reads an override itself); a slice gets the one to run. */
-  private send(upstream: Upstream, exchange: Exchange, path: string, body: Body, identityToken?: string, method = exchange.req.method): Promise<Dispatcher.ResponseData> {
+  private send(
+    upstream: Upstream,
+    exchange: Exchange,
+    path: string,
+    body: Body,
+    identityToken?: string,
+    method = exchange.req.method,
+  ): Promise<Dispatcher.ResponseData> {
     const timeout = exchange.route?.timeoutMs ?? this.settings.defaultTimeoutMs;
     return upstream.pool.request({
       method: method as Dispatcher.HttpMethod,
@@ -487,7 +504,19 @@ export class ProxyEngine {
 
   private unrouted(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Exchange {
     const peer = peerOf(req, this.deps.trustedProxies);
-    return { req, res, requestId, routeId: 'unmatched', method: req.method ?? 'GET', path: '/', servicePath: '/', peer, startedAt, origin: '', csrfVerified: false };
+    return {
+      req,
+      res,
+      requestId,
+      routeId: 'unmatched',
+      method: req.method ?? 'GET',
+      path: '/',
+      servicePath: '/',
+      peer,
+      startedAt,
+      origin: '',
+      csrfVerified: false,
+    };
   }
 
   private failUnexpectedly(exchange: Exchange, error: Error): void {

@@ -90,7 +90,11 @@ export interface HeldBody {
  * of the upstream's pooled connections. Held bytes count against the shared budget; when it is
  * spent the body is passed on as it arrives.
  */
-export async function holdBodyHead(source: NodeJS.ReadableStream, limit: number, budget: { tryReserve(bytes: number): boolean; release(bytes: number): void }): Promise<HeldBody> {
+export async function holdBodyHead(
+  source: NodeJS.ReadableStream,
+  limit: number,
+  budget: { tryReserve(bytes: number): boolean; release(bytes: number): void },
+): Promise<HeldBody> {
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let held = 0;

@@ -47,7 +47,14 @@ export class WebSocketTunnel {
     let breakerOf: Upstream | undefined;
     if (target.to === 'service') {
       if (!target.upstream) {
-        return this.refuse(client, requestId, routeId, 502, 'Bad Gateway', `route ${routeId} names service "${target.route.service ?? ''}", which GATEWAY_SERVICES does not define`);
+        return this.refuse(
+          client,
+          requestId,
+          routeId,
+          502,
+          'Bad Gateway',
+          `route ${routeId} names service "${target.route.service ?? ''}", which GATEWAY_SERVICES does not define`,
+        );
       }
       if (target.upstream.breaker.allow()) {
         upstream = breakerOf = target.upstream;

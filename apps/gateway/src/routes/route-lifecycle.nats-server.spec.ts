@@ -41,7 +41,9 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
   /** Writes a route and waits until this replica's table shows it (the store applies what its watcher delivers). */
   async function put(route: RouteSpecInput): Promise<void> {
     const written = await lifecycle.set(route, actor);
-    await waitUntil(() => JSON.stringify(store.get(`${written.method} ${written.path}`)?.route) === JSON.stringify(written), { description: `route ${written.path} applied` });
+    await waitUntil(() => JSON.stringify(store.get(`${written.method} ${written.path}`)?.route) === JSON.stringify(written), {
+      description: `route ${written.path} applied`,
+    });
   }
 
   async function stateOf(id: string, state: RouteState): Promise<void> {
@@ -49,7 +51,8 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
   }
 
   function record(stats: ShadowStats, count: number, outcome: { status: number; authenticated: boolean; match?: boolean }): void {
-    for (let index = 0; index < count; index++) stats.record(ORDERS, { match: outcome.match ?? true, status: outcome.status, authenticated: outcome.authenticated });
+    for (let index = 0; index < count; index++)
+      stats.record(ORDERS, { match: outcome.match ?? true, status: outcome.status, authenticated: outcome.authenticated });
   }
 
   it('refuses promotion out of shadow on 404s and anonymous answers, counted over both replicas; promotes on logged-in 2xx', async () => {
@@ -135,10 +138,18 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
       { method: 'GET|HEAD', uri: 'api/products', name: 'api.products.index', middleware: ['web', 'json'] },
     ]);
     const result = await lifecycle.import(importRouteList(routeList, 'laravel'), actor);
-    expect(result).toEqual({ added: ['GET|HEAD /account/orders', 'GET|HEAD /products', 'GET|HEAD /reports/sales.csv', 'POST /api/orders'], existing: ['GET|HEAD /api/products'] });
+    expect(result).toEqual({
+      added: ['GET|HEAD /account/orders', 'GET|HEAD /products', 'GET|HEAD /reports/sales.csv', 'POST /api/orders'],
+      existing: ['GET|HEAD /api/products'],
+    });
     await waitUntil(() => store.get('GET|HEAD /reports/sales.csv'), { description: 'imported routes applied' });
     const auth = (id: string) => store.get(id)?.route.auth;
-    expect([auth('GET|HEAD /account/orders'), auth('POST /api/orders'), auth('GET|HEAD /reports/sales.csv'), auth('GET|HEAD /products')]).toEqual([true, true, true, false]);
+    expect([auth('GET|HEAD /account/orders'), auth('POST /api/orders'), auth('GET|HEAD /reports/sales.csv'), auth('GET|HEAD /products')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(store.get('GET|HEAD /products')?.route.state).toBe('legacy');
     // A route list without middleware says nothing about logins.
     await lifecycle.import([{ method: 'GET', path: '/about' }], actor);

@@ -80,7 +80,11 @@ export class RouteLifecycle {
     const route: RouteSpec = { ...current.route, state: to, ...(request.canaryPercent !== undefined ? { canaryPercent: request.canaryPercent } : {}) };
     this.requireService(route);
     await this.enteringShadow(current.route, route);
-    await this.store.put(route, { by: request.by, reason: request.reason, at: now(), action: `promote ${from}→${to}`, forced: request.force || undefined }, current.revision);
+    await this.store.put(
+      route,
+      { by: request.by, reason: request.reason, at: now(), action: `promote ${from}→${to}`, forced: request.force || undefined },
+      current.revision,
+    );
     return { route, matchRate, shadowGate };
   }
 
@@ -89,9 +93,7 @@ export class RouteLifecycle {
     const targets = id === 'all' ? this.store.list() : [{ id, ...this.requireRoute(id) }];
     const changed = targets.filter((record) => record.route.state !== 'legacy');
     await Promise.all(
-      changed.map((record) =>
-        this.store.put({ ...record.route, state: 'legacy' }, { ...actor, at: now(), action: `rollback ${record.route.state}→legacy` }),
-      ),
+      changed.map((record) => this.store.put({ ...record.route, state: 'legacy' }, { ...actor, at: now(), action: `rollback ${record.route.state}→legacy` })),
     );
     return changed.map((record) => record.id);
   }

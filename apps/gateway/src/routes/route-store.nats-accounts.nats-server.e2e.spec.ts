@@ -82,10 +82,12 @@ routes:
   it('refuses the api slice’s key the routes bucket, and the gateway’s table stays as it was', async () => {
     const nc = await api.connected();
     const bucket = await new Kvm(nc).open('offramp_routes');
-    const error = await bucket.put('GET_HEAD._api_products._id', JSON.stringify({ route: { method: 'GET', path: '/api/products/{id}', state: 'service', service: 'api' } })).then(
-      () => undefined,
-      (reason: Error) => reason,
-    );
+    const error = await bucket
+      .put('GET_HEAD._api_products._id', JSON.stringify({ route: { method: 'GET', path: '/api/products/{id}', state: 'service', service: 'api' } }))
+      .then(
+        () => undefined,
+        (reason: Error) => reason,
+      );
     expect(error?.cause).toBeInstanceOf(PermissionViolationError);
     expect(nats.output()).toMatch(/Publish Violation .*Subject "\$KV\.offramp_routes\./);
     expect((await admin(gateway, 'GET', '/routes')).json.routes.map((route: { state: string }) => route.state)).toEqual(['legacy', 'legacy']);

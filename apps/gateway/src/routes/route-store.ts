@@ -139,7 +139,10 @@ export class RouteStore {
   private rebuild(): void {
     this.table = new RouteTable();
     for (const [id, record] of this.records) this.table.set(id, record.route);
-    this.onChange(this.table, [...this.records].map(([id, record]) => ({ id, after: record.route })));
+    this.onChange(
+      this.table,
+      [...this.records].map(([id, record]) => ({ id, after: record.route })),
+    );
   }
 
   private requireKv(): KV {

@@ -79,7 +79,13 @@ function expandOptional(pattern: string): string[] {
   const segments = pattern.split('/');
   const patterns = [segments.map((segment) => segment.replace(/\?$/, '')).join('/')];
   segments.forEach((segment, index) => {
-    if (segment.endsWith('?')) patterns.push(segments.slice(0, index).map((s) => s.replace(/\?$/, '')).join('/') || '/');
+    if (segment.endsWith('?'))
+      patterns.push(
+        segments
+          .slice(0, index)
+          .map((s) => s.replace(/\?$/, ''))
+          .join('/') || '/',
+      );
   });
   return patterns;
 }

@@ -16,7 +16,11 @@ describe('shadow comparison', () => {
   });
 
   it('reports status, chosen headers and body paths', () => {
-    const differences = compareResponses(json(200, { a: 1, items: [{ p: 1 }] }), json(201, { a: 2, items: [{ p: 1 }, { p: 2 }] }, { 'content-type': 'application/problem+json' }), rules());
+    const differences = compareResponses(
+      json(200, { a: 1, items: [{ p: 1 }] }),
+      json(201, { a: 2, items: [{ p: 1 }, { p: 2 }] }, { 'content-type': 'application/problem+json' }),
+      rules(),
+    );
     expect(differences.map((difference) => difference.key)).toEqual(['status', 'header:content-type', 'body:$.a', 'body:$.items[1]']);
     expect(differences[2]).toMatchObject({ legacy: 1, service: 2 });
   });
@@ -25,18 +29,46 @@ describe('shadow comparison', () => {
     const legacy = json(200, { meta: { at: 1, n: 1 }, items: [{ id: 1, at: 'x' }], deep: { deeper: { updated_at: 1 } } });
     const service = json(200, { meta: { at: 2, n: 1 }, items: [{ id: 9, at: 'y' }], deep: { deeper: { updated_at: 2 } } });
     expect(compareResponses(legacy, service, rules(['$.meta.at', '$.items[*].id', '$..at', '$..updated_at']))).toEqual([]);
-    expect(compareResponses(legacy, service, rules(['$.meta'])).map((d) => d.key)).toEqual(['body:$.items[0].id', 'body:$.items[0].at', 'body:$.deep.deeper.updated_at']);
+    expect(compareResponses(legacy, service, rules(['$.meta'])).map((d) => d.key)).toEqual([
+      'body:$.items[0].id',
+      'body:$.items[0].at',
+      'body:$.deep.deeper.updated_at',
+    ]);
     const ignored = compileIgnoreRules(['$..id']);
     expect(ignored('$.a.b[3].id')).toBe(true);
     expect(ignored('$.a.idx')).toBe(false);
   });
 
   it('learns noise from two answers of the monolith and ignores it afterwards', () => {
-    const first = json(200, { generated_at: '10:00:01', request_id: 'a1', items: [{ id: 1, token: 'x' }, { id: 2, token: 'y' }], total: 2 });
-    const second = json(200, { generated_at: '10:00:02', request_id: 'b2', items: [{ id: 1, token: 'z' }, { id: 2, token: 'w' }], total: 2 });
+    const first = json(200, {
+      generated_at: '10:00:01',
+      request_id: 'a1',
+      items: [
+        { id: 1, token: 'x' },
+        { id: 2, token: 'y' },
+      ],
+      total: 2,
+    });
+    const second = json(200, {
+      generated_at: '10:00:02',
+      request_id: 'b2',
+      items: [
+        { id: 1, token: 'z' },
+        { id: 2, token: 'w' },
+      ],
+      total: 2,
+    });
     const noise = learnNoise(first, second, ['content-type']);
     expect(noise.sort()).toEqual(['body:$.generated_at', 'body:$.items[*].token', 'body:$.request_id']);
-    const slice = json(200, { generated_at: '11:00', request_id: 'c3', items: [{ id: 1, token: 'q' }, { id: 2, token: 'r' }], total: 3 });
+    const slice = json(200, {
+      generated_at: '11:00',
+      request_id: 'c3',
+      items: [
+        { id: 1, token: 'q' },
+        { id: 2, token: 'r' },
+      ],
+      total: 3,
+    });
     expect(compareResponses(first, slice, rules([], noise)).map((d) => d.key)).toEqual(['body:$.total']);
   });
 

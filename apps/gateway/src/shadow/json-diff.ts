@@ -43,7 +43,7 @@ export function compileIgnoreRules(patterns: readonly string[]): (path: string) 
   if (patterns.length === 0) return () => false;
   const sources = patterns.map((pattern) => {
     let source = '';
-    for (let index = 1; index < pattern.length; ) {
+    for (let index = 1; index < pattern.length;) {
       if (pattern.startsWith('..', index)) {
         source += '(?:\\.[^.[]+|\\[[^\\]]+\\])*\\.';
         index += 2;

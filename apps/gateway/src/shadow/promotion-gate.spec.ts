@@ -17,7 +17,14 @@ function evidence(...cells: Cell[]): ShadowEvidence {
 }
 
 const route = (extra: Record<string, unknown> = {}, shadow: Record<string, unknown> = {}) =>
-  parseRouteSpec({ method: 'GET', path: '/api/orders/{id}', service: 'api', state: 'shadow', ...extra, shadow: { minSamples: 10, threshold: 0.99, ...shadow } });
+  parseRouteSpec({
+    method: 'GET',
+    path: '/api/orders/{id}',
+    service: 'api',
+    state: 'shadow',
+    ...extra,
+    shadow: { minSamples: 10, threshold: 0.99, ...shadow },
+  });
 
 describe('promotion gate (evidence → verdict)', () => {
   it('by default needs as many matching 2xx answers as minSamples: 404s alone prove nothing', () => {
@@ -40,11 +47,17 @@ describe('promotion gate (evidence → verdict)', () => {
     const relaxed = shadowRequirements(route({ auth: true }, { minSuccessSamples: 2, minAuthenticatedSamples: 0 }));
     expect(judgeShadowEvidence(evidence(['2xx', 'anonymous', 2, 0], ['4xx', 'anonymous', 8, 0]), relaxed).promotable).toBe(true);
     const strict = shadowRequirements(route({}, { minAuthenticatedSamples: 5 }));
-    expect(judgeShadowEvidence(evidence(['2xx', 'anonymous', 10, 0], ['2xx', 'authenticated', 4, 0]), strict).missing).toEqual(['4 of 5 matching 2xx answers to logged-in callers']);
+    expect(judgeShadowEvidence(evidence(['2xx', 'anonymous', 10, 0], ['2xx', 'authenticated', 4, 0]), strict).missing).toEqual([
+      '4 of 5 matching 2xx answers to logged-in callers',
+    ]);
   });
 
   it('names every unmet requirement: too few samples, the match rate, and mismatching 2xx answers hidden by matching errors', () => {
-    expect(judgeShadowEvidence(evidence(), shadowRequirements(route())).missing).toEqual(['0 of 10 comparisons', 'match rate n/a (needs 99.00%)', '0 of 10 matching 2xx answers']);
+    expect(judgeShadowEvidence(evidence(), shadowRequirements(route())).missing).toEqual([
+      '0 of 10 comparisons',
+      'match rate n/a (needs 99.00%)',
+      '0 of 10 matching 2xx answers',
+    ]);
     // 99.5 % overall, but one 2xx answer in eleven differs.
     const hidden = judgeShadowEvidence(evidence(['2xx', 'authenticated', 10, 1], ['4xx', 'anonymous', 190, 0]), shadowRequirements(route()));
     expect(hidden.missing).toEqual(['2xx match rate 90.91% (needs 99.00%)']);

@@ -43,7 +43,8 @@ export function judgeShadowEvidence(evidence: ShadowEvidence, requirements: Shad
   if (success.matches < minSuccessSamples) missing.push(`${success.matches} of ${minSuccessSamples} matching 2xx answers`);
   const successSamples = success.matches + success.mismatches;
   // The 2xx answers are the ones that prove the slice does the work: a flood of matching 404s must not hide their mismatches.
-  if (successSamples > 0 && success.matches / successSamples < threshold) missing.push(`2xx match rate ${percent(success.matches / successSamples)} (needs ${percent(threshold)})`);
+  if (successSamples > 0 && success.matches / successSamples < threshold)
+    missing.push(`2xx match rate ${percent(success.matches / successSamples)} (needs ${percent(threshold)})`);
   const authenticated = evidence.byStatus['2xx'].authenticated.matches;
   if (authenticated < minAuthenticatedSamples) {
     missing.push(`${authenticated} of ${minAuthenticatedSamples} matching 2xx answers to logged-in callers${needsLogin ? ' (the route needs a login)' : ''}`);
@@ -52,7 +53,10 @@ export function judgeShadowEvidence(evidence: ShadowEvidence, requirements: Shad
 }
 
 function sum(cells: MatchCounts[]): MatchCounts {
-  return cells.reduce((total, cell) => ({ matches: total.matches + cell.matches, mismatches: total.mismatches + cell.mismatches }), { matches: 0, mismatches: 0 });
+  return cells.reduce((total, cell) => ({ matches: total.matches + cell.matches, mismatches: total.mismatches + cell.mismatches }), {
+    matches: 0,
+    mismatches: 0,
+  });
 }
 
 export function percent(rate: number | null): string {

@@ -33,7 +33,20 @@ describe('mismatch sample redaction', () => {
       'x-forwarded-auth-hint': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc',
       'x-debug': 'Bearer abc.def.ghi',
     });
-    for (const name of ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-offramp-identity', 'x-csrf-token', 'x-xsrf-token', 'x-api-key', 'x-amz-security-token', 'x-hub-signature-256', 'x-client-secret', 'x-forwarded-auth-hint']) {
+    for (const name of [
+      'authorization',
+      'proxy-authorization',
+      'cookie',
+      'set-cookie',
+      'x-offramp-identity',
+      'x-csrf-token',
+      'x-xsrf-token',
+      'x-api-key',
+      'x-amz-security-token',
+      'x-hub-signature-256',
+      'x-client-secret',
+      'x-forwarded-auth-hint',
+    ]) {
       expect({ name, value: headers[name] }).toEqual({ name, value: '[redacted]' });
     }
     expect(headers['content-type']).toBe('text/html; charset=UTF-8');
@@ -46,7 +59,7 @@ describe('mismatch sample redaction', () => {
   it('redacts CSRF meta tags, hidden token inputs, password inputs and inline tokens in HTML', () => {
     const html = [
       '<html><head><meta charset="utf-8"><meta name="csrf-token" content="Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MDEyMzQ1Ng">',
-      "<meta content='abc' name='xsrf-token'><meta name=\"description\" content=\"A shop\"></head><body>",
+      '<meta content=\'abc\' name=\'xsrf-token\'><meta name="description" content="A shop"></head><body>',
       '<form method="POST" action="/logout"><input type="hidden" name="_token" value="Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MDEyMzQ1Ng"><button>Log out</button></form>',
       '<input type="password" name="pw" value="hunter2"><input name="q" value="chairs">',
       "<script>window.Laravel = { csrfToken: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MDEyMzQ1Ng' };</script>",
@@ -97,16 +110,36 @@ describe('mismatch sample redaction', () => {
 
   it('redacts the values of differences like the place they come from, keeping the keys', () => {
     expect(redactor.difference({ key: 'status', legacy: 200, service: 404 })).toEqual({ key: 'status', legacy: 200, service: 404 });
-    expect(redactor.difference({ key: 'header:set-cookie', legacy: 'laravel_session=abc', service: undefined })).toEqual({ key: 'header:set-cookie', legacy: '[redacted]', service: undefined });
-    expect(redactor.difference({ key: 'header:location', legacy: '/done?token=abc', service: '/done?token=def' })).toEqual({ key: 'header:location', legacy: '/done?token=[redacted]', service: '/done?token=[redacted]' });
-    expect(redactor.difference({ key: 'body:$.customer.phone', legacy: '+1 555', service: '+1 556' })).toEqual({ key: 'body:$.customer.phone', legacy: '[redacted]', service: '[redacted]' });
-    expect(redactor.difference({ key: 'body:$.user.api_token', legacy: 'a', service: 'b' })).toEqual({ key: 'body:$.user.api_token', legacy: '[redacted]', service: '[redacted]' });
+    expect(redactor.difference({ key: 'header:set-cookie', legacy: 'laravel_session=abc', service: undefined })).toEqual({
+      key: 'header:set-cookie',
+      legacy: '[redacted]',
+      service: undefined,
+    });
+    expect(redactor.difference({ key: 'header:location', legacy: '/done?token=abc', service: '/done?token=def' })).toEqual({
+      key: 'header:location',
+      legacy: '/done?token=[redacted]',
+      service: '/done?token=[redacted]',
+    });
+    expect(redactor.difference({ key: 'body:$.customer.phone', legacy: '+1 555', service: '+1 556' })).toEqual({
+      key: 'body:$.customer.phone',
+      legacy: '[redacted]',
+      service: '[redacted]',
+    });
+    expect(redactor.difference({ key: 'body:$.user.api_token', legacy: 'a', service: 'b' })).toEqual({
+      key: 'body:$.user.api_token',
+      legacy: '[redacted]',
+      service: '[redacted]',
+    });
     expect(redactor.difference({ key: 'body:$.customer', legacy: { phone: '1', name: 'A' }, service: { phone: '2', name: 'B' } })).toEqual({
       key: 'body:$.customer',
       legacy: { phone: '[redacted]', name: 'A' },
       service: { phone: '[redacted]', name: 'B' },
     });
-    expect(redactor.difference({ key: 'body:$.contact', legacy: 'jane.roe@example.org', service: 'j.roe@example.org' })).toEqual({ key: 'body:$.contact', legacy: '[redacted]', service: '[redacted]' });
+    expect(redactor.difference({ key: 'body:$.contact', legacy: 'jane.roe@example.org', service: 'j.roe@example.org' })).toEqual({
+      key: 'body:$.contact',
+      legacy: '[redacted]',
+      service: '[redacted]',
+    });
     expect(redactor.difference({ key: 'body:$.total', legacy: 10, service: 11 })).toEqual({ key: 'body:$.total', legacy: 10, service: 11 });
   });
 

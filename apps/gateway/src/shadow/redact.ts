@@ -13,7 +13,8 @@ const SECRET_HEADER_NAME = /token|key|secret|signature|passw|auth|cookie|session
 /** Headers that carry a URL: their query string is redacted like the request's. */
 const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
 /** JSON keys whose values are never stored, wherever they are. */
-const SECRET_JSON_KEY = /pass(word)?|secret|token|authori[sz]ation|cookie|card|cvv|cvc|iban|ssn|api[-_]?key|signature|session|csrf|xsrf|private[-_]?key|access[-_]?key/i;
+const SECRET_JSON_KEY =
+  /pass(word)?|secret|token|authori[sz]ation|cookie|card|cvv|cvc|iban|ssn|api[-_]?key|signature|session|csrf|xsrf|private[-_]?key|access[-_]?key/i;
 /** Input names (hidden fields) and meta names in HTML whose value or content is never stored. */
 const SECRET_FIELD_NAME = /token|csrf|xsrf|nonce|secret|passw|signature|session|api[-_]?key/i;
 
@@ -50,7 +51,9 @@ export class SampleRedactor {
     const fragment = hash < 0 ? '' : `#${REDACTED}`;
     const withoutFragment = hash < 0 ? url : url.slice(0, hash);
     const question = withoutFragment.indexOf('?');
-    const path = redactText((question < 0 ? withoutFragment : withoutFragment.slice(0, question)).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, `$1${REDACTED}@`));
+    const path = redactText(
+      (question < 0 ? withoutFragment : withoutFragment.slice(0, question)).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, `$1${REDACTED}@`),
+    );
     if (question < 0) return `${path}${fragment}`;
     const query = withoutFragment
       .slice(question + 1)

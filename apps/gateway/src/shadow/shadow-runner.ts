@@ -78,7 +78,11 @@ export class ShadowRunner implements ShadowSink {
     const token = caller.identity ? await this.options.identity.token(caller.identity, { audience: service.name, csrfVerified: false }) : undefined;
     const answer = await this.fetch(service, job, token);
     const differences = compareResponses(job.legacy, answer, { headers: job.route.shadow.headers, ignore: job.route.shadow.ignore, noise: noise.keys });
-    const rate = this.options.stats.record(job.routeId, { match: differences.length === 0, status: job.legacy.status, authenticated: caller.identity !== undefined });
+    const rate = this.options.stats.record(job.routeId, {
+      match: differences.length === 0,
+      status: job.legacy.status,
+      authenticated: caller.identity !== undefined,
+    });
     this.options.metrics.shadowResult(job.routeId, differences.length === 0 ? 'match' : 'mismatch', rate.rate ?? undefined);
     if (differences.length === 0) return;
     // Nothing of the exchange is stored before it went through the redactor.
@@ -91,8 +95,16 @@ export class ShadowRunner implements ShadowSink {
       url: redact.url(job.url),
       request: { headers: redact.headers(job.headers) },
       differences: differences.slice(0, 20).map((difference) => redact.difference(difference)),
-      legacy: { status: job.legacy.status, headers: redact.headers(job.legacy.headers), body: redact.body(job.legacy.body, job.legacy.headers['content-type'], job.legacy.truncated) },
-      service: { status: answer.status, headers: redact.headers(answer.headers), body: redact.body(answer.body, answer.headers['content-type'], answer.truncated) },
+      legacy: {
+        status: job.legacy.status,
+        headers: redact.headers(job.legacy.headers),
+        body: redact.body(job.legacy.body, job.legacy.headers['content-type'], job.legacy.truncated),
+      },
+      service: {
+        status: answer.status,
+        headers: redact.headers(answer.headers),
+        body: redact.body(answer.body, answer.headers['content-type'], answer.truncated),
+      },
     });
   }
 
@@ -135,4 +147,3 @@ export class ShadowRunner implements ShadowSink {
     return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size), truncated };
   }
 }
-

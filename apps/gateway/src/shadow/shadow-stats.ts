@@ -129,7 +129,9 @@ export function statusClass(status: number): StatusClass {
 }
 
 export function emptyEvidence(): ShadowEvidence {
-  const byStatus = Object.fromEntries(STATUS_CLASSES.map((name) => [name, { authenticated: { matches: 0, mismatches: 0 }, anonymous: { matches: 0, mismatches: 0 } }])) as EvidenceBreakdown;
+  const byStatus = Object.fromEntries(
+    STATUS_CLASSES.map((name) => [name, { authenticated: { matches: 0, mismatches: 0 }, anonymous: { matches: 0, mismatches: 0 } }]),
+  ) as EvidenceBreakdown;
   return { matches: 0, mismatches: 0, samples: 0, rate: null, byStatus };
 }
 

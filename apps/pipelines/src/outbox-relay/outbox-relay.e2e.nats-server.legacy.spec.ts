@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnectionManager } from '@offramp/messaging';
-import { startNatsServer, startService, tempSqlite, waitUntil, workspaceRoot, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
+import {
+  startNatsServer,
+  startService,
+  tempSqlite,
+  waitUntil,
+  workspaceRoot,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type TempSqlite,
+} from '@offramp/testing';
 
 const run = promisify(execFile);
 const legacy = join(workspaceRoot(), 'apps/legacy');
@@ -34,7 +43,10 @@ describe('pipelines runs the outbox relay (real Laravel app, nats-server, servic
   it('publishes the rows the monolith wrote, reports them in /metrics and stops cleanly on SIGTERM', async () => {
     pipelines = await startService({ app: 'pipelines', env: { DATABASE_URL: database.url, NATS_URL: server.url, LOG_LEVEL: 'warn' } });
     const jsm = await jetstreamManager(await nats.connected());
-    await waitUntil(async () => (await jsm.streams.info('OFFRAMP_EVENTS')).state.messages === 90, { timeoutMs: 20_000, description: '90 events in OFFRAMP_EVENTS' });
+    await waitUntil(async () => (await jsm.streams.info('OFFRAMP_EVENTS')).state.messages === 90, {
+      timeoutMs: 20_000,
+      description: '90 events in OFFRAMP_EVENTS',
+    });
 
     const metrics = await (await fetch(`${pipelines.url}/metrics`)).text();
     expect(metrics).toMatch(/^offramp_outbox_relay_published_total\{service="pipelines"\} 90$/m);

@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import { parseEnv, promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnectionManager } from '@offramp/messaging';
-import { startNatsServer, startService, tempDir, tempSqlite, waitUntil, workspaceRoot, type NatsServerHandle, type ServiceProcess, type TempDir, type TempSqlite } from '@offramp/testing';
+import {
+  startNatsServer,
+  startService,
+  tempDir,
+  tempSqlite,
+  waitUntil,
+  workspaceRoot,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type TempDir,
+  type TempSqlite,
+} from '@offramp/testing';
 
 const run = promisify(execFile);
 const legacy = join(workspaceRoot(), 'apps/legacy');
@@ -34,7 +45,12 @@ describe('pipelines relays the monolith’s events with its own NATS key (pipeli
     await run('php', ['artisan', 'shop:seed', '--no-interaction', '--products=5', '--users=2', '--orders=0'], { cwd: legacy, env });
     await run('php', ['artisan', 'shop:simulate', '--orders=5', '--price-changes=2'], { cwd: legacy, env });
     // Stream info is all this test reads, with pipelines' own key (its permissions allow it).
-    observer = new NatsConnectionManager({ url: nats.url, name: 'pipelines-observer', security: { nkeySeedFile: join(credentials.path, 'pipelines.nk') }, inboxPrefix: '_INBOX_pipelines' });
+    observer = new NatsConnectionManager({
+      url: nats.url,
+      name: 'pipelines-observer',
+      security: { nkeySeedFile: join(credentials.path, 'pipelines.nk') },
+      inboxPrefix: '_INBOX_pipelines',
+    });
   });
 
   afterAll(async () => {

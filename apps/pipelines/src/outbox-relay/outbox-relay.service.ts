@@ -42,7 +42,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     };
     for (let attempt = 1; !this.stopped; attempt += 1) {
       try {
-        await provisionStreams(await jetstreamManager(nc), [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })], this.logger);
+        await provisionStreams(
+          await jetstreamManager(nc),
+          [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })],
+          this.logger,
+        );
         break;
       } catch (error) {
         this.logger.warn(`declaring streams failed (${(error as Error).message}); retrying`);

@@ -47,7 +47,9 @@ describe('event catalog', () => {
     expect(result.ok).toBe(false);
     expect(result.ok === false && result.reason).toMatch(/^items\.0\.quantity: /);
     expect(validateEvent('shop.orders.placed.v1', 'not an object')).toMatchObject({ ok: false });
-    expect(validateEvent('shop.products.stock_changed.v1', { ...(samples['shop.products.stock_changed.v1'] as object), extra: 1 })).toMatchObject({ ok: false });
+    expect(validateEvent('shop.products.stock_changed.v1', { ...(samples['shop.products.stock_changed.v1'] as object), extra: 1 })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('leaves subjects it does not know to the caller', () => {
@@ -69,7 +71,11 @@ describe('committed AsyncAPI document', () => {
 
   it('has a channel, an operation and a message per subject', () => {
     const document = JSON.parse(renderAsyncApiDocument()) as { channels: Record<string, { address: string }>; components: { messages: object } };
-    expect(Object.values(document.channels).map((channel) => channel.address).sort()).toEqual(Object.keys(EVENT_CATALOG).sort());
+    expect(
+      Object.values(document.channels)
+        .map((channel) => channel.address)
+        .sort(),
+    ).toEqual(Object.keys(EVENT_CATALOG).sort());
     expect(Object.keys(document.components.messages)).toHaveLength(Object.keys(EVENT_CATALOG).length);
   });
 });

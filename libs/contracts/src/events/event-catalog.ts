@@ -11,7 +11,10 @@ import { z } from 'zod';
 
 const id = z.number().int().positive();
 const cents = z.number().int();
-const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 code, e.g. EUR');
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 code, e.g. EUR');
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 UTC time with microseconds, e.g. 2026-01-31T12:00:00.123456Z');
 
 export const orderPlacedV1 = z
@@ -21,11 +24,7 @@ export const orderPlacedV1 = z
     status: z.literal('pending'),
     total_cents: cents.min(0),
     currency,
-    items: z
-      .array(
-        z.object({ product_id: id, quantity: z.number().int().positive(), unit_price_cents: cents.min(0) }).strict(),
-      )
-      .min(1),
+    items: z.array(z.object({ product_id: id, quantity: z.number().int().positive(), unit_price_cents: cents.min(0) }).strict()).min(1),
     placed_at: timestamp,
   })
   .strict();
@@ -42,9 +41,7 @@ export const orderPaidV1 = z
   })
   .strict();
 
-export const productPriceChangedV1 = z
-  .object({ product_id: id, price_cents: cents.min(0), previous_price_cents: cents.min(0), currency })
-  .strict();
+export const productPriceChangedV1 = z.object({ product_id: id, price_cents: cents.min(0), previous_price_cents: cents.min(0), currency }).strict();
 
 export const productStockChangedV1 = z
   .object({

@@ -1,9 +1,6 @@
 import { eventDefinition } from './event-catalog.js';
 
-export type EventValidation =
-  | { ok: true; payload: unknown }
-  | { ok: false; reason: string }
-  | { ok: 'unknown-subject' };
+export type EventValidation = { ok: true; payload: unknown } | { ok: false; reason: string } | { ok: 'unknown-subject' };
 
 /**
  * Checks a payload against the catalog. The reason names the field at fault and what it expects,

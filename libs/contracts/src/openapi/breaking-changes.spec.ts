@@ -41,7 +41,9 @@ describe('breaking-change check against the api document', () => {
     const broken = copy();
     broken.paths['/api/products'].get.parameters.find((p: { name: string }) => p.name === 'sort').schema.enum = ['price'];
     delete broken.paths['/api/orders'].post;
-    expect(breakingChanges(committed, broken)).toEqual(expect.arrayContaining(['GET /api/products query parameter sort: enum narrowed', 'operation removed: POST /api/orders']));
+    expect(breakingChanges(committed, broken)).toEqual(
+      expect.arrayContaining(['GET /api/products query parameter sort: enum narrowed', 'operation removed: POST /api/orders']),
+    );
   });
 
   it('accepts additions, and a breaking change together with a major version bump', () => {

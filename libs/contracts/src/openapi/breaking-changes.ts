@@ -81,7 +81,8 @@ function types(schema: OpenApiSchema): Set<string> {
 function narrowing(where: string, before: OpenApiSchema, after: OpenApiSchema): string[] {
   const problems: string[] = [];
   const [was, is] = [types(before), types(after)];
-  if (was.size > 0 && [...was].some((t) => !is.has(t)) && is.size > 0) problems.push(`${where}: type narrowed from ${[...was].join('|')} to ${[...is].join('|')}`);
+  if (was.size > 0 && [...was].some((t) => !is.has(t)) && is.size > 0)
+    problems.push(`${where}: type narrowed from ${[...was].join('|')} to ${[...is].join('|')}`);
   if (after.enum && (!before.enum || before.enum.some((v) => !after.enum?.includes(v)))) problems.push(`${where}: enum narrowed`);
   if (after.format && after.format !== before.format) problems.push(`${where}: format ${after.format} added`);
   for (const bound of ['minimum', 'minLength', 'minItems'] as const) {
@@ -94,7 +95,14 @@ function narrowing(where: string, before: OpenApiSchema, after: OpenApiSchema): 
 }
 
 /** Inputs must not accept less: narrowed types, new required fields, removed fields. */
-function inputNarrowing(where: string, rawBefore: OpenApiSchema | undefined, rawAfter: OpenApiSchema | undefined, base: OpenApiDocument, head: OpenApiDocument, depth = 0): string[] {
+function inputNarrowing(
+  where: string,
+  rawBefore: OpenApiSchema | undefined,
+  rawAfter: OpenApiSchema | undefined,
+  base: OpenApiDocument,
+  head: OpenApiDocument,
+  depth = 0,
+): string[] {
   const before = resolve(rawBefore, base);
   const after = resolve(rawAfter, head);
   if (!before || !after || depth > 20) return [];
@@ -111,7 +119,14 @@ function inputNarrowing(where: string, rawBefore: OpenApiSchema | undefined, raw
 }
 
 /** Outputs must not lose fields or change the types clients read. */
-function outputChanges(where: string, rawBefore: OpenApiSchema | undefined, rawAfter: OpenApiSchema | undefined, base: OpenApiDocument, head: OpenApiDocument, depth = 0): string[] {
+function outputChanges(
+  where: string,
+  rawBefore: OpenApiSchema | undefined,
+  rawAfter: OpenApiSchema | undefined,
+  base: OpenApiDocument,
+  head: OpenApiDocument,
+  depth = 0,
+): string[] {
   const before = resolve(rawBefore, base);
   const after = resolve(rawAfter, head);
   if (!before || !after || depth > 20) return [];

@@ -14,7 +14,11 @@ describe('CSRF token and logout against the real Laravel session (file store)', 
 
   beforeAll(async () => {
     legacy = await startLegacyApp();
-    identity = new LaravelSessionIdentity({ appKey: legacy.appKey, store: new FileSessionStore(join(legacy.storagePath, 'framework/sessions'), 120), cacheMs: 60_000 });
+    identity = new LaravelSessionIdentity({
+      appKey: legacy.appKey,
+      store: new FileSessionStore(join(legacy.storagePath, 'framework/sessions'), 120),
+      cacheMs: 60_000,
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -51,7 +55,10 @@ describe('CSRF token and logout against the real Laravel session (file store)', 
     const cookies = await legacy.login('customer@example.test');
     const { sessionId } = await identity.lookup(cookies);
     expect((await identity.lookup(cookies)).userId).toBe('2');
-    const logout = await fetch(`${legacy.url}/logout`, { method: 'POST', headers: { cookie: cookies, 'x-csrf-token': await metaToken(cookies), accept: 'application/json' } });
+    const logout = await fetch(`${legacy.url}/logout`, {
+      method: 'POST',
+      headers: { cookie: cookies, 'x-csrf-token': await metaToken(cookies), accept: 'application/json' },
+    });
     expect(logout.status).toBe(204);
     // The monolith destroyed the session; the cached read still says user 2 (what the gateway fixes on logout).
     expect((await identity.lookup(cookies)).userId).toBe('2');
@@ -67,7 +74,10 @@ describe('CSRF token and logout against the real Laravel session (file store)', 
     }, 60_000);
     const scope = readCookie(cookies, 'laravel_session') ?? '';
     expect((await whoami.whoami(cookies, scope))?.email).toBe('customer@example.test');
-    const logout = await fetch(`${legacy.url}/logout`, { method: 'POST', headers: { cookie: cookies, 'x-csrf-token': await metaToken(cookies), accept: 'application/json' } });
+    const logout = await fetch(`${legacy.url}/logout`, {
+      method: 'POST',
+      headers: { cookie: cookies, 'x-csrf-token': await metaToken(cookies), accept: 'application/json' },
+    });
     expect(logout.status).toBe(204);
     expect((await whoami.whoami(cookies, scope))?.email).toBe('customer@example.test'); // cached
     whoami.forget('another session');

@@ -58,7 +58,9 @@ export class LaravelEncrypter {
   }
 
   private validMac(payload: Payload): boolean {
-    const expected = createHmac('sha256', this.key).update(payload.iv + payload.value).digest();
+    const expected = createHmac('sha256', this.key)
+      .update(payload.iv + payload.value)
+      .digest();
     const given = Buffer.from(payload.mac, 'hex');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -21,7 +21,11 @@ describe('identity from the real Laravel session (file store)', () => {
   beforeAll(async () => {
     legacy = await startLegacyApp();
     cookies = await legacy.login('customer@example.test');
-    identity = new LaravelSessionIdentity({ appKey: legacy.appKey, store: new FileSessionStore(join(legacy.storagePath, 'framework/sessions'), 120), cacheMs: 0 });
+    identity = new LaravelSessionIdentity({
+      appKey: legacy.appKey,
+      store: new FileSessionStore(join(legacy.storagePath, 'framework/sessions'), 120),
+      cacheMs: 0,
+    });
   }, 90_000);
 
   afterAll(async () => {

@@ -88,7 +88,11 @@ export function importRouteList(json: string, format: 'laravel' | 'symfony' | 'a
 function normalizeMethods(methods: string): string {
   const upper = methods.toUpperCase().trim();
   if (upper === 'ANY' || upper === '') return '*';
-  return upper.split(/[|,]/).map((method) => method.trim()).filter(Boolean).join('|');
+  return upper
+    .split(/[|,]/)
+    .map((method) => method.trim())
+    .filter(Boolean)
+    .join('|');
 }
 
 function parse(json: string): unknown {

@@ -16,7 +16,10 @@ const SCHEMES = new Set(['nats:', 'tls:', 'ws:', 'wss:']);
 
 /** Reads `NATS_URL`: one or more servers, credentials taken from the first one that has them. */
 export function parseNatsUrl(raw: string): NatsServerSettings {
-  const parts = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new InvalidNatsUrlError('empty value');
   const settings: NatsServerSettings = { servers: [] };
   for (const part of parts) {

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { startNatsServer, startProcess, tempSqlite, waitUntil, workspaceRoot, type ManagedProcess, type NatsServerHandle, type TempSqlite } from '@offramp/testing';
+import {
+  startNatsServer,
+  startProcess,
+  tempSqlite,
+  waitUntil,
+  workspaceRoot,
+  type ManagedProcess,
+  type NatsServerHandle,
+  type TempSqlite,
+} from '@offramp/testing';
 import type { DataSource } from 'typeorm';
 import { countEffects, openEffectsDatabase, TEST_STREAM } from '../__fixtures__/effects-consumer.js';
 import { NatsConnectionManager } from '../connection/nats-connection.manager.js';
@@ -61,10 +70,13 @@ describe('a consumer process killed -9 mid-batch', () => {
     expect(atKill.total).toBeLessThan(ids.length);
 
     await startConsumer();
-    const effects = await waitUntil(async () => {
-      const counted = await countEffects(observer);
-      return counted.distinct === ids.length ? counted : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200, description: 'every event handled' });
+    const effects = await waitUntil(
+      async () => {
+        const counted = await countEffects(observer);
+        return counted.distinct === ids.length ? counted : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'every event handled' },
+    );
     expect(effects).toEqual({ total: ids.length, distinct: ids.length });
     // What the killed process had pulled but not acked came back as a redelivery.
     const [redelivered] = (await observer.query('SELECT COUNT(*) AS n FROM effects WHERE delivery > 1')) as Array<{ n: number }>;

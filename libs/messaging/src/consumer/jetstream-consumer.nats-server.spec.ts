@@ -76,19 +76,25 @@ describe('JetStream consumer transport against a real nats-server', () => {
     expect(server.pid).not.toBe(firstPid);
     expect(effectsWhenKilled).toBeGreaterThan(0);
     expect(effectsWhenKilled).toBeLessThan(ids.length);
-    const effects = await waitUntil(async () => {
-      const counted = await countEffects(effectsDb());
-      return counted.distinct === ids.length ? counted : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250, description: '10,000 distinct effects' });
+    const effects = await waitUntil(
+      async () => {
+        const counted = await countEffects(effectsDb());
+        return counted.distinct === ids.length ? counted : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: '10,000 distinct effects' },
+    );
     expect(effects).toEqual({ total: 10_000, distinct: 10_000 });
 
     const jsm = await jetstreamManager(await publisherConnection.connected());
     expect((await jsm.streams.info(TEST_STREAM.name)).state.messages).toBe(10_000);
     // Everything acked: nothing is waiting to be redelivered for a second effect.
-    await waitUntil(async () => {
-      const info = await jsm.consumers.info(TEST_STREAM.name, 'effects');
-      return info.num_ack_pending === 0 && info.num_pending === 0;
-    }, { timeoutMs: 15_000, description: 'consumer fully acked' });
+    await waitUntil(
+      async () => {
+        const info = await jsm.consumers.info(TEST_STREAM.name, 'effects');
+        return info.num_ack_pending === 0 && info.num_pending === 0;
+      },
+      { timeoutMs: 15_000, description: 'consumer fully acked' },
+    );
     expect(await countEffects(consumer.dataSource)).toEqual({ total: 10_000, distinct: 10_000 });
   }, 120_000);
 

@@ -65,7 +65,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     for (const definition of this.options.consumers) {
       const consumer = resolveConsumer(definition);
       for (const subject of consumer.filterSubjects) {
-        if (!this.getHandlerByPattern(subject)) this.logger.warn(`consumer ${consumer.durable}: no @EventPattern('${subject}') handler; such messages are dead-lettered`);
+        if (!this.getHandlerByPattern(subject))
+          this.logger.warn(`consumer ${consumer.durable}: no @EventPattern('${subject}') handler; such messages are dead-lettered`);
       }
       const runner = new ConsumerRunner(
         js,

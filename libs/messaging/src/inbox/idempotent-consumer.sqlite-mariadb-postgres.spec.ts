@@ -14,7 +14,13 @@ describe.each([
   let dataSource: DataSource;
   let once: IdempotentConsumer;
   const effects = async (eventId: string) =>
-    Number(((await dataSource.query(`SELECT COUNT(*) AS n FROM effects WHERE event_id = ${dataSource.options.type === 'postgres' ? '$1' : '?'}`, [eventId])) as Array<{ n: number }>)[0].n);
+    Number(
+      (
+        (await dataSource.query(`SELECT COUNT(*) AS n FROM effects WHERE event_id = ${dataSource.options.type === 'postgres' ? '$1' : '?'}`, [
+          eventId,
+        ])) as Array<{ n: number }>
+      )[0].n,
+    );
   const write = (eventId: string) => (manager: DataSource['manager']) =>
     manager.query(`INSERT INTO effects (event_id) VALUES (${manager.connection.options.type === 'postgres' ? '$1' : '?'})`, [eventId]);
 

@@ -70,7 +70,10 @@ export class IdempotentConsumer {
         try {
           results = await this.dataSource.transaction(async (manager) => {
             // One statement claims the whole group; only the claimed events do their work.
-            const claimed = await claimMany(manager, group.map((item) => item.inbox));
+            const claimed = await claimMany(
+              manager,
+              group.map((item) => item.inbox),
+            );
             const out: Array<OnceResult<unknown>> = [];
             for (const item of group) {
               const key = inboxKey(item.inbox);

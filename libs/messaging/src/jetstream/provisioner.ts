@@ -1,13 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  type JetStreamManager,
-  JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type JetStreamManager, JetStreamApiError, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type ConsumerDefinition, resolveConsumer, type StreamDefinition } from './definitions.js';
 

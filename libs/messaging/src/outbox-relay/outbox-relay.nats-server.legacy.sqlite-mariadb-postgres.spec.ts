@@ -100,10 +100,13 @@ async function runRelayScenario(databaseUrl: string, options: { orders: number; 
     const php = simulateShopTraffic(databaseUrl, options.orders, options.priceChanges);
     const jsm = await jetstreamManager(await admin.connected());
     const messagesNow = async () => (await jsm.streams.info(stream.name)).state.messages;
-    const killedAtMessages = await waitUntil(async () => {
-      const n = await messagesNow();
-      return n >= 60 ? n : undefined;
-    }, { timeoutMs: 60_000, description: 'the first 60 events relayed' });
+    const killedAtMessages = await waitUntil(
+      async () => {
+        const n = await messagesNow();
+        return n >= 60 ? n : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the first 60 events relayed' },
+    );
     await server.kill9();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await server.restart();
@@ -112,7 +115,11 @@ async function runRelayScenario(databaseUrl: string, options: { orders: number; 
     if (exitCode !== 0) throw new Error(`shop:simulate failed (${exitCode}): ${php.output()}`);
     const count = async (where: string) => Number(((await observer.query(`SELECT COUNT(*) AS n FROM offramp_outbox ${where}`)) as Array<{ n: number }>)[0].n);
     const rows = await count('');
-    await waitUntil(async () => (await count('WHERE published_at IS NULL')) === 0, { timeoutMs: 60_000, intervalMs: 200, description: 'every row marked sent' });
+    await waitUntil(async () => (await count('WHERE published_at IS NULL')) === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: 'every row marked sent',
+    });
 
     const ids = new Map<string, { id: number; aggregate: string }>();
     for (const row of (await observer.query('SELECT id, event_id, aggregate_type, aggregate_id FROM offramp_outbox')) as Array<Record<string, unknown>>) {
@@ -205,7 +212,12 @@ describe.each([
       expect(held).toHaveLength(15);
 
       const published: OutboxRow[] = [];
-      const relay = new OutboxRelay({ dataSource: second, publisher: new EventPublisher(() => nats.connected()), batchSize: 100, onPublished: (row) => published.push(row) });
+      const relay = new OutboxRelay({
+        dataSource: second,
+        publisher: new EventPublisher(() => nats.connected()),
+        batchSize: 100,
+        onPublished: (row) => published.push(row),
+      });
       expect(await relay.relayBatch()).toBeGreaterThan(0);
 
       const heldIds = new Set(held.map((row) => row.id));

@@ -93,7 +93,7 @@ export class OutboxRelay {
         const message = (error as Error).message;
         this.logger.warn(
           /no such table: offramp_relay_leases/.test(message)
-            ? 'relay waits: the offramp_relay_leases table is missing; run the monolith\'s migrations (apps/legacy: php artisan migrate)'
+            ? "relay waits: the offramp_relay_leases table is missing; run the monolith's migrations (apps/legacy: php artisan migrate)"
             : `relay batch failed: ${message}`,
         );
         await this.pause(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
@@ -136,7 +136,10 @@ export class OutboxRelay {
           return first === undefined || row.id < first;
         });
         const { published, failed } = await this.publishInOrder(ready);
-        await this.sql.markPublished(runner, published.map((row) => row.id));
+        await this.sql.markPublished(
+          runner,
+          published.map((row) => row.id),
+        );
         await this.sql.markFailed(runner, failed);
         await runner.commitTransaction();
         this.afterMarked(published, failed.length);
@@ -163,7 +166,10 @@ export class OutboxRelay {
       if (Date.now() - startedAt > ttl) this.logger.warn(`batch took longer than the lease (${ttl} ms)`);
       await runner.startTransaction();
       try {
-        await this.sql.markPublished(runner, published.map((row) => row.id));
+        await this.sql.markPublished(
+          runner,
+          published.map((row) => row.id),
+        );
         await this.sql.markFailed(runner, failed);
         await runner.commitTransaction();
       } catch (error) {
@@ -230,4 +236,3 @@ export class OutboxRelay {
     this.metrics.lag.set(oldest ? Math.max(0, now - parseOutboxTimestamp(oldest)) / 1_000 : 0);
   }
 }
-

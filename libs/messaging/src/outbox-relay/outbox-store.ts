@@ -80,9 +80,9 @@ export class OutboxSql {
 
   /** When the oldest unpublished row was written, or undefined when none waits. */
   async oldestUnpublished(runner: QueryRunner): Promise<string | undefined> {
-    const rows = (await runner.query(
-      `SELECT ${this.occurredAt} FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT 1`,
-    )) as Array<Record<string, unknown>>;
+    const rows = (await runner.query(`SELECT ${this.occurredAt} FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT 1`)) as Array<
+      Record<string, unknown>
+    >;
     return rows[0] ? String(rows[0]['occurred_at']) : undefined;
   }
 

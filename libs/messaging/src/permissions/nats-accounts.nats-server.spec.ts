@@ -48,7 +48,13 @@ async function refusal(attempt: () => Promise<unknown>): Promise<PermissionViola
 async function subscriptionRefused(nc: NatsConnection, subject: string): Promise<PermissionViolationError | undefined> {
   const subscription = nc.subscribe(subject);
   await nc.flush();
-  const closed = await Promise.race([subscription.closed, nc.flush().then(() => nc.flush()).then(() => 'open' as const)]);
+  const closed = await Promise.race([
+    subscription.closed,
+    nc
+      .flush()
+      .then(() => nc.flush())
+      .then(() => 'open' as const),
+  ]);
   subscription.unsubscribe();
   return closed instanceof Error ? violationIn(closed) : undefined;
 }
@@ -66,7 +72,12 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
   const nc = {} as Record<Service, NatsConnection>;
 
   const connectAs = async (service: Service) => {
-    const manager = new NatsConnectionManager({ url: server.url, name: `${service}-permissions-test`, security: { nkeySeedFile: seedFiles[service] }, inboxPrefix: `_INBOX_${service}` });
+    const manager = new NatsConnectionManager({
+      url: server.url,
+      name: `${service}-permissions-test`,
+      security: { nkeySeedFile: seedFiles[service] },
+      inboxPrefix: `_INBOX_${service}`,
+    });
     managers.push(manager);
     return manager;
   };
@@ -92,7 +103,9 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
     await expect(connect({ servers: server.url, reconnect: false })).rejects.toBeInstanceOf(AuthorizationError);
     const stranger = join(dir.path, 'stranger.nk');
     writeFileSync(stranger, new TextDecoder().decode(createUser().getSeed()));
-    await expect(connect({ servers: server.url, reconnect: false, ...natsSecurityOptions({ nkeySeedFile: stranger }) })).rejects.toBeInstanceOf(AuthorizationError);
+    await expect(connect({ servers: server.url, reconnect: false, ...natsSecurityOptions({ nkeySeedFile: stranger }) })).rejects.toBeInstanceOf(
+      AuthorizationError,
+    );
   });
 
   it('lets every service connect and answer its readiness ping with its own key', async () => {
@@ -152,12 +165,18 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
 
     it.each(['api', 'integrations', 'pipelines'] as const)('%s cannot read them, nor listen for new ones', async (service) => {
       const jsm = await jetstreamManager(nc[service], { checkAPI: false });
-      expect(await refusal(() => jsm.direct.getMessage('OFFRAMP_SHADOW', { last_by_subj: 'offramp.shadow.mismatch.GET._api_orders' }))).toMatchObject({ operation: 'publish' });
+      expect(await refusal(() => jsm.direct.getMessage('OFFRAMP_SHADOW', { last_by_subj: 'offramp.shadow.mismatch.GET._api_orders' }))).toMatchObject({
+        operation: 'publish',
+      });
       expect(await refusal(() => jsm.streams.getMessage('OFFRAMP_SHADOW', { seq: 1 }))).toMatchObject({ operation: 'publish' });
       expect(await refusal(() => jsm.streams.info('OFFRAMP_SHADOW'))).toMatchObject({ operation: 'publish' });
-      expect(await refusal(() => jsm.consumers.add('OFFRAMP_SHADOW', { name: `${service}-peek`, ack_policy: AckPolicy.None }))).toMatchObject({ operation: 'publish' });
+      expect(await refusal(() => jsm.consumers.add('OFFRAMP_SHADOW', { name: `${service}-peek`, ack_policy: AckPolicy.None }))).toMatchObject({
+        operation: 'publish',
+      });
       expect(await subscriptionRefused(nc[service], 'offramp.shadow.mismatch.>')).toMatchObject({ operation: 'subscription' });
-      expect(await refusal(async () => (await new Kvm(nc[service]).open('offramp_shadow_stats')).put('GET._api_orders.replica', '{}'))).toMatchObject({ operation: 'publish' });
+      expect(await refusal(async () => (await new Kvm(nc[service]).open('offramp_shadow_stats')).put('GET._api_orders.replica', '{}'))).toMatchObject({
+        operation: 'publish',
+      });
     });
   });
 
@@ -181,7 +200,9 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
 
     it.each(['gateway', 'api', 'integrations'] as const)('%s cannot publish the monolith’s events', async (service) => {
       const js = jetstream(nc[service], { checkAPI: false });
-      expect(await refusal(() => js.publish('shop.orders.placed.v1', JSON.stringify(ORDER_PLACED), { msgID: `forged-by-${service}`, timeout: 5_000 }))).toMatchObject({
+      expect(
+        await refusal(() => js.publish('shop.orders.placed.v1', JSON.stringify(ORDER_PLACED), { msgID: `forged-by-${service}`, timeout: 5_000 })),
+      ).toMatchObject({
         operation: 'publish',
         subject: 'shop.orders.placed.v1',
       });
@@ -191,11 +212,17 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
     it.each(['gateway', 'api', 'integrations'] as const)('%s cannot read pipelines’ consumer, nor make its own on the stream', async (service) => {
       const js = jetstream(nc[service], { checkAPI: false });
       expect(await refusal(() => js.consumers.get('OFFRAMP_EVENTS', DURABLE))).toMatchObject({ operation: 'publish' });
-      expect(await refusal(() => nc[service].request(`$JS.API.CONSUMER.MSG.NEXT.OFFRAMP_EVENTS.${DURABLE}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 5_000 }))).toMatchObject({
+      expect(
+        await refusal(() =>
+          nc[service].request(`$JS.API.CONSUMER.MSG.NEXT.OFFRAMP_EVENTS.${DURABLE}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 5_000 }),
+        ),
+      ).toMatchObject({
         operation: 'publish',
       });
       const jsm = await jetstreamManager(nc[service], { checkAPI: false });
-      expect(await refusal(() => jsm.consumers.add('OFFRAMP_EVENTS', { name: `${service}-copy`, ack_policy: AckPolicy.None }))).toMatchObject({ operation: 'publish' });
+      expect(await refusal(() => jsm.consumers.add('OFFRAMP_EVENTS', { name: `${service}-copy`, ack_policy: AckPolicy.None }))).toMatchObject({
+        operation: 'publish',
+      });
       expect(await refusal(() => jsm.streams.getMessage('OFFRAMP_EVENTS', { seq: 1 }))).toMatchObject({ operation: 'publish' });
     });
   });

@@ -42,7 +42,11 @@ export class RequestReplyModule {
       module: RequestReplyModule,
       imports: [
         ClientsModule.register([
-          { name: SERVICE_CLIENT_PROXY, transport: Transport.NATS, options: { servers, user, pass, token, name: `${options.name}-rpc`, maxReconnectAttempts: -1 } },
+          {
+            name: SERVICE_CLIENT_PROXY,
+            transport: Transport.NATS,
+            options: { servers, user, pass, token, name: `${options.name}-rpc`, maxReconnectAttempts: -1 },
+          },
         ]),
       ],
       providers: [ServiceClient, { provide: 'OFFRAMP_DEFAULT_REQUEST_TIMEOUT_MS', useValue: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS }],

@@ -72,8 +72,7 @@ export async function createService<Extra extends z.ZodRawShape>(
   const schema = serviceConfigSchema({ port: definition.defaultPort, service: definition.name }).extend(definition.config ?? ({} as Extra));
   const productionDefaults = definition.productionDefaults as Record<string, string> | undefined;
   checkProductionDefaults(schema, productionDefaults);
-  const config = loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig &
-    z.infer<z.ZodObject<Extra>>;
+  const config = loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
   const root: DynamicModule = {
     module: ServiceRootModule,
     imports: [

@@ -39,7 +39,9 @@ export function productionWarnings(config: { OFFRAMP_ENV: OfframpEnv; IDENTITY_T
   if (config.OFFRAMP_ENV !== 'production') return [];
   const warnings: string[] = [];
   if (config.IDENTITY_TOKEN_ALG === 'HS256') {
-    warnings.push('IDENTITY_TOKEN_ALG=HS256 under OFFRAMP_ENV=production: every service holding IDENTITY_TOKEN_SECRET can sign identities for any user; unset it for EdDSA');
+    warnings.push(
+      'IDENTITY_TOKEN_ALG=HS256 under OFFRAMP_ENV=production: every service holding IDENTITY_TOKEN_SECRET can sign identities for any user; unset it for EdDSA',
+    );
   }
   return warnings;
 }

@@ -45,7 +45,10 @@ export function serviceConfigSchema(defaults: { port: number; service: string })
     NATS_TLS_CA_FILE: readableFile.describe('path of the CA bundle that signed the NATS servers'),
     NATS_TLS_CERT_FILE: readableFile.describe('path of the client certificate (with NATS_TLS_KEY_FILE)'),
     NATS_TLS_KEY_FILE: readableFile.describe('path of the client certificate key (with NATS_TLS_CERT_FILE)'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe(`one of ${LOG_LEVELS.join(', ')}`),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS)
+      .default('info')
+      .describe(`one of ${LOG_LEVELS.join(', ')}`),
     LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto').describe('auto, true or false'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
     ...identityConfigShape,

@@ -57,8 +57,7 @@ describe('ProblemDetailsFilter (in-process Fastify)', () => {
 
   afterAll(() => app.close());
 
-  const post = (payload: string) =>
-    app.inject({ method: 'POST', url: '/probe/orders', payload, headers: { 'content-type': 'application/json' } });
+  const post = (payload: string) => app.inject({ method: 'POST', url: '/probe/orders', payload, headers: { 'content-type': 'application/json' } });
 
   it('names every invalid field, nested ones by path', async () => {
     const response = await post(JSON.stringify({ reference: 'x', lines: [{ quantity: 0 }] }));

@@ -26,11 +26,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.accepting(),
-      () => this.natsReachable(),
-      () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
-    ]);
+    return this.health.check([() => this.accepting(), () => this.natsReachable(), () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS })]);
   }
 
   private accepting() {

@@ -10,7 +10,12 @@ import { IdentityTokenSigner } from './identity-token.js';
 import { IdentityModule } from './identity.module.js';
 
 // The slice under test is `integrations`: it accepts tokens for itself, not those for `api`.
-const config = { IDENTITY_TOKEN_ALG: 'HS256' as const, IDENTITY_TOKEN_SECRET: 's'.repeat(40), IDENTITY_TOKEN_TTL_S: 30, IDENTITY_TOKEN_AUDIENCE: 'integrations' };
+const config = {
+  IDENTITY_TOKEN_ALG: 'HS256' as const,
+  IDENTITY_TOKEN_SECRET: 's'.repeat(40),
+  IDENTITY_TOKEN_TTL_S: 30,
+  IDENTITY_TOKEN_AUDIENCE: 'integrations',
+};
 const forIntegrations = { audience: 'integrations', csrfVerified: false };
 
 @Controller('me')

@@ -11,7 +11,10 @@ export function loggerOptions(service: string, config: ServiceConfig): Params {
       // Fastify already chose the id (from x-request-id or new) and put it on the raw request.
       genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
       customAttributeKeys: { reqId: 'requestId' },
-      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-offramp-identity"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-offramp-identity"]', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
       autoLogging: { ignore: (req) => req.url?.startsWith('/health/') === true || req.url === '/metrics' },
       transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
     },

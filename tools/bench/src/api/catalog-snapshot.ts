@@ -5,8 +5,14 @@ import type { CatalogSnapshot, CatalogProduct } from './request-list.js';
 export function readCatalog(file: string): CatalogSnapshot {
   const db = new Database(file, { readonly: true });
   try {
-    const products = (db.prepare('SELECT id, name, sku, category_id AS categoryId FROM products ORDER BY id').all() as CatalogProduct[]).map((p) => ({ ...p, id: Number(p.id), categoryId: Number(p.categoryId) }));
-    const categories = new Map((db.prepare('SELECT id, slug FROM categories').all() as Array<{ id: number; slug: string }>).map((c) => [Number(c.id), c.slug] as const));
+    const products = (db.prepare('SELECT id, name, sku, category_id AS categoryId FROM products ORDER BY id').all() as CatalogProduct[]).map((p) => ({
+      ...p,
+      id: Number(p.id),
+      categoryId: Number(p.categoryId),
+    }));
+    const categories = new Map(
+      (db.prepare('SELECT id, slug FROM categories').all() as Array<{ id: number; slug: string }>).map((c) => [Number(c.id), c.slug] as const),
+    );
     return { products, categories };
   } finally {
     db.close();

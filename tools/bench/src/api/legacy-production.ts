@@ -80,7 +80,10 @@ export interface LegacyServer {
 /** php-fpm's view of its own ini: OPcache must be loaded and enabled, or the baseline is not production's. */
 export function checkOpcache(): void {
   const info = execFileSync(PHP_FPM, ['-i'], { encoding: 'utf8' });
-  if (!/^opcache\.enable => On/m.test(info)) throw new Error(`OPcache is not enabled for php-fpm (${PHP_FPM} -i shows no "opcache.enable => On"): install php8.2-opcache and check /etc/php/8.2/fpm/conf.d`);
+  if (!/^opcache\.enable => On/m.test(info))
+    throw new Error(
+      `OPcache is not enabled for php-fpm (${PHP_FPM} -i shows no "opcache.enable => On"): install php8.2-opcache and check /etc/php/8.2/fpm/conf.d`,
+    );
 }
 
 /** php-fpm and nginx for the deployment, on free loopback ports; resolves once /api/products answers 200. */

@@ -40,7 +40,13 @@ describe('bench:api request list', () => {
       expect([...params.keys()].every((key) => ['q', 'category', 'sort', 'page'].includes(key))).toBe(true);
       const q = params.get('q') ?? undefined;
       const category = params.get('category') ?? undefined;
-      if (q !== undefined) expect(q.toLowerCase().split(' ').every((part) => [...words].some((word) => word.includes(part)))).toBe(true);
+      if (q !== undefined)
+        expect(
+          q
+            .toLowerCase()
+            .split(' ')
+            .every((part) => [...words].some((word) => word.includes(part))),
+        ).toBe(true);
       if (category !== undefined) expect([...categories.values()]).toContain(category);
       expect(LIST_SORTS).toContain(params.get('sort') ?? undefined);
       const page = Number(params.get('page') ?? '1');

@@ -20,7 +20,6 @@ export const LIST_SORTS = [undefined, 'price', '-price', 'name', '-name', 'popul
 /** The monolith's default page size (the lists leave per_page out). */
 export const PER_PAGE = 15;
 
-
 /** How many products a list request matches: the monolith's rule (case-insensitive substring of name or SKU, category slug). */
 export function countMatches(catalog: CatalogSnapshot, q: string | undefined, category: string | undefined): number {
   const needle = q?.toLowerCase();

@@ -9,15 +9,21 @@ export function findOrInstallNginx(log: (line: string) => void): string | undefi
   const found = CANDIDATES.find((path) => existsSync(path));
   if (found) return found;
   if (process.getuid?.() !== 0) {
-    log('nginx is not installed and we are not root: install Debian\'s nginx-light to include the nginx baseline');
+    log("nginx is not installed and we are not root: install Debian's nginx-light to include the nginx baseline");
     return undefined;
   }
-  log('installing Debian\'s nginx-light (apt-get) for the nginx baseline…');
+  log("installing Debian's nginx-light (apt-get) for the nginx baseline…");
   try {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch {
     execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   return CANDIDATES.find((path) => existsSync(path));
 }

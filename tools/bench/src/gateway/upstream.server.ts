@@ -8,6 +8,4 @@ createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   });
-})
-  .listen(Number(process.env['PORT']), '127.0.0.1', () => process.stderr.write('upstream ready\n'))
-  .keepAliveTimeout = 60_000;
+}).listen(Number(process.env['PORT']), '127.0.0.1', () => process.stderr.write('upstream ready\n')).keepAliveTimeout = 60_000;
