@@ -20,7 +20,8 @@ import { EventPublisher } from '../publisher/event-publisher.js';
 
 // The consumer runs as its own process (the fixture's build output: `nx run messaging:test`
 // builds it first) so the test can kill -9 it in the middle of a batch.
-const fixture = join(workspaceRoot(), 'libs/messaging/dist/__fixtures__/consumer-process.js');
+// Built by the project's build-fixtures target (dist-test/): fixtures are not part of the library's dist.
+const fixture = join(workspaceRoot(), 'libs/messaging/dist-test/__fixtures__/consumer-process.js');
 
 describe('a consumer process killed -9 mid-batch', () => {
   let server: NatsServerHandle;
