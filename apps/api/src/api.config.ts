@@ -6,7 +6,4 @@ export const apiConfigShape = {
   API_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000).describe('rate-limit window in milliseconds (at least 100)'),
 };
 
-export interface ApiConfig {
-  API_RATE_LIMIT: number;
-  API_RATE_WINDOW_MS: number;
-}
+export type ApiConfig = z.infer<z.ZodObject<typeof apiConfigShape>>;

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { booleanField, integerField as int } from '@offramp/platform';
 
 /** The pipelines service's own variables, validated with the shared ones. */
 export const pipelinesConfig = {
-  OUTBOX_RELAY_ENABLED: flag.default(true).describe('true or false'),
+  OUTBOX_RELAY_ENABLED: booleanField(true).describe('true or false (1 or 0)'),
   OUTBOX_RELAY_BATCH_SIZE: int(1, 5_000).default(200).describe('rows per batch (1-5000)'),
   OUTBOX_RELAY_IDLE_POLL_MAX_MS: int(5, 10_000).default(250).describe('longest pause between polls of an empty outbox, ms (5-10000)'),
   OUTBOX_RELAY_LEASE_TTL_MS: int(1_000, 600_000).default(10_000).describe('SQLite relay lease, ms (1000-600000)'),

@@ -1,6 +1,7 @@
 export { bootstrapService, createService, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
 export { PlatformModule, type PlatformOptions } from './bootstrap/platform.module.js';
 export { ConfigError } from './config/config-error.js';
+export { booleanField, integerField, listField } from './config/config-fields.js';
 export { loadConfig, serviceConfigSchema, type ServiceConfig } from './config/service-config.js';
 export { SERVICE_CONFIG } from './config/service-config.token.js';
 export { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, type InvalidParam } from './errors/problem-details.js';

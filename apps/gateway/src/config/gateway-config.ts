@@ -1,42 +1,21 @@
 import { isIP } from 'node:net';
 import { statSync } from 'node:fs';
 import { z } from 'zod';
-import { identityConfigShape } from '@offramp/platform';
+import { booleanField, identityConfigShape, listField } from '@offramp/platform';
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => value === 'true' || value === '1');
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+const bool = booleanField;
+const list = listField();
 /** `10.0.0.0/8,192.168.1.7` (a bare address is a /32 or /128). */
-const cidrList = z
-  .string()
-  .default('')
-  .transform((value, ctx) => {
-    const list = value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-    for (const entry of list) {
-      const [address = '', bits] = entry.split('/', 2);
-      const family = isIP(address);
-      const max = family === 6 ? 128 : 32;
-      if (family === 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
-        ctx.addIssue({ code: 'custom', message: `expected IPv4/IPv6 addresses or CIDRs separated by commas (got "${entry}")` });
-        return z.NEVER;
-      }
+const cidrList = listField().superRefine((list, ctx) => {
+  for (const entry of list) {
+    const [address = '', bits] = entry.split('/', 2);
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+      ctx.addIssue({ code: 'custom', message: `expected IPv4/IPv6 addresses or CIDRs separated by commas (got "${entry}")` });
     }
-    return list;
-  });
+  }
+});
 const httpUrl = z.url({ protocol: /^https?$/ });
 const readableFile = (path: string) => {
   try {
