@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { DatabaseGate } from '@offramp/persistence';
 import { IdentityModule, type IdentityConfig } from '@offramp/platform';
 import pg from 'pg';
 import { CatalogController } from './catalog/catalog.controller.js';
@@ -12,7 +13,6 @@ import { Order } from './orders/order.entity.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OutboxRecord } from './orders/outbox-record.entity.js';
 import { PlaceOrder } from './orders/place-order.service.js';
-import { DatabaseGate } from './persistence/database-gate.js';
 import type { ApiConfig } from './api.config.js';
 
 /** The slice's tables (the monolith's migrations own them; the api only maps them). */

@@ -11,3 +11,13 @@ export { RedisSessionStore, type RedisGetter } from './session/redis-session-sto
 export { LaravelSessionIdentity, loginSessionKey, type LaravelSessionIdentityOptions, type SessionLookup } from './identity/laravel-session-identity.js';
 export { WhoamiClient, type WhoamiUser, type WhoamiRequest } from './identity/whoami-client.js';
 export { importLaravelRouteList, importSymfonyRouteList, importRouteList, RouteListFormatError, type ImportedRoute } from './routes/route-list-import.js';
+export { phpJson, phpPrettyJson } from './php/php-json.js';
+export { parsePhpQuery, phpBuildQuery, type PhpArray, type PhpValue } from './php/php-query.js';
+export { checkRules, displayName, isPhpArray, phpIsInt, type LaravelRule } from './validation/laravel-rules.js';
+export { validateLaravel, existsChecks, inRuleOrder, errorsJson, type LaravelRuleSet, type LaravelErrors } from './validation/laravel-validator.js';
+export { lengthAwarePaginator, type PaginatorInput } from './pagination/length-aware-paginator.js';
+export { LaravelValidationException, LaravelModelNotFoundException, LaravelRouteNotFoundException } from './errors/laravel-exceptions.js';
+export { LaravelExceptionFilter } from './errors/laravel-exception-filter.js';
+export { LaravelErrorDto, LaravelValidationErrorDto } from './errors/laravel-error.dto.js';
+export { laravelDate, laravelDateTransformer, sqlTimestamp } from './eloquent/laravel-date.js';
+export { LaravelRequestUrl } from './http/request-url.js';

@@ -1,12 +1,17 @@
 import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
-import { lengthAwarePaginator } from '../laravel/laravel-paginator.js';
-import { phpJson } from '../laravel/php-json.js';
-import { parsePhpQuery } from '../laravel/php-query.js';
-import { LaravelRequestUrl } from '../laravel/request-url.js';
-import { LaravelErrorDto, LaravelValidationErrorDto } from '../openapi/laravel-error.dto.js';
+import {
+  LaravelErrorDto,
+  LaravelExceptionFilter,
+  LaravelModelNotFoundException,
+  LaravelRequestUrl,
+  LaravelRouteNotFoundException,
+  LaravelValidationErrorDto,
+  lengthAwarePaginator,
+  parsePhpQuery,
+  phpJson,
+} from '@offramp/legacy-bridge';
 import { ProductDto, ProductPageDto } from './product.dto.js';
 import { productJson } from './product.json.js';
 import { PRODUCT_SORTS, ProductSearch } from './product-search.js';

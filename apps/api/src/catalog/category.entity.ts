@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { laravelDateTransformer } from '../laravel/laravel-date.js';
+import { laravelDateTransformer } from '@offramp/legacy-bridge';
 
 /** The monolith's `categories` table (shared-database phase: Laravel's migrations own it). */
 @Entity({ name: 'categories' })

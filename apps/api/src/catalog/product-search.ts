@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { LaravelValidationException } from '../laravel/laravel-errors.js';
-import { validateLaravel, type LaravelRuleSet } from '../laravel/laravel-validator.js';
-import type { PhpArray } from '../laravel/php-query.js';
-import { DatabaseGate } from '../persistence/database-gate.js';
+import { LaravelValidationException, type LaravelRuleSet, type PhpArray, validateLaravel } from '@offramp/legacy-bridge';
+import { DatabaseGate } from '@offramp/persistence';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
 

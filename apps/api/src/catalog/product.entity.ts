@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { laravelDateTransformer } from '../laravel/laravel-date.js';
+import { laravelDateTransformer } from '@offramp/legacy-bridge';
 import { Category } from './category.entity.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { laravelDateTransformer } from '../laravel/laravel-date.js';
+import { laravelDateTransformer } from '@offramp/legacy-bridge';
 import { OrderItem } from './order-item.entity.js';
 
 export const ORDER_PENDING = 'pending';

@@ -17,10 +17,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIdentity, IDENTITY_HEADER, IdentityGuard, type OfframpIdentity } from '@offramp/platform';
 import { CsrfClaimGuard } from '../identity/csrf-claim.guard.js';
 import { IdentityThrottlerGuard } from '../identity/identity-throttler.guard.js';
-import { LaravelExceptionFilter, LaravelModelNotFoundException, LaravelRouteNotFoundException } from '../laravel/laravel-errors.js';
-import { phpJson } from '../laravel/php-json.js';
-import { LaravelRequestUrl } from '../laravel/request-url.js';
-import { LaravelErrorDto, LaravelValidationErrorDto } from '../openapi/laravel-error.dto.js';
+import {
+  LaravelErrorDto,
+  LaravelExceptionFilter,
+  LaravelModelNotFoundException,
+  LaravelRequestUrl,
+  LaravelRouteNotFoundException,
+  LaravelValidationErrorDto,
+  phpJson,
+} from '@offramp/legacy-bridge';
 import { OrderDto } from './order.dto.js';
 import { orderJson } from './order.json.js';
 import { PlaceOrderRequest } from './place-order.request.js';

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ValidateNested, validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
-import type { LaravelErrors, LaravelRuleSet } from '../laravel/laravel-validator.js';
+import type { LaravelErrors, LaravelRuleSet } from '@offramp/legacy-bridge';
 
 export const MAX_ORDER_LINES = 50;
 

@@ -1,4 +1,4 @@
-import { type PhpArray, phpBuildQuery } from './php-query.js';
+import { type PhpArray, phpBuildQuery } from '../php/php-query.js';
 
 export interface PaginatorInput<T> {
   items: T[];

@@ -1,29 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { phpJson, phpPrettyJson } from './php-json.js';
-import { errorsJson, type LaravelErrors } from './laravel-validator.js';
-
-/** A ValidationException: 422 `{"message":"The given data was invalid.","errors":{…}}`. */
-export class LaravelValidationException extends HttpException {
-  constructor(readonly errors: LaravelErrors) {
-    super('The given data was invalid.', 422);
-  }
-}
-
-/** findOrFail(): 404 with Eloquent's ModelNotFoundException message. */
-export class LaravelModelNotFoundException extends HttpException {
-  constructor(model: 'Product' | 'Order', id: string) {
-    super(`No query results for model [App\\Models\\${model}] ${id}`, 404);
-  }
-}
-
-/** No route matched (e.g. /api/products/abc against the `[0-9]+` id pattern): Laravel says nothing. */
-export class LaravelRouteNotFoundException extends HttpException {
-  constructor() {
-    super('', 404);
-  }
-}
+import { phpJson, phpPrettyJson } from '../php/php-json.js';
+import { errorsJson } from '../validation/laravel-validator.js';
+import { LaravelModelNotFoundException, LaravelRouteNotFoundException, LaravelValidationException } from './laravel-exceptions.js';
 
 /**
  * The monolith's error answers on the routes it hands over, byte for byte: validation and
