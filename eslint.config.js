@@ -7,19 +7,30 @@ const depConstraints = [
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts'] },
   { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts'] },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts', 'type:testing'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:data', 'type:contracts', 'type:testing', 'type:util'] },
+  // Scopes: shared libs know no app; an app's code, and the tools, use shared libs and their own scope only.
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:api'] },
+  { sourceTag: 'scope:integrations', onlyDependOnLibsWithTags: ['scope:shared', 'scope:integrations'] },
+  { sourceTag: 'scope:pipelines', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pipelines'] },
+  { sourceTag: 'scope:legacy', onlyDependOnLibsWithTags: ['scope:shared', 'scope:legacy'] },
+  { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
 ];
 
 // Tests may also use the shared harness.
 const testDepConstraints = depConstraints.map((rule) =>
-  rule.sourceTag === 'type:contracts' ? rule : { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] },
+  rule.sourceTag === 'type:contracts' || rule.sourceTag.startsWith('scope:')
+    ? rule
+    : { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] },
 );
 
 const boundaries = (constraints) => ['error', { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: constraints }];
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'libs/contracts/sdk/src/generated/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/dist-test/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'libs/contracts/sdk/src/generated/**', 'data/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],

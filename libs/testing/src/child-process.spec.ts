@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { startProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { tempSqlite } from './temp-dir.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '@offramp/processes';
 
 describe('test harness processes and files', () => {
   it('stops a process by its pid and reports its exit code and output', async () => {

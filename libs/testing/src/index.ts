@@ -1,12 +1,12 @@
 export { startProcess, type ManagedProcess } from './child-process.js';
 export { freePort } from './free-port.js';
-export { startNatsServer, answersInfo, type NatsServerHandle, type NatsServerOptions } from './nats-server.js';
+export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './nats-server.js';
 export { startService, type ServiceProcess, type StartServiceOptions } from './service-process.js';
 export { tempDir, tempSqlite, type TempDir, type TempSqlite } from './temp-dir.js';
-export { waitUntil, httpStatus, type WaitOptions } from './wait-until.js';
-export { workspaceRoot } from './workspace.js';
 export { describeServiceFoundation } from './service-foundation.suite.js';
 export { startLegacyApp, legacyLogin, type LegacyApp, type StartLegacyAppOptions } from './legacy-app.js';
 export { scratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDatabase, type ScratchDatabaseKind } from './scratch-database.js';
 export { seededRandom, type SeededRandom } from './seeded-random.js';
 export { nginxBinary, nginxProxyConfig, startNginxProcess, startNginxProxy, type NginxProxy } from './nginx.js';
+// The probes and the workspace root are shared with the local stack runner (tools/stack).
+export { answersInfo, httpStatus, waitUntil, workspaceRoot, type WaitOptions } from '@offramp/processes';

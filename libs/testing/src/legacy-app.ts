@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { tempDir, tempSqlite } from './temp-dir.js';
-import { httpStatus, waitUntil } from './wait-until.js';
-import { workspaceRoot } from './workspace.js';
+import { httpStatus, waitUntil } from '@offramp/processes';
+import { workspaceRoot } from '@offramp/processes';
 
 export interface LegacyApp extends ManagedProcess {
   url: string;

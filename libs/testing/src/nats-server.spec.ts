@@ -1,6 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { answersInfo, startNatsServer } from './nats-server.js';
+import { answersInfo } from '@offramp/processes';
+import { startNatsServer } from './nats-server.js';
 
 describe('startNatsServer (real nats-server)', () => {
   it('keeps JetStream data across kill -9 and a restart on the same port and store', async () => {

@@ -1,9 +1,8 @@
-import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { tempDir, type TempDir } from './temp-dir.js';
-import { waitUntil } from './wait-until.js';
+import { answersInfo, waitUntil } from '@offramp/processes';
 
 export interface NatsServerHandle {
   readonly port: number;
@@ -87,18 +86,4 @@ async function launch(binary: string, port: number, storeDir: string, options: N
     throw new Error(`${(error as Error).message}\n${server.output()}`, { cause: error });
   }
   return server;
-}
-
-/** True once the server greets a TCP client with its INFO line. */
-export function answersInfo(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ port, host });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('data', (data) => done(data.toString('utf8').startsWith('INFO')));
-    socket.once('error', () => done(false));
-  });
 }

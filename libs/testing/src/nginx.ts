@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { tempDir } from './temp-dir.js';
-import { httpStatus, waitUntil } from './wait-until.js';
+import { httpStatus, waitUntil } from '@offramp/processes';
 
 const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
 

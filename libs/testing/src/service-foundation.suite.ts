@@ -1,7 +1,7 @@
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { startService, type ServiceProcess } from './service-process.js';
 import { tempSqlite, type TempSqlite } from './temp-dir.js';
-import { httpStatus, waitUntil } from './wait-until.js';
+import { httpStatus, waitUntil } from '@offramp/processes';
 
 /**
  * What every Offramp service promises through the shared bootstrap, checked against the built app

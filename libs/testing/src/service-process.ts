@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
-import { httpStatus, waitUntil } from './wait-until.js';
-import { workspaceRoot } from './workspace.js';
+import { httpStatus, waitUntil } from '@offramp/processes';
+import { workspaceRoot } from '@offramp/processes';
 
 export interface ServiceProcess extends ManagedProcess {
   readonly port: number;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/testing';
+import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/processes';
 import { portInUse } from './port-in-use.js';
 import { LEGACY, NODE_SERVICES, type ServiceSpec } from './services.js';
 import { loadOrCreateSecrets, secretsFor } from './stack-secrets.js';

@@ -1,0 +1,3 @@
+export { waitUntil, httpStatus, type WaitOptions } from './wait-until.js';
+export { answersInfo } from './nats-probe.js';
+export { workspaceRoot } from './workspace.js';
