@@ -16,8 +16,7 @@ export { parsePhpQuery, phpBuildQuery, type PhpArray, type PhpValue } from './ph
 export { checkRules, displayName, isPhpArray, phpIsInt, type LaravelRule } from './validation/laravel-rules.js';
 export { validateLaravel, existsChecks, inRuleOrder, errorsJson, type LaravelRuleSet, type LaravelErrors } from './validation/laravel-validator.js';
 export { lengthAwarePaginator, type PaginatorInput } from './pagination/length-aware-paginator.js';
-export { LaravelValidationException, LaravelModelNotFoundException, LaravelRouteNotFoundException } from './errors/laravel-exceptions.js';
-export { LaravelExceptionFilter } from './errors/laravel-exception-filter.js';
-export { LaravelErrorDto, LaravelValidationErrorDto } from './errors/laravel-error.dto.js';
 export { laravelDate, laravelDateTransformer, sqlTimestamp } from './eloquent/laravel-date.js';
 export { LaravelRequestUrl } from './http/request-url.js';
+export { inputSource, inputToken, rawInputField, phpFalsy, type InputSource } from './http/laravel-input.js';
+export { answersJson, expectsJson, compilePathPatterns } from './http/expects-json.js';

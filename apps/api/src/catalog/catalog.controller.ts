@@ -1,17 +1,14 @@
 import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { LaravelRequestUrl, lengthAwarePaginator, parsePhpQuery, phpJson } from '@offramp/legacy-bridge';
 import {
   LaravelErrorDto,
   LaravelExceptionFilter,
   LaravelModelNotFoundException,
-  LaravelRequestUrl,
   LaravelRouteNotFoundException,
   LaravelValidationErrorDto,
-  lengthAwarePaginator,
-  parsePhpQuery,
-  phpJson,
-} from '@offramp/legacy-bridge';
+} from '@offramp/legacy-bridge/nest';
 import { ProductDto, ProductPageDto } from './product.dto.js';
 import { productJson } from './product.json.js';
 import { PRODUCT_SORTS, ProductSearch } from './product-search.js';

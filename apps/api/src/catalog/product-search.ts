@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { LaravelValidationException, type LaravelRuleSet, type PhpArray, validateLaravel } from '@offramp/legacy-bridge';
+import { type LaravelRuleSet, type PhpArray, validateLaravel } from '@offramp/legacy-bridge';
+import { LaravelValidationException } from '@offramp/legacy-bridge/nest';
 import { DatabaseGate } from '@offramp/persistence';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';

@@ -17,15 +17,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIdentity, IDENTITY_HEADER, IdentityGuard, type OfframpIdentity } from '@offramp/platform';
 import { CsrfClaimGuard } from '../identity/csrf-claim.guard.js';
 import { IdentityThrottlerGuard } from '../identity/identity-throttler.guard.js';
+import { LaravelRequestUrl, phpJson } from '@offramp/legacy-bridge';
 import {
   LaravelErrorDto,
   LaravelExceptionFilter,
   LaravelModelNotFoundException,
-  LaravelRequestUrl,
   LaravelRouteNotFoundException,
   LaravelValidationErrorDto,
-  phpJson,
-} from '@offramp/legacy-bridge';
+} from '@offramp/legacy-bridge/nest';
 import { OrderDto } from './order.dto.js';
 import { orderJson } from './order.json.js';
 import { PlaceOrderRequest } from './place-order.request.js';

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { csrfTokensMatch } from '@offramp/legacy-bridge';
+import { answersJson, compilePathPatterns, csrfTokensMatch, inputSource, inputToken, phpFalsy } from '@offramp/legacy-bridge';
 import type { RouteSpec } from '../routes/route-spec.js';
 import { hasBody, holdBodyHead, streamedBody } from '../proxy/request-body.js';
 import type { CsrfSessionSource } from './csrf-session-source.js';
-import { answersJson, compilePathPatterns } from './expects-json.js';
-import { inputSource, inputToken, phpFalsy } from './laravel-input.js';
 import { PAGE_EXPIRED_HTML, PAGE_EXPIRED_JSON } from './page-expired.js';
 
 /** VerifyCsrfToken::isReading: these never need a token. */

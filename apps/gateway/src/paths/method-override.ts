@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { inputSource, rawInputField } from '../csrf/laravel-input.js';
+import { inputSource, rawInputField } from '@offramp/legacy-bridge';
 
 /**
  * Laravel (Symfony's Request::getMethod, with the method parameter override Laravel turns on)
