@@ -1,13 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, ConflictException, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
+import { importRouteList } from '@offramp/legacy-bridge';
 import { InvalidInputException } from '@offramp/platform';
-import { GatewayRuntime } from '../gateway-runtime.js';
-import { ROUTE_STATES, routeId, routeSpecSchema, type RouteSpecInput } from '../routes/route-spec.js';
-import { RouteLifecycleError } from '../routes/route-lifecycle.js';
+import { ROUTE_STATES, type RouteSpecInput } from '../routes/route-spec.js';
+import { RouteLifecycle } from '../routes/route-lifecycle.js';
+import { RouteStore } from '../routes/route-store.js';
+import { RouteTableLoader } from '../routes/route-table-loader.js';
+import { MismatchStore } from '../shadow/mismatch-store.js';
 import { judgeShadowEvidence, shadowRequirements } from '../shadow/promotion-gate.js';
+import { ShadowRunner } from '../shadow/shadow-runner.js';
+import { ShadowStats } from '../shadow/shadow-stats.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { RouteErrorFilter } from './route-error.filter.js';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ImportResultDto, PromotionResultDto, RollbackResultDto, RouteHistoryDto, RouteListDto, SetRouteResultDto, ShadowDiffsDto } from './admin-api.dto.js';
+import { ApiProblemResponses } from './problem-responses.decorator.js';
+import { resolveRouteId, type RouteReference } from './route-reference.js';
 
 const actor = { by: z.string().min(1).default('admin-api'), reason: z.string().min(1, 'say why: the reason goes into the audit log') };
 /** A route is named by its id (`GET|HEAD /api/products/:id`) or by method and path as written anywhere (`{id}` too). */
@@ -28,11 +36,22 @@ const importBody = z.object({ format: z.enum(['laravel', 'symfony', 'auto']).def
 /** The migration's control surface: token-protected, every change audited in the KV history. */
 @ApiTags('gateway admin')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)' })
+@ApiProblemResponses({
+  401: 'missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)',
+  503: 'the admin API is off: GATEWAY_ADMIN_TOKEN is not set',
+})
 @Controller('_offramp/admin')
 @UseGuards(AdminTokenGuard)
+@UseFilters(RouteErrorFilter)
 export class AdminController {
-  constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
+  constructor(
+    @Inject(RouteLifecycle) private readonly lifecycle: RouteLifecycle,
+    @Inject(RouteStore) private readonly store: RouteStore,
+    @Inject(RouteTableLoader) private readonly loader: RouteTableLoader,
+    @Inject(ShadowStats) private readonly stats: ShadowStats,
+    @Inject(MismatchStore) private readonly mismatches: MismatchStore,
+    @Inject(ShadowRunner) private readonly shadow: ShadowRunner,
+  ) {}
 
   @Get('routes')
   @ApiOperation({
@@ -40,10 +59,17 @@ export class AdminController {
     summary:
       'The route table: state, service, last change and, in shadow, the evidence over all replicas (match rate, counts per status class of the monolith and caller kind) and the promotion verdict',
   })
-  async list() {
+  @ApiQuery({ name: 'id', required: false, description: 'Only this route (or name it by method and path, as for every operation)' })
+  @ApiQuery({ name: 'method', required: false })
+  @ApiQuery({ name: 'path', required: false })
+  @ApiOkResponse({ type: RouteListDto })
+  @ApiProblemResponses({ 400: 'a route named ambiguously or invalidly' })
+  async list(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string): Promise<RouteListDto> {
+    const only = id || path ? this.resolveId({ id, method, path }) : undefined;
+    const records = this.store.list().filter((record) => only === undefined || record.id === only);
     const routes = await Promise.all(
-      this.runtime.store.list().map(async (record) => {
-        const shadowMatch = record.route.state === 'shadow' ? await this.runtime.stats.total(record.id) : undefined;
+      records.map(async (record) => {
+        const shadowMatch = record.route.state === 'shadow' ? await this.stats.total(record.id) : undefined;
         return {
           id: record.id,
           revision: record.revision,
@@ -54,11 +80,13 @@ export class AdminController {
         };
       }),
     );
-    return { loaded: this.runtime.ready, count: routes.length, routes };
+    return { loaded: this.loader.loaded, count: routes.length, routes };
   }
 
   @Put('routes')
   @ApiOperation({ operationId: 'setRoute', summary: 'Create or replace one route (audited)' })
+  @ApiOkResponse({ type: SetRouteResultDto })
+  @ApiProblemResponses({ 400: 'an invalid route (the field is named)', 409: 'the route changed meanwhile' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -70,9 +98,9 @@ export class AdminController {
       },
     },
   })
-  async set(@Body() body: unknown) {
+  async set(@Body() body: unknown): Promise<SetRouteResultDto> {
     const input = parse(setBody, body);
-    return { route: await run(() => this.runtime.lifecycle.set(input.route as RouteSpecInput, input)) };
+    return { route: await this.lifecycle.set(input.route as RouteSpecInput, input) };
   }
 
   @Post('routes/promote')
@@ -99,17 +127,22 @@ export class AdminController {
       },
     },
   })
-  @ApiConflictResponse({
-    description: 'refused: match rate below the threshold, too few samples, too few matching 2xx answers (to logged-in callers, where the route needs a login)',
+  @ApiOkResponse({ type: PromotionResultDto })
+  @ApiProblemResponses({
+    400: 'invalid input, or a route named ambiguously',
+    404: 'no such route',
+    409: 'refused: match rate below the threshold, too few samples, too few matching 2xx answers (to logged-in callers, where the route needs a login); already in the last state; or the route changed meanwhile',
   })
-  async promote(@Body() body: unknown) {
+  async promote(@Body() body: unknown): Promise<PromotionResultDto> {
     const input = parse(promoteBody, body);
-    return run(() => this.runtime.lifecycle.promote({ ...input, id: resolveId(input) }));
+    return this.lifecycle.promote({ ...input, id: this.resolveId(input) });
   }
 
   @Post('routes/rollback')
   @HttpCode(200)
   @ApiOperation({ operationId: 'rollbackRoutes', summary: 'Back to legacy: one route or all of them' })
+  @ApiOkResponse({ type: RollbackResultDto })
+  @ApiProblemResponses({ 400: 'invalid input, or a route named ambiguously', 404: 'no such route' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -126,15 +159,17 @@ export class AdminController {
       },
     },
   })
-  async rollback(@Body() body: unknown) {
+  async rollback(@Body() body: unknown): Promise<RollbackResultDto> {
     const input = parse(rollbackBody, body);
-    const rolledBack = await run(() => this.runtime.lifecycle.rollback(input.all ? 'all' : resolveId(input), input));
+    const rolledBack = await this.lifecycle.rollback(input.all ? 'all' : this.resolveId(input), input);
     return { rolledBack };
   }
 
   @Post('routes/import')
   @HttpCode(200)
   @ApiOperation({ operationId: 'importRoutes', summary: "Add every route of Laravel's route:list --json or Symfony's debug:router --format=json as legacy" })
+  @ApiOkResponse({ type: ImportResultDto })
+  @ApiProblemResponses({ 400: 'invalid input, or a route list that does not parse (routeList)' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -147,16 +182,10 @@ export class AdminController {
       },
     },
   })
-  async import(@Body() body: unknown) {
+  async import(@Body() body: unknown): Promise<ImportResultDto> {
     const input = parse(importBody, body);
-    let routes;
-    try {
-      routes = importRouteList(input.routeList, input.format);
-    } catch (error) {
-      if (error instanceof RouteListFormatError) throw new InvalidInputException([{ name: 'routeList', reason: error.message }]);
-      throw error;
-    }
-    return run(() => this.runtime.lifecycle.import(routes, input));
+    // A route list that does not parse (RouteListFormatError) is answered by RouteErrorFilter: 400 naming routeList.
+    return this.lifecycle.import(importRouteList(input.routeList, input.format), input);
   }
 
   @Get('routes/history')
@@ -164,9 +193,11 @@ export class AdminController {
   @ApiQuery({ name: 'id', required: false })
   @ApiQuery({ name: 'method', required: false })
   @ApiQuery({ name: 'path', required: false })
-  async history(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string) {
-    const route = id || path ? resolveId({ id, method, path }) : undefined;
-    return { history: await this.runtime.store.history(route) };
+  @ApiOkResponse({ type: RouteHistoryDto })
+  @ApiProblemResponses({ 400: 'a route named ambiguously or invalidly' })
+  async history(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string): Promise<RouteHistoryDto> {
+    const route = id || path ? this.resolveId({ id, method, path }) : undefined;
+    return { history: await this.store.history(route) };
   }
 
   @Get('diffs')
@@ -175,45 +206,35 @@ export class AdminController {
   @ApiQuery({ name: 'method', required: false })
   @ApiQuery({ name: 'path', required: false })
   @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  async diffs(@Query('id') rawId?: string, @Query('limit') limit?: string, @Query('method') method?: string, @Query('path') path?: string) {
-    const id = rawId || path ? resolveId({ id: rawId, method, path }) : undefined;
+  @ApiOkResponse({ type: ShadowDiffsDto })
+  @ApiProblemResponses({ 400: 'a route named ambiguously or invalidly' })
+  async diffs(
+    @Query('id') rawId?: string,
+    @Query('limit') limit?: string,
+    @Query('method') method?: string,
+    @Query('path') path?: string,
+  ): Promise<ShadowDiffsDto> {
+    const id = rawId || path ? this.resolveId({ id: rawId, method, path }) : undefined;
     const count = Math.min(Math.max(Number(limit ?? 20) || 20, 1), 200);
-    const mismatches = await this.runtime.mismatches.latest(id || undefined, count);
-    const matchRate = id ? await this.runtime.stats.total(id) : undefined;
-    const route = id ? this.runtime.store.get(id)?.route : undefined;
+    const mismatches = await this.mismatches.latest(id || undefined, count);
+    const matchRate = id ? await this.stats.total(id) : undefined;
+    const route = id ? this.store.get(id)?.route : undefined;
     return {
       matchRate,
       shadowGate: matchRate && route ? judgeShadowEvidence(matchRate, shadowRequirements(route)) : undefined,
-      learnedNoise: id ? this.runtime.shadow.learnedNoise(id) : undefined,
+      learnedNoise: id ? this.shadow.learnedNoise(id) : undefined,
       mismatches,
     };
   }
-}
 
-function resolveId(reference: { id?: string; method?: string; path?: string }): string {
-  if (reference.id) return reference.id;
-  const parsed = routeSpecSchema.safeParse({ method: reference.method ?? '*', path: reference.path });
-  if (!parsed.success)
-    throw new InvalidInputException([{ name: parsed.error.issues[0]?.path.join('.') || 'path', reason: parsed.error.issues[0]?.message ?? 'invalid' }]);
-  return routeId(parsed.data);
+  /** What the caller typed → the one route it means (route-reference.ts). */
+  private resolveId(reference: RouteReference): string {
+    return resolveRouteId(reference, this.store.list());
+  }
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   throw new InvalidInputException(result.error.issues.map((issue) => ({ name: issue.path.join('.') || 'body', reason: issue.message })));
-}
-
-async function run<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof RouteLifecycleError) {
-      if (error.status === 404) throw new NotFoundException(error.message);
-      if (error.status === 409) throw new ConflictException(error.message);
-      throw new InvalidInputException([{ name: error.field ?? 'route', reason: error.message }]);
-    }
-    if (/wrong last sequence/i.test((error as Error).message)) throw new ConflictException('the route changed meanwhile; read it again and retry');
-    throw error;
-  }
 }

@@ -22,6 +22,8 @@ import type { SessionEviction } from './session-eviction.js';
 
 /** The identity bridge as the proxy uses it: who calls, the session's CSRF token, and eviction on logout. */
 export type LegacyIdentityBridge = IdentityProvider & CsrfSessionSource & SessionEviction;
+/** Nest token of the gateway's one LegacyIdentityBridge. */
+export const IDENTITY_BRIDGE = Symbol('IDENTITY_BRIDGE');
 
 /**
  * The identity bridge: the monolith's own session first (cookie decrypted with APP_KEY, MAC and

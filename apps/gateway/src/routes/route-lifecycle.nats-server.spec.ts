@@ -2,7 +2,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { importRouteList } from '@offramp/legacy-bridge';
 import { startNatsServer, waitUntil, type NatsServerHandle } from '@offramp/testing';
 import { ShadowStats } from '../shadow/shadow-stats.js';
-import { RouteLifecycle, RouteLifecycleError } from './route-lifecycle.js';
+import { PromotionRefused, RouteNotFound } from './route-errors.js';
+import { RouteLifecycle } from './route-lifecycle.js';
 import type { RouteSpecInput, RouteState } from './route-spec.js';
 import { RouteStore } from './route-store.js';
 
@@ -61,9 +62,9 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
     record(replicaB, 6, { status: 401, authenticated: false });
     await replicaB.flush();
     const refused = await lifecycle.promote({ id: ORDERS, ...actor }).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(RouteLifecycleError);
-    expect((refused as RouteLifecycleError).status).toBe(409);
-    expect((refused as RouteLifecycleError).message).toBe(
+    expect(refused).toBeInstanceOf(PromotionRefused);
+    expect((refused as PromotionRefused).reason).toBe('shadow-evidence');
+    expect((refused as PromotionRefused).message).toBe(
       `promotion of "${ORDERS}" out of shadow refused: match rate 100.00% over 10 samples; missing: 0 of 5 matching 2xx answers; ` +
         '0 of 5 matching 2xx answers to logged-in callers (the route needs a login) (force it with a reason)',
     );
@@ -126,7 +127,7 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
     expect(all.sort()).toEqual(['GET|HEAD /api/orders/:id', 'GET|HEAD /api/products/:id']);
     for (const id of all) await stateOf(id, 'legacy');
     expect(await lifecycle.rollback('all', actor)).toEqual([]);
-    await expect(lifecycle.rollback('GET /nope', actor)).rejects.toMatchObject({ status: 404 });
+    await expect(lifecycle.rollback('GET /nope', actor)).rejects.toBeInstanceOf(RouteNotFound);
   });
 
   it("imports Laravel's route list as legacy, marks routes behind the auth middleware as needing a login, keeps existing routes", async () => {

@@ -1,19 +1,10 @@
 import { routeId, routeSpecSchema, type RouteSpec, type RouteSpecInput, type RouteState } from './route-spec.js';
+import { InvalidRoute, PromotionRefused, RevisionConflict, RouteNotFound } from './route-errors.js';
 import type { RouteStore } from './route-store.js';
 import { judgeShadowEvidence, percent, shadowRequirements, type ShadowVerdict } from '../shadow/promotion-gate.js';
 import type { ShadowEvidence } from '../shadow/shadow-stats.js';
 
 const PROMOTION_ORDER: RouteState[] = ['legacy', 'shadow', 'canary', 'service', 'retired'];
-
-export class RouteLifecycleError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface Actor {
   by: string;
@@ -38,7 +29,11 @@ export interface PromotionRequest extends Actor {
   force?: boolean;
 }
 
-/** Promotion, rollback, edits and imports: every change is one KV revision with who and why. */
+/**
+ * Promotion, rollback, edits and imports: every change is one KV revision with who and why.
+ * Refusals are typed (routes/route-errors.ts): RouteNotFound, PromotionRefused, InvalidRoute,
+ * RevisionConflict (the route changed between read and write).
+ */
 export class RouteLifecycle {
   constructor(
     private readonly store: RouteStore,
@@ -49,7 +44,7 @@ export class RouteLifecycle {
     const parsed = routeSpecSchema.safeParse(input);
     if (!parsed.success) {
       const [issue] = parsed.error.issues;
-      throw new RouteLifecycleError(400, issue?.message ?? 'invalid route', issue?.path.join('.'));
+      throw new InvalidRoute(issue?.message ?? 'invalid route', issue?.path.join('.'));
     }
     this.requireService(parsed.data);
     await this.enteringShadow(this.store.get(routeId(parsed.data))?.route, parsed.data);
@@ -58,22 +53,21 @@ export class RouteLifecycle {
   }
 
   async promote(request: PromotionRequest): Promise<{ route: RouteSpec; matchRate?: ShadowEvidence; shadowGate?: ShadowVerdict }> {
-    const current = this.store.get(request.id);
-    if (!current) throw new RouteLifecycleError(404, `no route "${request.id}"; see "offramp routes list"`, 'id');
+    const current = this.requireRoute(request.id);
     const from = current.route.state;
     const to = request.to ?? PROMOTION_ORDER[PROMOTION_ORDER.indexOf(from) + 1];
-    if (!to) throw new RouteLifecycleError(409, `route "${request.id}" is already ${from}, the last state`, 'to');
+    if (!to) throw new PromotionRefused(request.id, 'last-state', `route "${request.id}" is already ${from}, the last state`);
     let matchRate: ShadowEvidence | undefined;
     let shadowGate: ShadowVerdict | undefined;
     if (from === 'shadow' && to !== 'legacy' && to !== 'shadow') {
       matchRate = await this.evidence.total(request.id);
       shadowGate = judgeShadowEvidence(matchRate, shadowRequirements(current.route));
       if (!shadowGate.promotable && !request.force) {
-        throw new RouteLifecycleError(
-          409,
+        throw new PromotionRefused(
+          request.id,
+          'shadow-evidence',
           `promotion of "${request.id}" out of shadow refused: match rate ${percent(matchRate.rate)} over ${matchRate.samples} samples; ` +
             `missing: ${shadowGate.missing.join('; ')} (force it with a reason)`,
-          'force',
         );
       }
     }
@@ -102,7 +96,12 @@ export class RouteLifecycle {
   async import(routes: ImportedRouteInput[], actor: Actor): Promise<{ added: string[]; existing: string[] }> {
     const added: string[] = [];
     const existing: string[] = [];
-    const specs = routes.map(({ middleware, ...input }) => routeSpecSchema.parse({ ...input, state: 'legacy', auth: input.auth ?? needsLogin(middleware) }));
+    const specs = routes.map(({ middleware, ...input }, index) => {
+      const parsed = routeSpecSchema.safeParse({ ...input, state: 'legacy', auth: input.auth ?? needsLogin(middleware) });
+      if (parsed.success) return parsed.data;
+      const [issue] = parsed.error.issues;
+      throw new InvalidRoute(issue?.message ?? 'invalid route', `routes[${index}].${issue?.path.join('.') ?? ''}`);
+    });
     await Promise.all(
       specs.map(async (route) => {
         const id = routeId(route);
@@ -110,7 +109,9 @@ export class RouteLifecycle {
         try {
           await this.store.put(route, { ...actor, at: now(), action: 'import' }, 0);
           added.push(id);
-        } catch {
+        } catch (error) {
+          // Created meanwhile (another replica, a concurrent import): it stays as it is.
+          if (!(error instanceof RevisionConflict)) throw error;
           existing.push(id);
         }
       }),
@@ -120,7 +121,7 @@ export class RouteLifecycle {
 
   private requireRoute(id: string) {
     const record = this.store.get(id);
-    if (!record) throw new RouteLifecycleError(404, `no route "${id}"; see "offramp routes list"`, 'id');
+    if (!record) throw new RouteNotFound(id);
     return record;
   }
 
@@ -131,7 +132,7 @@ export class RouteLifecycle {
 
   private requireService(route: RouteSpec): void {
     if (route.state !== 'legacy' && !route.service) {
-      throw new RouteLifecycleError(400, `a route in state ${route.state} needs "service" (a slice named in GATEWAY_SERVICES)`, 'service');
+      throw new InvalidRoute(`a route in state ${route.state} needs "service" (a slice named in GATEWAY_SERVICES)`, 'service');
     }
   }
 }

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import { parse as parseYaml } from 'yaml';
 import { routeId, routeSpecSchema, type RouteChange, type RouteRecord, type RouteSpec } from './route-spec.js';
+import { isWrongLastSequence, RevisionConflict } from './route-errors.js';
 import { routeIdFromKey, routeKey } from './route-key.js';
 import { RouteTable } from './route-table.js';
 
@@ -68,13 +69,22 @@ export class RouteStore {
     return this.records.get(id);
   }
 
-  /** Writes one route; with `expectedRevision`, only if nobody changed it meanwhile (0: only if new). */
+  /**
+   * Writes one route; with `expectedRevision`, only if nobody changed it meanwhile (0: only if new).
+   * Throws RevisionConflict when that no longer holds.
+   */
   async put(route: RouteSpec, change: RouteChange, expectedRevision?: number): Promise<number> {
     const kv = this.requireKv();
-    const key = routeKey(routeId(route));
+    const id = routeId(route);
+    const key = routeKey(id);
     const value = JSON.stringify({ route, change } satisfies RouteRecord);
-    if (expectedRevision === 0) return kv.create(key, value);
-    return kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
+    try {
+      if (expectedRevision === 0) return await kv.create(key, value);
+      return await kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
+    } catch (error) {
+      if (isWrongLastSequence(error)) throw new RevisionConflict(id, { cause: error });
+      throw error;
+    }
   }
 
   /** Seeds routes from the YAML file that are not in the bucket yet; the bucket wins for the others. */
@@ -91,7 +101,7 @@ export class RouteStore {
             added += 1;
           } catch (error) {
             // Another replica seeded the same key first: its record stands.
-            if (!/wrong last sequence|exists/i.test((error as Error).message)) throw error;
+            if (!(error instanceof RevisionConflict)) throw error;
           }
         }),
       );

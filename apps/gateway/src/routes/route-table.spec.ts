@@ -44,6 +44,20 @@ describe('RouteTable', () => {
     expect(changing.size).toBe(0);
   });
 
+  it('keeps the first of two ids that claim the same method and pattern, and deleting the second leaves it', () => {
+    const overlapping = RouteTable.from([route('GET|HEAD', '/b/{id}', 'service'), route('*', '/b/{id}', 'shadow'), route('GET', '/b/{slug}', 'canary')]);
+    expect(overlapping.size).toBe(3);
+    expect(overlapping.match('GET', '/b/1')?.id).toBe('GET|HEAD /b/:id');
+    expect(overlapping.match('DELETE', '/b/1')?.id).toBe('* /b/:id');
+    // Another parameter name is the same pattern to the router: the first stays.
+    overlapping.delete('GET /b/:slug');
+    overlapping.delete('* /b/:id');
+    expect(overlapping.match('GET', '/b/1')?.id).toBe('GET|HEAD /b/:id');
+    expect(overlapping.match('HEAD', '/b/1')?.id).toBe('GET|HEAD /b/:id');
+    expect(overlapping.match('DELETE', '/b/1')).toBeUndefined();
+    expect(overlapping.size).toBe(1);
+  });
+
   it('finds one route among 10,000', () => {
     const many = RouteTable.from(Array.from({ length: 10_000 }, (_, index) => route('GET', `/r${index}/items/{id}`)));
     expect(many.size).toBe(10_000);

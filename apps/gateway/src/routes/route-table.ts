@@ -6,6 +6,12 @@ export interface MatchedRoute {
   route: RouteSpec;
 }
 
+/** A table entry and the method + pattern pairs it holds in the router (those another entry held first are not its own). */
+interface Entry {
+  matched: MatchedRoute;
+  registered: [string, string][];
+}
+
 type Router = ReturnType<typeof FindMyWay>;
 const noop = () => undefined;
 
@@ -20,7 +26,7 @@ const noop = () => undefined;
  */
 export class RouteTable {
   private readonly router: Router = FindMyWay({ ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 500 });
-  private readonly entries = new Map<string, MatchedRoute>();
+  private readonly entries = new Map<string, Entry>();
 
   static from(routes: Iterable<RouteSpec>): RouteTable {
     const table = new RouteTable();
@@ -35,26 +41,25 @@ export class RouteTable {
   set(id: string, route: RouteSpec): void {
     const existing = this.entries.get(id);
     if (existing) {
-      existing.route = route;
+      existing.matched.route = route;
       return;
     }
-    const entry: MatchedRoute = { id, route };
+    const entry: Entry = { matched: { id, route }, registered: [] };
     this.entries.set(id, entry);
     for (const [method, pattern] of registrations(route)) {
-      try {
-        this.router.on(method as 'GET', pattern, noop, entry);
-      } catch (error) {
-        // The same method and pattern under another id (GET|HEAD next to *): the first one stays.
-        if (!/already declared/i.test((error as Error).message)) throw error;
-      }
+      // The same method and pattern under another id (GET|HEAD next to *): the first one stays.
+      if (this.router.hasRoute(method as 'GET', pattern)) continue;
+      this.router.on(method as 'GET', pattern, noop, entry.matched);
+      entry.registered.push([method, pattern]);
     }
   }
 
+  /** Removes what this id registered, and only that: a pair another entry held first stays with it. */
   delete(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    for (const [method, pattern] of registrations(entry.route)) this.router.off(method as 'GET', pattern);
+    for (const [method, pattern] of entry.registered) this.router.off(method as 'GET', pattern);
   }
 
   /** The route for a canonical path (see canonicalPath), or undefined: whatever matches nothing goes to the monolith. */
