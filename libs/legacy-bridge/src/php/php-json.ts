@@ -2,6 +2,9 @@
  * PHP's json_encode with the flags Laravel's JsonResponse uses (none): slashes escaped as `\/`
  * and every non-ASCII character as a lowercase `\uXXXX` escape (astral ones as surrogate pairs).
  * JSON.stringify already escapes quotes, backslashes and control characters exactly as PHP does.
+ * Numbers are JavaScript's: PHP switches floats to exponent notation at other magnitudes (from
+ * 1e17 and below 1e-4, as `1.0e+17`), so values that must match are integers, decimals between
+ * those, or strings.
  */
 const PHP_ESCAPED = /[/\u0080-\uffff]/g;
 

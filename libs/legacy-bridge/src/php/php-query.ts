@@ -2,6 +2,15 @@
  * The query string as a Laravel controller sees it: parsed like PHP's parse_str (`a[]=1`, `a[b]=2`,
  * last duplicate wins, `.` and spaces in names become `_`), then cleaned by the TrimStrings and
  * ConvertEmptyStringsToNull middleware. PHP arrays keep insertion order, so they are Maps here.
+ *
+ * Checked against PHP 8.2 and the monolith's middleware (php-query.php.spec.ts). Known differences,
+ * none of them reachable through the catalog's parameters: a NUL byte in a name (PHP cuts the name
+ * there), more than 64 levels of brackets (PHP drops the variable), `[]` after only negative or
+ * PHP_INT_MAX keys (PHP continues from the largest key, or drops it), a name starting with an
+ * unclosed `[` (PHP drops it), `[` after an unclosed one (PHP makes it `_`), an index of one
+ * whitespace character (PHP appends), malformed UTF-8 from `%XX` (PHP keeps the byte, this keeps the
+ * escape), and the monolith's TrimStrings `$except` (`password`, `password_confirmation` keep
+ * their spaces there).
  */
 export type PhpValue = string | null | PhpArray;
 export type PhpArray = Map<string, PhpValue>;
