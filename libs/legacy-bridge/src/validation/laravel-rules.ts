@@ -3,6 +3,12 @@
  * with its messages (resources/lang/en/validation.php) and its semantics: non-implicit rules skip
  * absent attributes, `nullable` skips null ones, a failed `required` stops the attribute, sizes
  * are numbers for numeric attributes, counts for arrays and lengths otherwise.
+ *
+ * Checked against the real Validator (laravel-validator.php.spec.ts). Known differences, which the
+ * data never shows after TrimStrings and ConvertEmptyStringsToNull: Laravel also skips non-implicit
+ * rules for '' and whitespace-only strings; `required` trims with JavaScript's trim here (Unicode
+ * spaces) and PHP's there (NUL and vertical tab, no Unicode spaces); `in` compares booleans as
+ * PHP's (string) cast does ('1' and '') in Laravel, as 'true'/'false' here.
  */
 export type LaravelRule = string;
 

@@ -36,7 +36,12 @@ function expand(data: unknown, segments: string[], prefix: string[] = []): Array
       : [{ path: [...prefix, head, ...rest].join('.'), present: false, value: undefined }];
 }
 
-/** Validates like `$request->validate($rules)`; `exists` rules are left to `existsChecks`. */
+/**
+ * Validates like `$request->validate($rules)`; `exists` rules are left to `existsChecks`. Errors
+ * come in the order of the rule set, each wildcard pattern expanded in place. Laravel moves the
+ * expansions of wildcard patterns after every plain attribute, so a rule set matches Laravel's
+ * order when its plain attributes come first (as the monolith's do).
+ */
 export function validateLaravel(data: unknown, ruleSet: LaravelRuleSet): LaravelErrors {
   const errors: LaravelErrors = new Map();
   for (const [pattern, rules] of ruleSet) {
