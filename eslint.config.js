@@ -30,7 +30,19 @@ const testDepConstraints = depConstraints.map((rule) =>
 const boundaries = (constraints) => ['error', { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, depConstraints: constraints }];
 
 export default [
-  { ignores: ['**/dist/**', '**/dist-test/**', '**/node_modules/**', '.offramp/**', '.nx/**', 'apps/legacy/**', 'libs/contracts/sdk/src/generated/**', 'data/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/dist-test/**',
+      '**/node_modules/**',
+      '.offramp/**',
+      '.nx/**',
+      'apps/legacy/**',
+      'libs/contracts/sdk/src/generated/**',
+      'libs/contracts/src/admin-api/generated/**',
+      'data/**',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],

@@ -58,3 +58,31 @@ describe('breaking-change check against the api document', () => {
     expect(breakingChangeVerdict(committed, bumped)).toMatchObject({ ok: true, problems: ['path removed: /api/products/{id}'] });
   });
 });
+
+describe('breaking-change check against the gateway admin API document', () => {
+  const admin: OpenApiDocument = JSON.parse(readFileSync(join(CONTRACTS_ROOT, 'openapi/gateway.openapi.json'), 'utf8'));
+  const adminCopy = (): Editable => structuredClone(admin);
+
+  it('passes the document against itself', () => {
+    expect(breakingChanges(admin, admin)).toEqual([]);
+  });
+
+  it('follows the allOf that wraps a described $ref: a removed nested field, a new state, a new required input, a removed path', () => {
+    const broken = adminCopy();
+    delete broken.components.schemas.ShadowVerdictDto.properties.missing;
+    broken.components.schemas.RouteState.enum.push('paused');
+    const promote = broken.paths['/_offramp/admin/routes/promote'].post.requestBody.content['application/json'].schema;
+    promote.properties.ticket = { type: 'string' };
+    promote.required.push('ticket');
+    delete broken.paths['/_offramp/admin/routes/history'];
+    expect(breakingChanges(admin, broken)).toEqual(
+      expect.arrayContaining([
+        'path removed: /_offramp/admin/routes/history',
+        'POST /_offramp/admin/routes/promote body: new required field ticket',
+        'GET /_offramp/admin/routes response 200.routes[].shadowGate: field missing removed',
+        'GET /_offramp/admin/diffs response 200.shadowGate: field missing removed',
+        'GET /_offramp/admin/routes response 200.routes[].state: enum gained values clients do not know',
+      ]),
+    );
+  });
+});

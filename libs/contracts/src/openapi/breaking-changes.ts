@@ -63,10 +63,26 @@ function jsonSchema(content: Record<string, { schema?: OpenApiSchema }> | undefi
 }
 
 function resolve(schema: OpenApiSchema | undefined, doc: OpenApiDocument, seen = new Set<string>()): OpenApiSchema | undefined {
+  if (schema?.allOf) return mergeAllOf(schema, doc, seen);
   if (!schema?.$ref) return schema;
   if (seen.has(schema.$ref)) return undefined;
   seen.add(schema.$ref);
   return resolve(doc.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')], doc, seen);
+}
+
+/**
+ * `allOf` as one schema: what @nestjs/swagger writes for a `$ref` with a description beside it
+ * (`{ description, allOf: [{ $ref }] }`), and for composed types. Properties and required fields
+ * of every member, the first member's type and enum, the schema's own keys last.
+ */
+function mergeAllOf({ allOf = [], ...own }: OpenApiSchema, doc: OpenApiDocument, seen: Set<string>): OpenApiSchema {
+  const members = allOf.map((member) => resolve(member, doc, new Set(seen)) ?? {});
+  const merged: OpenApiSchema = Object.assign({}, ...members.slice().reverse(), own);
+  const properties = Object.assign({}, ...members.map((member) => member.properties ?? {}), own.properties ?? {});
+  const required = [...new Set([...members.flatMap((member) => member.required ?? []), ...(own.required ?? [])])];
+  if (Object.keys(properties).length > 0) merged.properties = properties;
+  if (required.length > 0) merged.required = required;
+  return merged;
 }
 
 function types(schema: OpenApiSchema): Set<string> {
@@ -156,6 +172,6 @@ export function breakingChangeVerdict(base: OpenApiDocument, head: OpenApiDocume
       ? `${head.info.title}: no breaking change against ${base.info.version}`
       : bumped
         ? `${head.info.title}: ${problems.length} breaking change(s), allowed by the version bump ${base.info.version} → ${head.info.version}`
-        : `${head.info.title}: ${problems.length} breaking change(s) without a major version bump (${base.info.version} → ${head.info.version}):\n  ${problems.join('\n  ')}\nFix: keep the old shape, or bump the major version in the service's api-version.ts and regenerate.`;
+        : `${head.info.title}: ${problems.length} breaking change(s) without a major version bump (${base.info.version} → ${head.info.version}):\n  ${problems.join('\n  ')}\nFix: keep the old shape, or bump the major version of the service's contract (apps/<service>/src/openapi/*-version.ts) and regenerate.`;
   return { ok, problems, message };
 }

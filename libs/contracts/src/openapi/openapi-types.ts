@@ -9,6 +9,7 @@ export interface OpenApiSchema {
   properties?: Record<string, OpenApiSchema>;
   items?: OpenApiSchema;
   additionalProperties?: boolean | OpenApiSchema;
+  allOf?: OpenApiSchema[];
   minimum?: number;
   maximum?: number;
   minLength?: number;

@@ -1,12 +1,13 @@
 // Writes each HTTP service's OpenAPI document into libs/contracts/openapi/ and regenerates the
-// SDK from the api's. Each document comes from the service's own decorators (apps/<app>/dist/
-// openapi.js: Nest in preview mode, no port, no database). Run: npm run contracts:openapi
+// clients made from them (GENERATED_CLIENTS: the api's SDK, the gateway admin API's client). Each
+// document comes from the service's own decorators (apps/<app>/dist/openapi.js: Nest in preview
+// mode, no port, no database). Run: npm run contracts:openapi
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient } from '@hey-api/openapi-ts';
 import { canonicalJson } from '../openapi-drift.js';
-import { describedServices, documentPath, OPENAPI_DIR, SDK_GENERATED_DIR, WORKSPACE_ROOT } from './paths.js';
+import { generateClient } from './generate-client.js';
+import { describedServices, documentPath, GENERATED_CLIENTS, OPENAPI_DIR, WORKSPACE_ROOT } from './paths.js';
 
 mkdirSync(OPENAPI_DIR, { recursive: true });
 for (const service of describedServices()) {
@@ -20,11 +21,7 @@ for (const service of describedServices()) {
   process.stderr.write(`contracts: wrote ${documentPath(service)} (${document.info.title} ${document.info.version})\n`);
 }
 
-rmSync(SDK_GENERATED_DIR, { recursive: true, force: true });
-await createClient({
-  input: documentPath('api'),
-  output: { path: SDK_GENERATED_DIR, importFileExtension: '.js' },
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
-  logs: { level: 'silent' },
-});
-process.stderr.write(`contracts: regenerated the SDK in ${SDK_GENERATED_DIR}\n`);
+for (const { service, output } of GENERATED_CLIENTS) {
+  await generateClient(documentPath(service), output);
+  process.stderr.write(`contracts: regenerated the ${service} client in ${output}\n`);
+}
