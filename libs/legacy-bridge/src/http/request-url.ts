@@ -5,6 +5,9 @@ import type { FastifyRequest } from 'fastify';
  * Laravel's `$request->url()` (scheme, host, port, path; no query, no trailing slash), with the
  * monolith's TrustProxies rules: X-Forwarded-Host/-Proto/-Port count only when the peer is a
  * trusted proxy (TRUSTED_PROXIES: comma list, `*`, default loopback), as Symfony reads them.
+ * Checked against Request::url() after the monolith's TrustProxies (request-url.php.spec.ts).
+ * Known difference: entries are exact addresses here, while Symfony also takes CIDR ranges
+ * (`10.0.0.0/8`), which this class would not trust.
  */
 export class LaravelRequestUrl {
   private readonly trustAll: boolean;
