@@ -1,5 +1,8 @@
+import { createAdminClient, type Client, type ProblemDto } from '@offramp/contracts/admin-api';
+
 export class AdminApiError extends Error {
   constructor(
+    /** The admin API's status; 0 when there was no answer. */
     readonly status: number,
     message: string,
   ) {
@@ -11,41 +14,53 @@ export interface AdminClientOptions {
   /** The gateway's admin listener (GATEWAY_ADMIN_PORT), not its public port. */
   adminUrl: string;
   token?: string;
+  timeoutMs?: number;
 }
 
-/** The gateway's admin API over HTTP (the CLI holds no rules of its own: the gateway decides). */
-export class AdminClient {
+/** What every generated function resolves to (`response` is missing when no answer came). */
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response?: Response;
+}
+
+/**
+ * The gateway's admin API through its generated client (@offramp/contracts/admin-api). The CLI
+ * holds no rules of its own: it sends what people type and the gateway decides, so every answer
+ * that is not a success becomes an AdminApiError with the gateway's own words.
+ */
+export class AdminApi {
+  private client?: Client;
+
   constructor(private readonly options: AdminClientOptions) {}
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are printed or picked apart by the commands
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  /** `api.call((client) => listRoutes({ client }))`: the answer's data, or an AdminApiError naming the problem and the fix. */
+  async call<T>(operation: (client: Client) => Promise<Outcome<T>>): Promise<T> {
+    const { data, error, response } = await operation(this.connect());
+    if (!response) {
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      throw new AdminApiError(0, `cannot reach the gateway's admin listener at ${this.options.adminUrl} (${cause}); set OFFRAMP_ADMIN_URL`);
+    }
+    if (!response.ok || data === undefined) throw new AdminApiError(response.status, problemText(response.status, error));
+    return data;
+  }
+
+  private connect(): Client {
     if (!this.options.token) throw new AdminApiError(0, 'no admin token: set OFFRAMP_ADMIN_TOKEN (the gateway’s GATEWAY_ADMIN_TOKEN)');
-    let response: Response;
-    try {
-      response = await fetch(`${this.options.adminUrl.replace(/\/$/, '')}/_offramp/admin${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new AdminApiError(0, `cannot reach the gateway's admin listener at ${this.options.adminUrl} (${(error as Error).message}); set OFFRAMP_ADMIN_URL`);
-    }
-    const text = await response.text();
-    const json = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const problem = json as { detail?: string; title?: string; invalidParams?: { name: string; reason: string }[] } | undefined;
-      const fields = problem?.invalidParams?.map((param) => `${param.name}: ${param.reason}`).join('; ');
-      throw new AdminApiError(response.status, fields || problem?.detail || problem?.title || `HTTP ${response.status}`);
-    }
-    return json as T;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    this.client ??= createAdminClient({
+      adminUrl: this.options.adminUrl,
+      token: this.options.token,
+      fetch: (request) => fetch(request, { signal: AbortSignal.timeout(timeoutMs) }),
+    });
+    return this.client;
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { detail: text.slice(0, 300) };
-  }
+/** The problem+json answer in one line: every field at fault, else its detail. */
+function problemText(status: number, error: unknown): string {
+  if (typeof error === 'string') return error.trim().slice(0, 300) || `HTTP ${status}`;
+  const problem = (error ?? {}) as Partial<ProblemDto>;
+  const fields = problem['invalid-params']?.map((param) => `${param.name}: ${param.reason}`).join('; ');
+  return fields || problem.detail || problem.title || `HTTP ${status}`;
 }

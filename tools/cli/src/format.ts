@@ -1,29 +1,12 @@
-interface MatchCounts {
-  matches: number;
-  mismatches: number;
-}
+import type { ListedRouteDto, MismatchDto, ShadowDiffsDto, ShadowEvidenceDto, ShadowVerdictDto } from '@offramp/contracts/admin-api';
 
-/** The gateway's shadow evidence: totals, and counts per status class of the monolith's answer and caller kind. */
-interface Evidence {
-  rate: number | null;
-  samples: number;
-  byStatus?: Record<string, { authenticated: MatchCounts; anonymous: MatchCounts }>;
-}
-
-interface Verdict {
-  promotable: boolean;
-  missing: string[];
-}
-
-interface ListedRoute {
-  id: string;
-  state: string;
-  service?: string;
-  canaryPercent?: number;
-  shadowMatch?: Evidence;
-  shadowGate?: Verdict;
-  lastChange?: { by: string; at: string; reason: string };
-}
+// The admin API's answers (its generated client's types), reduced to what is printed.
+type Evidence = Pick<ShadowEvidenceDto, 'rate' | 'samples'> & Partial<Pick<ShadowEvidenceDto, 'byStatus'>>;
+type Verdict = Pick<ShadowVerdictDto, 'promotable' | 'missing'>;
+type ListedRoute = Pick<ListedRouteDto, 'id' | 'state'> &
+  Partial<Pick<ListedRouteDto, 'service' | 'canaryPercent' | 'lastChange'>> & { shadowMatch?: Evidence; shadowGate?: Verdict };
+type Mismatch = Pick<MismatchDto, 'at' | 'routeId' | 'method' | 'url' | 'requestId' | 'differences'>;
+type Diffs = Pick<ShadowDiffsDto, 'learnedNoise'> & { matchRate?: Evidence; shadowGate?: Verdict; mismatches: Mismatch[] };
 
 export function formatRoutes(routes: ListedRoute[]): string {
   const rows = routes.map((route) => [
@@ -55,16 +38,7 @@ export function gateText(verdict: Verdict): string {
   return verdict.promotable ? 'ready' : `needs ${verdict.missing.join('; ')}`;
 }
 
-interface Mismatch {
-  at: string;
-  routeId: string;
-  method: string;
-  url: string;
-  requestId: string;
-  differences: { key: string; legacy?: unknown; service?: unknown }[];
-}
-
-export function formatDiffs(result: { matchRate?: Evidence; shadowGate?: Verdict; learnedNoise?: string[]; mismatches: Mismatch[] }): string {
+export function formatDiffs(result: Diffs): string {
   const lines: string[] = [];
   if (result.matchRate) lines.push(`match rate: ${matchText(result.matchRate)}`);
   if (result.matchRate?.byStatus) lines.push(`evidence (matching/compared, by the monolith's status): ${evidenceText(result.matchRate)}`);
@@ -79,7 +53,7 @@ export function formatDiffs(result: { matchRate?: Evidence; shadowGate?: Verdict
   return `${lines.join('\n')}\n`;
 }
 
-function matchText(rate: { rate: number | null; samples: number }): string {
+function matchText(rate: Evidence): string {
   return rate.rate === null ? 'no samples' : `${(rate.rate * 100).toFixed(2)}% of ${rate.samples}`;
 }
 

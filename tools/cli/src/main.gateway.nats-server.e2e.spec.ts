@@ -92,7 +92,33 @@ describe('offramp routes …', () => {
     expect(history.out).toContain('(forced)');
   });
 
+  it('takes what people type: GET finds GET|HEAD, {id} and :id alike; the gateway resolves, the CLI sends', async () => {
+    expect(await run(['routes', 'set', 'GET', '/api/products', '--state', 'shadow', '--service', 'api', '--reason', 'compare'])).toMatchObject({
+      code: 0,
+      out: 'GET|HEAD /api/products: shadow\n',
+    });
+    expect(await run(['routes', 'promote', 'get', '/api/products/', '--to', 'canary', '--canary', '5', '--force', '--reason', 'by hand'])).toMatchObject({
+      code: 0,
+      out: 'GET|HEAD /api/products: now canary (match rate n/a)\n',
+    });
+    const listed = await run(['routes', 'list', '--json']);
+    expect(listed.json.routes.find((route: { id: string }) => route.id === 'GET|HEAD /api/products')).toMatchObject({ state: 'canary', canaryPercent: 5 });
+    expect(listed.json.routes.some((route: { id: string }) => route.id === 'GET /api/products')).toBe(false);
+    const history = await run(['routes', 'history', 'HEAD', '/api/products']);
+    expect(
+      history.out
+        .trim()
+        .split('\n')
+        .map((line) => line.split('  ').slice(1, 3).join(' ')),
+    ).toEqual(['GET|HEAD /api/products import', 'GET|HEAD /api/products set', 'GET|HEAD /api/products promote shadow→canary']);
+    expect((await run(['routes', 'diffs', 'GET', '/api/products/:id'])).code).toBe(0);
+    expect((await run(['routes', 'diffs', 'GET', '/api/products/{product}', '--json'])).json).toMatchObject({ mismatches: [] });
+    const rolledBack = await run(['routes', 'rollback', 'GET', '/api/products', '--reason', 'done']);
+    expect(rolledBack.out).toBe('rolled back to legacy:\n  GET|HEAD /api/products\n');
+  });
+
   it('names the problem and the fix', async () => {
+    let errors = '';
     expect((await run(['routes', 'set', 'GET', '/x', '--state', 'service'])).err).toMatch(/say why with --reason/);
     expect((await run(['routes', 'import', '-', '--reason', 'r'], '{"oops"')).err).toMatch(/not JSON/);
     const unauthorized = await main(['routes', 'list'], {
@@ -103,6 +129,27 @@ describe('offramp routes …', () => {
     });
     expect(unauthorized).toBe(1);
     expect((await run(['routes', 'promote', 'GET', '/nope', '--reason', 'r'])).err).toMatch(/no route "GET \/nope"/);
+    // A field the gateway refuses is named with what it takes.
+    const badState = await run(['routes', 'promote', 'GET', '/api/products', '--to', 'paused', '--reason', 'r']);
+    expect(badState).toMatchObject({ code: 1, err: expect.stringMatching(/^offramp: to: .*"legacy".*"retired"/) });
+    const noToken = await main(['routes', 'list'], {
+      out: () => undefined,
+      err: (text) => (errors += text),
+      env: { OFFRAMP_ADMIN_URL: gateway.adminUrl },
+      readStdin: () => '',
+    });
+    expect(noToken).toBe(1);
+    const unreachable = `http://127.0.0.1:${await freePort()}`;
+    const offline = await main(['routes', 'list'], {
+      out: () => undefined,
+      err: (text) => (errors += text),
+      env: { OFFRAMP_ADMIN_URL: unreachable, OFFRAMP_ADMIN_TOKEN: TOKEN },
+      readStdin: () => '',
+    });
+    expect(offline).toBe(1);
+    expect(errors).toContain('offramp: no admin token: set OFFRAMP_ADMIN_TOKEN');
+    expect(errors).toContain(`offramp: cannot reach the gateway's admin listener at ${unreachable} (`);
+    expect(errors).toContain('); set OFFRAMP_ADMIN_URL');
   });
 
   it('runs as `npx offramp` from the repo root', () => {

@@ -1,8 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  importRoutes,
+  listRoutes,
+  promoteRoute,
+  rollbackRoutes,
+  routeHistory,
+  setRoute,
+  shadowDiffs,
+  type ListedRouteDto,
+  type PromoteRouteData,
+  type RouteSpecDto,
+} from '@offramp/contracts/admin-api';
 import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
-import { AdminApiError, AdminClient } from './admin-client.js';
+import { AdminApi, AdminApiError } from './admin-client.js';
 import { formatDiffs, formatRoutes } from './format.js';
 
 const USAGE = `usage: offramp routes <command> [options]
@@ -18,9 +31,12 @@ const USAGE = `usage: offramp routes <command> [options]
   diffs [<METHOD> <path>] [--limit N]   latest shadow mismatches (redacted samples)
   history [<METHOD> <path>]             who changed what, when and why
 
+A route is named as you would write it: GET /api/products finds GET|HEAD /api/products,
+/api/products/{id} and /api/products/:id are the same (the gateway resolves it).
+
 options: --reason "why" (required for changes), --by NAME (default user@host), --json
 env:     OFFRAMP_ADMIN_URL (the gateway's admin listener, default http://127.0.0.1:8081), OFFRAMP_ADMIN_TOKEN (default: the local
-         stack's, from data/stack-secrets.json, when run from the repo root)
+         stack's, from $OFFRAMP_DATA_DIR/stack-secrets.json, data/ by default, when run from the repo root)
 `;
 
 export interface CliIo {
@@ -37,10 +53,11 @@ const defaultIo: CliIo = {
   readStdin: () => readFileSync(0, 'utf8'),
 };
 
-/** The admin token `npm start` made for the local stack, when the CLI runs from the repo root. */
-function localStackAdminToken(): string | undefined {
+/** The admin token `npm start` made for the local stack (in its OFFRAMP_DATA_DIR, data/ by default), when the CLI runs from the repo root. */
+function localStackAdminToken(env: NodeJS.ProcessEnv): string | undefined {
   try {
-    return (JSON.parse(readFileSync('data/stack-secrets.json', 'utf8')) as { GATEWAY_ADMIN_TOKEN?: string }).GATEWAY_ADMIN_TOKEN;
+    const file = join(env['OFFRAMP_DATA_DIR'] || 'data', 'stack-secrets.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { GATEWAY_ADMIN_TOKEN?: string }).GATEWAY_ADMIN_TOKEN;
   } catch {
     return undefined;
   }
@@ -86,67 +103,67 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     );
     return 2;
   }
-  const client = new AdminClient({
+  const api = new AdminApi({
     adminUrl: io.env['OFFRAMP_ADMIN_URL'] ?? 'http://127.0.0.1:8081',
-    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_ADMIN_URL'] ? undefined : localStackAdminToken()),
+    token: io.env['OFFRAMP_ADMIN_TOKEN'] ?? (io.env['OFFRAMP_ADMIN_URL'] ? undefined : localStackAdminToken(io.env)),
   });
-  const actor = { by: values.by ?? defaultActor(), reason: values.reason };
+  const actor = { by: values.by ?? defaultActor() };
   const route = () => {
     const [method, path] = rest;
     if (!method || !path) throw new UsageError(`"routes ${command}" needs a method and a path, e.g. GET /api/products/{id}`);
     return { method, path };
   };
-  const requireReason = () => {
+  const requireReason = (): string => {
     if (!values.reason) throw new UsageError(`"routes ${command}" changes the table: say why with --reason "…" (it goes into the audit log)`);
+    return values.reason;
   };
   const print = (value: unknown, text: () => string) => io.out(values.json ? `${JSON.stringify(value, null, 2)}\n` : text());
   try {
     switch (command) {
       case 'list': {
-        const table = await client.call('GET', '/routes');
+        const table = await api.call((client) => listRoutes({ client }));
         print(table, () => formatRoutes(table.routes));
         return 0;
       }
       case 'import': {
-        requireReason();
+        const reason = requireReason();
         const source = rest[0];
         if (!source) throw new UsageError('"routes import" needs a file (or - for stdin) with a route list in JSON');
         const text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
         const format = values.format as 'laravel' | 'symfony' | 'auto';
         if (!['laravel', 'symfony', 'auto'].includes(format)) throw new UsageError('--format is laravel, symfony or auto');
         const routes = importRouteList(text, format); // checked here first, for a message naming the file
-        const result = await client.call('POST', '/routes/import', { routeList: JSON.stringify(routes.map(toLaravelShape)), format: 'laravel', ...actor });
+        const body = { routeList: JSON.stringify(routes.map(toLaravelShape)), format: 'laravel' as const, ...actor, reason };
+        const result = await api.call((client) => importRoutes({ client, body }));
         print(result, () => `imported ${result.added.length} route(s) as legacy; ${result.existing.length} already in the table\n`);
         return 0;
       }
       case 'set': {
-        requireReason();
-        const current = await findRoute(client, route());
-        const patch: Record<string, unknown> = { ...(current ?? route()) };
-        delete patch['id'];
-        delete patch['revision'];
-        delete patch['lastChange'];
-        delete patch['shadowMatch'];
-        delete patch['shadowGate'];
+        const reason = requireReason();
+        // The route the gateway resolves from what was typed (GET finds GET|HEAD), else a new one as typed.
+        const { routes } = await api.call((client) => listRoutes({ client, query: route() }));
+        const patch: Record<string, unknown> = routes[0] ? specOf(routes[0]) : route();
         if (values.state) patch['state'] = values.state;
         if (values.service) patch['service'] = values.service;
         if (values.canary !== undefined) patch['canaryPercent'] = number('--canary', values.canary);
         if (values.timeout !== undefined) patch['timeoutMs'] = number('--timeout', values.timeout);
         if (values.fallback !== undefined) patch['fallback'] = values.fallback === 'true';
-        const result = await client.call('PUT', '/routes', { route: patch, ...actor });
+        const result = await api.call((client) => setRoute({ client, body: { route: patch, ...actor, reason } }));
         print(result, () => `${result.route.method} ${result.route.path}: ${result.route.state}\n`);
         return 0;
       }
       case 'promote': {
-        requireReason();
-        const body = {
+        const reason = requireReason();
+        const body: PromoteRouteData['body'] = {
           ...route(),
-          to: values.to,
+          // Checked by the gateway, whose answer names the states.
+          to: values.to as PromoteRouteData['body']['to'],
           canaryPercent: values.canary === undefined ? undefined : number('--canary', values.canary),
           force: values.force,
           ...actor,
+          reason,
         };
-        const result = await client.call('POST', '/routes/promote', body);
+        const result = await api.call((client) => promoteRoute({ client, body }));
         print(
           result,
           () => `${result.route.method} ${result.route.path}: now ${result.route.state}${result.matchRate ? ` (match rate ${rate(result.matchRate)})` : ''}\n`,
@@ -154,39 +171,29 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return 0;
       }
       case 'rollback': {
-        requireReason();
-        const body = values.all ? { all: true, ...actor } : { ...route(), ...actor };
-        const result = await client.call('POST', '/routes/rollback', body);
+        const reason = requireReason();
+        const body = { ...(values.all ? { all: true } : route()), ...actor, reason };
+        const result = await api.call((client) => rollbackRoutes({ client, body }));
         print(result, () =>
           result.rolledBack.length
-            ? `rolled back to legacy:\n${result.rolledBack.map((id: string) => `  ${id}\n`).join('')}`
+            ? `rolled back to legacy:\n${result.rolledBack.map((id) => `  ${id}\n`).join('')}`
             : 'nothing to roll back: every route is legacy\n',
         );
         return 0;
       }
       case 'diffs': {
-        const query = new URLSearchParams({ limit: values.limit ?? '10' });
-        if (rest.length) {
-          const { method, path } = route();
-          query.set('method', method);
-          query.set('path', path);
-        }
-        const result = await client.call('GET', `/diffs?${query}`);
+        const query = { limit: number('--limit', values.limit ?? '10'), ...(rest.length ? route() : {}) };
+        const result = await api.call((client) => shadowDiffs({ client, query }));
         print(result, () => formatDiffs(result));
         return 0;
       }
       case 'history': {
-        const query = new URLSearchParams();
-        if (rest.length) {
-          const { method, path } = route();
-          query.set('method', method);
-          query.set('path', path);
-        }
-        const result = await client.call('GET', `/routes/history?${query}`);
+        const query = rest.length ? route() : {};
+        const result = await api.call((client) => routeHistory({ client, query }));
         print(result, () =>
           result.history
             .map(
-              (entry: { id: string; change: { at: string; action: string; by: string; reason: string; forced?: boolean } }) =>
+              (entry) =>
                 `${entry.change.at}  ${entry.id}  ${entry.change.action}  by ${entry.change.by}: ${entry.change.reason}${entry.change.forced ? ' (forced)' : ''}\n`,
             )
             .join(''),
@@ -215,11 +222,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 
 class UsageError extends Error {}
 
-async function findRoute(client: AdminClient, reference: { method: string; path: string }) {
-  const table = await client.call('GET', '/routes');
-  const method = reference.method.toUpperCase().split('|').sort().join('|');
-  const path = reference.path.replace(/\{(\w+)(\?)?\}/g, ':$1$2');
-  return table.routes.find((candidate: { method: string; path: string }) => candidate.method === method && candidate.path === path);
+/** A listed route without what the listing adds: the route as `setRoute` takes it. */
+function specOf({ id: _id, revision: _revision, lastChange: _lastChange, shadowMatch: _match, shadowGate: _gate, ...spec }: ListedRouteDto): RouteSpecDto {
+  return spec;
 }
 
 function toLaravelShape(route: { method: string; path: string; name?: string; middleware?: string[] }) {
