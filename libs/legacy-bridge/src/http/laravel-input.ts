@@ -150,7 +150,10 @@ function multipartField(body: Buffer, contentType: string, field: string): Found
 
 /**
  * php_register_variable_ex: leading spaces dropped, then spaces and dots before the first `[`
- * become `_`; `name[...]` is an array; an unmatched `[` becomes `_` too.
+ * become `_`; `name[...]` is an array; an unmatched `[` becomes `_` too. Checked for `_token` and
+ * `_method` against parse_str (laravel-input.php.spec.ts). Known differences: PHP cuts a name at a
+ * NUL byte (`_token%00x` is `_token` there, no field here), and after an unmatched `[` it also
+ * turns spaces, dots and `[` into `_` (no name that reads as `_token` or `_method` either way).
  */
 function phpVariable(raw: string): { base: string; array: boolean } | undefined {
   const name = raw.replace(/^ +/, '');
