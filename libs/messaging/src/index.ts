@@ -26,3 +26,5 @@ export { OutboxSql, OUTBOX_TABLE, RELAY_LEASE_TABLE, dialectOf, type Dialect } f
 export { outboxTimestamp, parseOutboxTimestamp, type OutboxRow } from './outbox-relay/outbox-row.js';
 export { RelayMetrics } from './outbox-relay/relay-metrics.js';
 export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';
+export { exponentialBackoff, linearBackoff, type Backoff } from './retry/backoff.js';
+export { retryWithBackoff, RetryAbortedError, type RetryOptions } from './retry/retry-with-backoff.js';

@@ -1,6 +1,16 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { deadLetterStream, EventPublisher, eventsStream, NatsConnectionManager, OutboxRelay, provisionStreams } from '@offramp/messaging';
+import {
+  deadLetterStream,
+  EventPublisher,
+  eventsStream,
+  linearBackoff,
+  NatsConnectionManager,
+  OutboxRelay,
+  provisionStreams,
+  RetryAbortedError,
+  retryWithBackoff,
+} from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@offramp/platform';
 import { DataSource } from 'typeorm';
@@ -20,7 +30,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private relay?: OutboxRelay;
   private dataSource?: DataSource;
   private starting?: Promise<void>;
-  private stopped = false;
+  /** Aborted at shutdown: ends the stream declaration retries, also in the middle of a wait. */
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: PipelinesConfig,
@@ -30,7 +41,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     if (!this.config.OUTBOX_RELAY_ENABLED) return this.logger.log('outbox relay disabled (OUTBOX_RELAY_ENABLED=false)');
-    this.starting = this.start().catch((error: Error) => this.logger.error(`outbox relay did not start: ${error.message}`));
+    this.starting = this.start().catch((error: Error) => {
+      if (!(error instanceof RetryAbortedError)) this.logger.error(`outbox relay did not start: ${error.message}`);
+    });
   }
 
   private async start(): Promise<void> {
@@ -40,20 +53,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       maxAgeMs: this.config.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
       duplicateWindowMs: this.config.EVENTS_DUPLICATE_WINDOW_MINUTES * 60_000,
     };
-    for (let attempt = 1; !this.stopped; attempt += 1) {
-      try {
-        await provisionStreams(
-          await jetstreamManager(nc),
-          [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })],
-          this.logger,
-        );
-        break;
-      } catch (error) {
-        this.logger.warn(`declaring streams failed (${(error as Error).message}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
-      }
-    }
-    if (this.stopped) return;
+    await retryWithBackoff(
+      async () =>
+        provisionStreams(await jetstreamManager(nc), [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })], this.logger),
+      {
+        backoff: linearBackoff({ stepMs: 250, maxMs: 5_000 }),
+        signal: this.shutdown.signal,
+        onRetry: (error) => this.logger.warn(`declaring streams failed (${(error as Error).message}); retrying`),
+      },
+    );
+    if (this.shutdown.signal.aborted) return;
     // Its own connection(s): the relay's transactions never mix with the service's other work.
     this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));
     await this.dataSource.initialize();
@@ -71,7 +80,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.shutdown.abort();
     await this.starting;
     await this.relay?.stop();
     await this.dataSource?.destroy();

@@ -4,6 +4,7 @@ import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstrea
 import { validateEvent } from '@offramp/contracts';
 import type { ResolvedConsumer } from '../jetstream/definitions.js';
 import { fromHeaders } from '../jetstream/event-headers.js';
+import { type Backoff, exponentialBackoff, linearBackoff } from '../retry/backoff.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { JetStreamContext } from './jetstream.context.js';
 import { Semaphore } from './semaphore.js';
@@ -15,6 +16,8 @@ export type HasHandler = (subject: string) => boolean;
 export interface ConsumerOutcomeListener {
   (outcome: 'acked' | 'nacked' | 'dead-lettered' | 'timed-out', subject: string, consumer: string): void;
 }
+
+const PULL_BACKOFF = linearBackoff({ stepMs: 250, maxMs: 5_000 });
 
 class HandlerTimeoutError extends Error {
   constructor(ms: number) {
@@ -43,6 +46,8 @@ export class ConsumerRunner {
   private stopped = false;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  /** The nak delay after a failed delivery: `backoffBaseMs · 2^(n-1)`, capped at `backoffMaxMs`. */
+  private readonly redeliveryBackoff: Backoff;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -53,6 +58,7 @@ export class ConsumerRunner {
     private readonly onOutcome?: ConsumerOutcomeListener,
   ) {
     this.slots = new Semaphore(consumer.concurrency);
+    this.redeliveryBackoff = exponentialBackoff({ firstMs: consumer.backoffBaseMs, maxMs: consumer.backoffMaxMs });
   }
 
   get inFlight(): number {
@@ -115,7 +121,7 @@ export class ConsumerRunner {
         if (this.stopped) break;
         failures += 1;
         this.logger.warn(`consumer ${this.consumer.durable}: ${(error as Error).message}; pulling again`);
-        await sleep(Math.min(5_000, 250 * failures));
+        await sleep(PULL_BACKOFF(failures));
       }
     }
   }
@@ -155,7 +161,7 @@ export class ConsumerRunner {
       if (deliveries >= this.consumer.maxDeliver) {
         return this.deadLetter(message, `failed on delivery ${deliveries} of ${this.consumer.maxDeliver}: ${reason}`);
       }
-      const delay = Math.min(this.consumer.backoffMaxMs, this.consumer.backoffBaseMs * 2 ** (deliveries - 1));
+      const delay = this.redeliveryBackoff(deliveries);
       this.logger.warn(`${subject} (${context.getEventId()}) failed on delivery ${deliveries}: ${reason}; retry in ${delay} ms`);
       message.nak(delay);
       this.onOutcome?.(error instanceof HandlerTimeoutError ? 'timed-out' : 'nacked', subject, this.consumer.durable);

@@ -1,12 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, type JetStreamManager, JetStreamApiError, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { type ConsumerDefinition, resolveConsumer, type StreamDefinition } from './definitions.js';
 
 const RETENTION = { limits: RetentionPolicy.Limits, workqueue: RetentionPolicy.Workqueue, interest: RetentionPolicy.Interest } as const;
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && (error.code === 404 || /not found/i.test(error.message));
+/** JetStream's API error code (err_code), not its description: the wording may change, the code does not. */
+function isApiError(error: unknown, code: (typeof JetStreamApiCodes)[keyof typeof JetStreamApiCodes]): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
 }
 
 function streamConfig(definition: StreamDefinition): Partial<StreamConfig> & { name: string } {
@@ -41,7 +51,7 @@ export async function provisionStreams(jsm: JetStreamManager, streams: StreamDef
         logger.log(`stream ${definition.name} updated`);
       }
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
       await jsm.streams.add(wanted);
       logger.log(`stream ${definition.name} created (${definition.subjects.join(', ')})`);
     }
@@ -67,7 +77,7 @@ export async function provisionConsumers(jsm: JetStreamManager, consumers: Consu
       const { durable_name: _name, ack_policy: _ack, deliver_policy: _deliver, ...changeable } = config;
       await jsm.consumers.update(consumer.stream, consumer.durable, changeable);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
       await jsm.consumers.add(consumer.stream, config);
       logger.log(`consumer ${consumer.stream}/${consumer.durable} created (${consumer.filterSubjects.join(', ')})`);
     }

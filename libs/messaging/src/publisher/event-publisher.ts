@@ -1,7 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { validateEvent } from '@offramp/contracts';
 import { type EventMetadata, toHeaders } from '../jetstream/event-headers.js';
+import { exponentialBackoff } from '../retry/backoff.js';
+import { retryWithBackoff } from '../retry/retry-with-backoff.js';
 import { JetStreamAcks } from './jetstream-acks.js';
 import { uuidv7 } from './uuid-v7.js';
 
@@ -13,6 +14,7 @@ export interface PublishOptions extends Partial<EventMetadata> {
 }
 
 const ENCODER = new TextEncoder();
+const PUBLISH_BACKOFF = exponentialBackoff({ firstMs: 100, maxMs: 2_000 });
 
 export class PublishFailedError extends Error {
   constructor(
@@ -78,19 +80,17 @@ export class EventPublisher {
     const eventId = options.eventId ?? uuidv7();
     const headers = toHeaders({ ...options, eventId, occurredAt: options.occurredAt ?? new Date().toISOString() });
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 5_000;
-    const deadline = Date.now() + (options.retryForMs ?? this.defaults.retryForMs ?? 0);
-    let attempt = 0;
-    for (;;) {
-      try {
-        const acks = await this.jetStreamAcks();
-        const ack = await acks.publish(subject, data, headers, timeout);
-        return { eventId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
-      } catch (error) {
-        attempt += 1;
-        const wait = Math.min(2_000, 50 * 2 ** Math.min(attempt, 6));
-        if (Date.now() + wait >= deadline) throw new PublishFailedError(subject, eventId, error);
-        await sleep(wait);
-      }
+    try {
+      return await retryWithBackoff(
+        async () => {
+          const acks = await this.jetStreamAcks();
+          const ack = await acks.publish(subject, data, headers, timeout);
+          return { eventId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+        },
+        { backoff: PUBLISH_BACKOFF, retryForMs: options.retryForMs ?? this.defaults.retryForMs ?? 0 },
+      );
+    } catch (error) {
+      throw new PublishFailedError(subject, eventId, error);
     }
   }
 }
