@@ -4,7 +4,9 @@ import { Logger } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventPublisher } from '../publisher/event-publisher.js';
-import { parseOutboxTimestamp, type OutboxRow } from './outbox-row.js';
+import { exponentialBackoff } from '../retry/backoff.js';
+import type { OutboxRow } from './outbox-row.js';
+import { parseOutboxTimestamp } from './outbox-timestamp.js';
 import { dialectOf, OUTBOX_TABLE, OutboxSql } from './outbox-store.js';
 import { RelayMetrics } from './relay-metrics.js';
 
@@ -27,6 +29,8 @@ export interface OutboxRelaySettings {
 
 const ENCODER = new TextEncoder();
 const LEASE_NAME = 'outbox-relay';
+/** After a failed batch: 200 ms, doubling up to 5 s while the failures go on. */
+const FAILURE_BACKOFF = exponentialBackoff({ firstMs: 200, maxMs: 5_000 });
 
 /**
  * Publishes the monolith's outbox rows to JetStream: each with its event_id as Nats-Msg-Id, in
@@ -46,6 +50,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private lastLagCheck = 0;
   private holdsLease = false;
+  private leaseTableReady = false;
 
   constructor(private readonly settings: OutboxRelaySettings) {
     this.sql = new OutboxSql(dialectOf(settings.dataSource), settings.table ?? OUTBOX_TABLE);
@@ -90,15 +95,20 @@ export class OutboxRelay {
         idle = Math.min(maxIdle, idle * 2);
       } catch (error) {
         failures += 1;
-        const message = (error as Error).message;
-        this.logger.warn(
-          /no such table: offramp_relay_leases/.test(message)
-            ? "relay waits: the offramp_relay_leases table is missing; run the monolith's migrations (apps/legacy: php artisan migrate)"
-            : `relay batch failed: ${message}`,
-        );
-        await this.pause(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
+        this.logger.warn(await this.describeFailure(error));
+        await this.pause(FAILURE_BACKOFF(failures));
       }
     }
+  }
+
+  /** A missing outbox table is told as such (found by asking the schema), anything else as it is. */
+  private async describeFailure(error: unknown): Promise<string> {
+    const missing = await this.withRunner((runner) => this.sql.hasOutboxTable(runner)).then(
+      (exists) => !exists,
+      () => false,
+    );
+    if (missing) return `relay waits: the ${this.sql.table} table is missing; run the monolith's migrations (apps/legacy: php artisan migrate)`;
+    return `relay batch failed: ${(error as Error).message}`;
   }
 
   private pause(ms: number): Promise<void> {
@@ -155,6 +165,10 @@ export class OutboxRelay {
   private relaySqliteBatch(): Promise<number> {
     return this.withRunner(async (runner) => {
       const ttl = this.settings.leaseTtlMs ?? 10_000;
+      if (!this.leaseTableReady) {
+        await this.sql.ensureLeaseTable(runner);
+        this.leaseTableReady = true;
+      }
       this.holdsLease = await this.sql.acquireLease(runner, LEASE_NAME, this.owner, ttl);
       if (!this.holdsLease) return 0;
       const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200);

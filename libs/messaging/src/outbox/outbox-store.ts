@@ -1,8 +1,10 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { outboxTimestamp, type OutboxRow, toOutboxRow } from './outbox-row.js';
+import { type OutboxRow, toOutboxRow } from './outbox-row.js';
+import { outboxTimestamp } from './outbox-timestamp.js';
+import { createRelayLeaseTableSql, RELAY_LEASE_TABLE } from './relay-lease.migration.js';
 
+/** The monolith's outbox table (its migration creates it: apps/legacy, copied into your app). */
 export const OUTBOX_TABLE = 'offramp_outbox';
-export const RELAY_LEASE_TABLE = 'offramp_relay_leases';
 
 export type Dialect = 'sqlite' | 'mysql' | 'postgres';
 
@@ -86,9 +88,19 @@ export class OutboxSql {
     return rows[0] ? String(rows[0]['occurred_at']) : undefined;
   }
 
+  /** Whether the outbox table exists: the schema is asked, not an error message read. */
+  async hasOutboxTable(runner: QueryRunner): Promise<boolean> {
+    return runner.hasTable(this.table);
+  }
+
+  /** SQLite: creates the relay's lease table where it is missing (a no-op otherwise). */
+  async ensureLeaseTable(runner: QueryRunner): Promise<void> {
+    await runner.query(createRelayLeaseTableSql());
+  }
+
   /**
-   * SQLite has no row locks: one relay at a time holds a lease row (apps/legacy's migration
-   * creates the table). True while this owner holds it; taking over needs the lease expired.
+   * SQLite has no row locks: one relay at a time holds a lease row (`ensureLeaseTable` creates
+   * the table). True while this owner holds it; taking over needs the lease expired.
    */
   async acquireLease(runner: QueryRunner, name: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
     await runner.query(`INSERT OR IGNORE INTO ${RELAY_LEASE_TABLE} (name, owner, expires_at) VALUES (?, '', 0)`, [name]);
