@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { OutboxRecord } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { IdentityModule, type IdentityConfig } from '@offramp/platform';
 import pg from 'pg';
@@ -11,7 +12,6 @@ import { IdentityThrottlerGuard } from './identity/identity-throttler.guard.js';
 import { OrderItem } from './orders/order-item.entity.js';
 import { Order } from './orders/order.entity.js';
 import { OrdersController } from './orders/orders.controller.js';
-import { OutboxRecord } from './orders/outbox-record.entity.js';
 import { PlaceOrder } from './orders/place-order.service.js';
 import type { ApiConfig } from './api.config.js';
 

@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { Product } from '../catalog/product.entity.js';
 import { existsChecks, inRuleOrder, type LaravelErrors, phpIsInt, sqlTimestamp, validateLaravel } from '@offramp/legacy-bridge';
 import { LaravelValidationException } from '@offramp/legacy-bridge/nest';
+import { recordOutboxEvent } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { ORDER_PENDING, Order } from './order.entity.js';
 import { OrderItem } from './order-item.entity.js';
-import { OutboxRecord } from './outbox-record.entity.js';
 import { PLACE_ORDER_RULES, unknownFields } from './place-order.request.js';
-
-export const ORDER_PLACED = 'shop.orders.placed.v1';
-export const PRODUCT_STOCK_CHANGED = 'shop.products.stock_changed.v1';
 
 interface WantedLine {
   productId: number;
@@ -114,19 +110,7 @@ export class PlaceOrder {
       await manager.insert(OrderItem, { orderId, productId: line.productId, quantity: line.quantity, unitPriceCents: price(line.productId) });
     }
 
-    const record = (aggregateType: string, aggregateId: number, eventType: string, payload: unknown) =>
-      manager.insert(OutboxRecord, {
-        eventId: randomUUID(),
-        aggregateType,
-        aggregateId: String(aggregateId),
-        eventType,
-        payload: JSON.stringify(payload),
-        occurredAt: outboxNow(),
-        publishedAt: null,
-        attempts: 0,
-        lastError: null,
-      });
-    await record('order', orderId, ORDER_PLACED, {
+    await recordOutboxEvent(manager, 'shop.orders.placed.v1', {
       order_id: orderId,
       user_id: userId,
       status: ORDER_PENDING,
@@ -137,7 +121,7 @@ export class PlaceOrder {
     });
     for (const line of wanted) {
       const stock = Number(product(line.productId).stock);
-      await record('product', line.productId, PRODUCT_STOCK_CHANGED, {
+      await recordOutboxEvent(manager, 'shop.products.stock_changed.v1', {
         product_id: line.productId,
         stock,
         previous_stock: stock + line.quantity,
@@ -152,11 +136,4 @@ export class PlaceOrder {
   async find(id: string): Promise<Order | null> {
     return this.gate.read(() => this.dataSource.getRepository(Order).findOne({ where: { id: Number(id) }, relations: { items: true } }));
   }
-}
-
-/** Outbox::now(): UTC with microseconds, `2026-01-31 12:00:00.123456`. */
-function outboxNow(): string {
-  const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
-  const date = new Date(Number(micros / 1000n));
-  return `${sqlTimestamp(date)}.${String(micros % 1000000n).padStart(6, '0')}`;
 }
