@@ -5,6 +5,9 @@ import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from './data-source-options.js';
 import { DatabaseGate } from './database-gate.js';
 
+/** Thrown inside a transaction to roll it back. */
+class RolledBackOnPurpose extends Error {}
+
 /** A promise and the function that settles it, to hold a transaction open at a known point. */
 function latch() {
   let open: () => void = () => undefined;
@@ -42,7 +45,7 @@ describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole pr
       await manager.query('INSERT INTO stock (quantity) VALUES (1)');
       inserted();
       await goOn;
-      if (rollBack) throw new Error('rolled back on purpose');
+      if (rollBack) throw new RolledBackOnPurpose();
     });
 
   it('without the gate, a read on the shared connection sees a write it should not (why the gate exists)', async () => {
@@ -52,7 +55,7 @@ describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole pr
     await inserted.opened;
     const seen = await count(); // runs inside the other transaction
     goOn.open();
-    await expect(write).rejects.toThrow('rolled back on purpose');
+    await expect(write).rejects.toBeInstanceOf(RolledBackOnPurpose);
     expect(seen).toBe(1);
     expect(await count()).toBe(0);
   });
@@ -64,7 +67,7 @@ describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole pr
     await inserted.opened;
     const read = gate.read(count);
     goOn.open();
-    await expect(write).rejects.toThrow('rolled back on purpose');
+    await expect(write).rejects.toBeInstanceOf(RolledBackOnPurpose);
     expect(await read).toBe(0);
   });
 
@@ -85,7 +88,7 @@ describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole pr
     await firstInserted.opened;
     expect(events).toEqual(['first begins']);
     goOn.open();
-    await expect(first).rejects.toThrow('rolled back on purpose');
+    await expect(first).rejects.toBeInstanceOf(RolledBackOnPurpose);
     await expect(second).resolves.toBe('second done');
     expect(events).toEqual(['first begins', 'first ends', 'second begins', 'second ends']);
     expect(await dataSource.query('SELECT quantity FROM stock')).toEqual([{ quantity: 2 }]);
