@@ -69,7 +69,10 @@ const SIZE_MESSAGES = {
   },
 } as const;
 
-/** Laravel's displayable name: raw for attributes under a wildcard, `per_page` → `per page` otherwise. */
+/**
+ * Laravel's displayable name: raw for attributes under a wildcard, `per_page` → `per page` otherwise.
+ * (Laravel also snake-cases first, `perPage` → `per page`; attribute names here are snake_case.)
+ */
 export function displayName(attribute: string, fromWildcard: boolean): string {
   return fromWildcard ? attribute : attribute.replace(/_/g, ' ');
 }
