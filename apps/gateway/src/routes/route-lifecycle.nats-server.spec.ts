@@ -2,7 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { importRouteList } from '@offramp/legacy-bridge';
 import { startNatsServer, waitUntil, type NatsServerHandle } from '@offramp/testing';
 import { ShadowStats } from '../shadow/shadow-stats.js';
-import { PromotionRefused, RouteNotFound } from './route-errors.js';
+import { InvalidRoute, PromotionRefused, RevisionConflict, RouteNotFound } from './route-errors.js';
 import { RouteLifecycle } from './route-lifecycle.js';
 import type { RouteSpecInput, RouteState } from './route-spec.js';
 import { RouteStore } from './route-store.js';
@@ -156,5 +156,97 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
     await lifecycle.import([{ method: 'GET', path: '/about' }], actor);
     await waitUntil(() => store.get('GET /about'), { description: '/about applied' });
     expect(store.get('GET /about')?.route.auth).toBeUndefined();
+  });
+
+  it('refuses an invalid route, naming the field, and writes nothing', async () => {
+    const revisionsBefore = (await store.history()).length;
+    const refusals = await Promise.all([
+      lifecycle.set({ method: 'FETCH', path: '/x' }, actor).catch((error: unknown) => error),
+      lifecycle.set({ method: 'GET', path: 'x' }, actor).catch((error: unknown) => error),
+      lifecycle.set({ method: 'GET', path: '/x', state: 'service' }, actor).catch((error: unknown) => error),
+      lifecycle
+        .import(
+          [
+            { method: 'GET', path: '/fine' },
+            { method: 'GET', path: 'no-slash' },
+          ],
+          actor,
+        )
+        .catch((error: unknown) => error),
+    ]);
+    for (const refusal of refusals) expect(refusal).toBeInstanceOf(InvalidRoute);
+    expect(refusals.map((refusal) => (refusal as InvalidRoute).field)).toEqual(['method', 'path', 'service', 'routes[1].path']);
+    expect((refusals[2] as InvalidRoute).message).toBe('a route in state service needs "service" (a slice named in GATEWAY_SERVICES)');
+    expect((await store.history()).length).toBe(revisionsBefore);
+  });
+
+  it('refuses to promote an unknown route, a route in its last state, and into a state without a service', async () => {
+    await expect(lifecycle.promote({ id: 'GET /nope', ...actor })).rejects.toBeInstanceOf(RouteNotFound);
+    await put({ method: 'GET', path: '/gone', service: 'api', state: 'retired' });
+    const last = await lifecycle.promote({ id: 'GET /gone', ...actor }).catch((error: unknown) => error);
+    expect(last).toBeInstanceOf(PromotionRefused);
+    expect(last).toMatchObject({ reason: 'last-state', message: 'route "GET /gone" is already retired, the last state' });
+    // GET /about was imported as legacy, with no service: it cannot leave the monolith.
+    const noService = await lifecycle.promote({ id: 'GET /about', ...actor }).catch((error: unknown) => error);
+    expect(noService).toBeInstanceOf(InvalidRoute);
+    expect((noService as InvalidRoute).field).toBe('service');
+    expect(store.get('GET /about')?.route.state).toBe('legacy');
+  });
+
+  it('moves a route on in order; out of shadow the gate applies, back to legacy it does not', async () => {
+    await put({ method: 'GET', path: '/steps', service: 'api' });
+    const step = async (request: { to?: RouteState; force?: boolean }) => {
+      const { route, shadowGate } = await lifecycle.promote({ id: 'GET /steps', ...actor, ...request });
+      await stateOf('GET /steps', route.state);
+      return { state: route.state, gated: shadowGate !== undefined };
+    };
+    expect(await step({})).toEqual({ state: 'shadow', gated: false });
+    expect(await step({ to: 'legacy' })).toEqual({ state: 'legacy', gated: false });
+    expect(await step({})).toEqual({ state: 'shadow', gated: false });
+    await expect(step({})).rejects.toBeInstanceOf(PromotionRefused);
+    expect(await step({ force: true })).toEqual({ state: 'canary', gated: true });
+    expect(await step({})).toEqual({ state: 'service', gated: false });
+    expect(await step({})).toEqual({ state: 'retired', gated: false });
+  });
+
+  describe('with a second replica writing the same bucket', () => {
+    let otherStore: RouteStore;
+    let other: RouteLifecycle;
+
+    beforeAll(async () => {
+      otherStore = new RouteStore('spec_routes', 16, () => undefined);
+      await otherStore.open(nc);
+      other = new RouteLifecycle(otherStore, replicaB);
+    });
+
+    afterAll(() => otherStore?.close());
+
+    it('of two promotions of the same revision at once, one is written and the other is a RevisionConflict', async () => {
+      await put({ method: 'GET', path: '/race', service: 'api', state: 'canary', canaryPercent: 5 });
+      const revision = store.get('GET /race')?.revision;
+      await waitUntil(() => otherStore.get('GET /race')?.revision === revision, { description: 'the second replica sees GET /race' });
+      const outcomes = await Promise.allSettled([
+        lifecycle.promote({ id: 'GET /race', to: 'service', by: 'a', reason: 'replica a' }),
+        other.promote({ id: 'GET /race', to: 'legacy', by: 'b', reason: 'replica b' }),
+      ]);
+      const written = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+      expect(written).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toBeInstanceOf(RevisionConflict);
+      expect(refused[0]).toMatchObject({ id: 'GET /race', message: 'the route changed meanwhile; read it again and retry' });
+      const winner = (written[0] as PromiseFulfilledResult<{ route: { state: RouteState } }>).value.route.state;
+      await stateOf('GET /race', winner);
+      await waitUntil(() => otherStore.get('GET /race')?.route.state === winner, { description: 'both replicas agree' });
+      expect((await store.history('GET /race')).filter((revision) => revision.change.action.startsWith('promote'))).toHaveLength(1);
+    });
+
+    it('a route imported by two replicas at once is added by one and existing for the other', async () => {
+      const route = { method: 'GET', path: '/imported-twice' };
+      const [first, second] = await Promise.all([lifecycle.import([route], actor), other.import([route], actor)]);
+      expect([...first.added, ...second.added]).toEqual(['GET /imported-twice']);
+      expect([...first.existing, ...second.existing]).toEqual(['GET /imported-twice']);
+      expect((await store.history('GET /imported-twice')).length).toBe(1);
+    });
   });
 });
