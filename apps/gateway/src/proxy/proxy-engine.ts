@@ -483,7 +483,8 @@ export class ProxyEngine {
     if (error instanceof BodyTooLargeError) {
       return this.refuse(exchange, 413, 'Content Too Large', error.message, { connection: 'close' }, backend);
     }
-    if (exchange.res.headersSent || exchange.req.destroyed) return; // cut already (a stalled body, a client gone)
+    // Cut already (a stalled body, a client gone). Not req.destroyed: a request whose body was read to its end is destroyed too.
+    if (exchange.res.headersSent || exchange.res.destroyed) return;
     const timeout = isTimeout(error);
     const status = timeout ? 504 : 502;
     const detail = timeout ? `${backend} did not answer in time` : `${backend} could not be reached (${errorCode(error)})`;
@@ -521,7 +522,7 @@ export class ProxyEngine {
 
   private failUnexpectedly(exchange: Exchange, error: Error): void {
     if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, 'gateway', error);
-    if (exchange.res.headersSent || exchange.req.destroyed) {
+    if (exchange.res.headersSent || exchange.res.destroyed) {
       exchange.res.destroy();
       return;
     }
