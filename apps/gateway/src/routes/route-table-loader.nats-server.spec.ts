@@ -27,7 +27,7 @@ describe('route table loader: the file until NATS answers, then the bucket', () 
   const managers: NatsConnectionManager[] = [];
   const loaders: RouteTableLoader[] = [];
 
-  function loader(routesFile: string, natsUrl: string, bucket: string) {
+  function loader(routesFile: string, natsUrl: string, bucket: string, statsBucket = `${bucket}_stats`) {
     const manager = new NatsConnectionManager({ url: natsUrl, name: 'loader-spec' });
     managers.push(manager);
     const table = new Table();
@@ -37,7 +37,7 @@ describe('route table loader: the file until NATS answers, then the bucket', () 
       manager,
       table,
       store,
-      new ShadowStats(`${bucket}_stats`),
+      new ShadowStats(statsBucket),
       new MismatchStore(`${bucket.toUpperCase()}_SHADOW`, { maxAgeSeconds: 3_600, perRoute: 5 }),
     );
     loaders.push(loading);
@@ -78,6 +78,22 @@ describe('route table loader: the file until NATS answers, then the bucket', () 
     await store.put({ ...products.route, state: 'legacy' }, { by: 'spec', at: new Date().toISOString(), reason: 'spec', action: 'set' });
     await waitUntil(() => table.routes.match('GET', '/api/products')?.route.state === 'legacy', { description: 'the change applied' });
   }, 30_000);
+
+  it('retries what failed while the gateway runs, and stops retrying when it stops', async () => {
+    if (!nats) throw new Error('the first test starts nats-server');
+    const file = join(dir.path, 'retried.yaml');
+    writeFileSync(file, 'routes:\n  - { method: GET, path: /retried }\n');
+    // A stats bucket name NATS KV refuses: the shadow stores never open, so loading fails every time.
+    const { loading, store } = loader(file, nats.url, 'spec_retried', 'not.a.bucket');
+    await loading.onModuleInit();
+    await waitUntil(() => store.get('GET /retried') !== undefined, { description: 'the route store opened and seeded' });
+    expect(loading.loaded).toBe(false);
+    let settled = false;
+    void loading.settled().then(() => (settled = true));
+    loading.onApplicationShutdown();
+    await waitUntil(() => settled, { timeoutMs: 10_000, description: 'the retries stopped' });
+    expect(loading.loaded).toBe(false);
+  });
 
   it('a routes file that does not parse is a ConfigError naming GATEWAY_ROUTES_FILE, and nothing is loaded', async () => {
     const file = join(dir.path, 'broken.yaml');

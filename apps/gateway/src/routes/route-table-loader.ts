@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { linearBackoff, RetryAbortedError, retryWithBackoff } from '@offramp/messaging';
 import { ConfigError } from '@offramp/platform';
 import type { MismatchStore } from '../shadow/mismatch-store.js';
 import type { ShadowStats } from '../shadow/shadow-stats.js';
@@ -29,7 +30,7 @@ export interface RouteTableTarget {
 export class RouteTableLoader implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Gateway');
   private loadedFromNats = false;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private connecting?: Promise<void>;
 
   constructor(
@@ -66,29 +67,33 @@ export class RouteTableLoader implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
+    this.stopping.abort();
     this.store.close();
     this.stats.close();
   }
 
   private async connect(routesFile: string): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        const nc = await this.nats.connected();
-        await this.store.open(nc);
-        if (existsSync(routesFile)) {
-          const seeded = await this.store.seedFromFile(routesFile);
-          if (seeded.added > 0) this.logger.log(`seeded ${seeded.added} route(s) from ${routesFile} into ${this.settings.bucket}`);
-        }
-        await Promise.all([this.stats.open(nc), this.mismatches.open(nc)]);
-        this.loadedFromNats = true;
-        this.logger.log(`route table loaded from NATS KV ${this.settings.bucket} (${this.target.routes.size} routes); watching for changes`);
-        return;
-      } catch (error) {
-        if (this.stopped) return;
-        this.logger.warn(`route table not loaded from NATS yet (attempt ${attempt}): ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
-      }
+    try {
+      await retryWithBackoff(() => this.load(routesFile), {
+        backoff: linearBackoff({ stepMs: 250, maxMs: 5_000 }),
+        signal: this.stopping.signal,
+        onRetry: (error, failures) => this.logger.warn(`route table not loaded from NATS yet (attempt ${failures}): ${(error as Error).message}`),
+      });
+    } catch (error) {
+      // Without a deadline the retries end only when the gateway stops.
+      if (!(error instanceof RetryAbortedError)) throw error;
     }
+  }
+
+  private async load(routesFile: string): Promise<void> {
+    const nc = await this.nats.connected();
+    await this.store.open(nc);
+    if (existsSync(routesFile)) {
+      const seeded = await this.store.seedFromFile(routesFile);
+      if (seeded.added > 0) this.logger.log(`seeded ${seeded.added} route(s) from ${routesFile} into ${this.settings.bucket}`);
+    }
+    await Promise.all([this.stats.open(nc), this.mismatches.open(nc)]);
+    this.loadedFromNats = true;
+    this.logger.log(`route table loaded from NATS KV ${this.settings.bucket} (${this.target.routes.size} routes); watching for changes`);
   }
 }
