@@ -43,13 +43,15 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const service: ServiceProcess = Object.assign(child, { port, url, adminUrl });
   if (options.waitForLive === false) return service;
   try {
-    await waitUntil(
-      async () => {
-        if (!child.isRunning()) throw new Error(`${options.app} exited with code ${await child.exited}`);
-        return (await httpStatus(`${adminUrl}/health/live`)) === 200;
-      },
-      { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, description: `${options.app} /health/live` },
-    );
+    // A service that exits at once (a configuration error) fails here, not after the timeout.
+    await Promise.race([
+      waitUntil(async () => (await httpStatus(`${adminUrl}/health/live`)) === 200, {
+        timeoutMs: options.timeoutMs ?? 20_000,
+        intervalMs: 100,
+        description: `${options.app} /health/live`,
+      }),
+      child.exited.then((code) => Promise.reject(new Error(`${options.app} exited with code ${code} before it was live`))),
+    ]);
   } catch (error) {
     await child.stop('SIGKILL');
     throw new Error(`${(error as Error).message}\n--- ${options.app} output ---\n${child.output()}`, { cause: error });
