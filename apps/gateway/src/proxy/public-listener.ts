@@ -46,7 +46,8 @@ export class PublicListener {
     });
     this.server.on('request', (req, res) => {
       if (this.closing) res.shouldKeepAlive = false;
-      void engine.handle(req, res, requestIdFor(req));
+      // The engine answers its own failures; anything that still escapes cuts this response, never the process.
+      engine.handle(req, res, requestIdFor(req)).catch(() => res.destroy());
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       tunnel.handle(req, socket, head, requestIdFor(req)).catch(() => socket.destroy());
