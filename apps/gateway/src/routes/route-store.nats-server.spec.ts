@@ -56,6 +56,17 @@ describe('route store on NATS KV: expected revisions and seeding by several repl
     expect(store.get('GET /a/:id')?.route.state).toBe('shadow');
   });
 
+  it('reads its own writes: a route changed through a store is changed in that store when put returns', async () => {
+    const store = await openStore('spec_store_read_your_writes');
+    const route = parseRouteSpec({ method: 'GET', path: '/b/{id}' });
+    let revision = await store.put(route, change, 0);
+    expect(store.get('GET /b/:id')?.revision).toBe(revision);
+    for (const state of ['shadow', 'canary', 'service', 'legacy'] as const) {
+      revision = await store.put({ ...route, state, service: 'api' }, change, revision);
+      expect(store.get('GET /b/:id')).toMatchObject({ revision, route: { state } });
+    }
+  });
+
   it('three replicas seeding the same file at once add each route once; the bucket keeps what it has', async () => {
     const file = join(dir.path, 'routes.yaml');
     const routes = Array.from({ length: 40 }, (_, index) => `  - { method: GET, path: /seeded/${index} }`);

@@ -27,11 +27,17 @@ export class RouteFileError extends Error {}
  * and applies each change to its table in place as it arrives, with no restart and no rebuild. Each
  * revision carries who, when and why: the bucket's history is the audit log.
  */
+/** How long a write waits for this replica's watcher to apply it before answering anyway. */
+const READ_YOUR_WRITES_MS = 2_000;
+
 export class RouteStore {
   private kv?: KV;
   private readonly records = new Map<string, RouteRecord & { revision: number }>();
   private table?: RouteTable;
   private stopWatching?: () => void;
+  /** The bucket's highest revision this replica has applied, and writers waiting to see theirs. */
+  private appliedRevision = 0;
+  private readonly awaitingRevision = new Set<{ revision: number; done: () => void }>();
 
   constructor(
     private readonly bucket: string,
@@ -78,13 +84,36 @@ export class RouteStore {
     const id = routeId(route);
     const key = routeKey(id);
     const value = JSON.stringify({ route, change } satisfies RouteRecord);
+    let revision: number;
     try {
-      if (expectedRevision === 0) return await kv.create(key, value);
-      return await kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
+      revision =
+        expectedRevision === 0
+          ? await kv.create(key, value)
+          : await kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
     } catch (error) {
       if (isWrongLastSequence(error)) throw new RevisionConflict(id, { cause: error });
       throw error;
     }
+    // Read your writes: whoever changed a route (the admin API, the CLI) reads it back changed.
+    await this.applied(revision, READ_YOUR_WRITES_MS);
+    return revision;
+  }
+
+  /** Resolves once this replica's watcher applied `revision` (or after `withinMs`, whichever is first). */
+  private applied(revision: number, withinMs: number): Promise<void> {
+    if (this.appliedRevision >= revision) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        revision,
+        done: () => {
+          clearTimeout(timer);
+          this.awaitingRevision.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, withinMs);
+      this.awaitingRevision.add(waiter);
+    });
   }
 
   /** Seeds routes from the YAML file that are not in the bucket yet; the bucket wins for the others. */
@@ -129,6 +158,15 @@ export class RouteStore {
   }
 
   private apply(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
+    try {
+      this.applyEntry(key, operation, revision, record);
+    } finally {
+      if (revision > this.appliedRevision) this.appliedRevision = revision;
+      for (const waiter of this.awaitingRevision) if (waiter.revision <= this.appliedRevision) waiter.done();
+    }
+  }
+
+  private applyEntry(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
     const id = routeIdFromKey(key);
     const before = this.records.get(id)?.route;
     let after: RouteSpec | undefined;
