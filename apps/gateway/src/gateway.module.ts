@@ -12,6 +12,7 @@ import { GatewayLifecycle } from './gateway-lifecycle.js';
 import { createIdentityProvider, IDENTITY_BRIDGE, type LegacyIdentityBridge } from './identity/legacy-identity.provider.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { ProxyEngine } from './proxy/proxy-engine.js';
+import { proxySettingsFromConfig } from './proxy/proxy-settings-from-config.js';
 import { PublicListener } from './proxy/public-listener.js';
 import { ReplayBudget } from './proxy/replay-budget.js';
 import { TrustedProxies } from './proxy/trusted-proxies.js';
@@ -114,30 +115,17 @@ const providers: Provider[] = [
       replay: ReplayBudget,
       csrf: CsrfGuard,
     ) =>
-      new ProxyEngine(
-        {
-          routingHeaders: config.GATEWAY_ROUTING_HEADERS,
-          maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-          maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
-          defaultTimeoutMs: config.GATEWAY_TIMEOUT_MS,
-          testers: new Set(config.GATEWAY_TESTERS),
-          shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
-          bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
-          bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
-          inspectBodyBytes: config.GATEWAY_CSRF_MAX_BODY_BYTES,
-        },
-        {
-          legacy: upstreams.legacy,
-          services: upstreams.services,
-          identity: bridge,
-          metrics,
-          shadow,
-          trustedProxies,
-          replay,
-          csrf,
-          sessions: bridge,
-        },
-      ),
+      new ProxyEngine(proxySettingsFromConfig(config), {
+        legacy: upstreams.legacy,
+        services: upstreams.services,
+        identity: bridge,
+        metrics,
+        shadow,
+        trustedProxies,
+        replay,
+        csrf,
+        sessions: bridge,
+      }),
     inject: [GATEWAY_CONFIG, Upstreams, IDENTITY_BRIDGE, GatewayMetrics, ShadowRunner, TrustedProxies, ReplayBudget, CsrfGuard],
   },
   {

@@ -19,6 +19,12 @@ import { resolveRouteId, type RouteReference } from './route-reference.js';
 
 const actor = { by: z.string().min(1).default('admin-api'), reason: z.string().min(1, 'say why: the reason goes into the audit log') };
 /** A route is named by its id (`GET|HEAD /api/products/:id`) or by method and path as written anywhere (`{id}` too). */
+/** How a request body names a route, in the OpenAPI document (routeRef below is its schema). */
+const ROUTE_REFERENCE_PROPERTIES = {
+  id: { type: 'string', example: 'GET|HEAD /api/products/:id' },
+  method: { type: 'string', example: 'GET' },
+  path: { type: 'string', example: '/api/products/{id}' },
+} as const;
 const routeRef = { id: z.string().min(1).optional(), method: z.string().optional(), path: z.string().optional() };
 const promoteBody = z.object({
   ...routeRef,
@@ -114,11 +120,7 @@ export class AdminController {
       type: 'object',
       required: ['reason'],
       properties: {
-        ...{
-          id: { type: 'string', example: 'GET|HEAD /api/products/:id' },
-          method: { type: 'string', example: 'GET' },
-          path: { type: 'string', example: '/api/products/{id}' },
-        },
+        ...ROUTE_REFERENCE_PROPERTIES,
         to: { type: 'string', enum: [...ROUTE_STATES] },
         canaryPercent: { type: 'number' },
         force: { type: 'boolean' },
@@ -148,11 +150,7 @@ export class AdminController {
       type: 'object',
       required: ['reason'],
       properties: {
-        ...{
-          id: { type: 'string', example: 'GET|HEAD /api/products/:id' },
-          method: { type: 'string', example: 'GET' },
-          path: { type: 'string', example: '/api/products/{id}' },
-        },
+        ...ROUTE_REFERENCE_PROPERTIES,
         all: { type: 'boolean' },
         by: { type: 'string', example: 'jane@ops' },
         reason: { type: 'string', example: 'shadow proof at 99.8%' },

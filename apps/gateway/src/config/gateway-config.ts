@@ -191,16 +191,9 @@ export const gatewayConfigShape = {
     .max(64 * 1024 ** 2)
     .default(1024 ** 2)
     .describe('largest form/JSON body read for its _token field (0-64 MiB); larger bodies need the X-CSRF-TOKEN or X-XSRF-TOKEN header'),
-  GATEWAY_CSRF_JSON_PATHS: z
-    .string()
-    .default('api/*')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
-    .describe("Request::is patterns (comma-separated) whose 419 is JSON whatever the Accept header says, as the monolith's Handler::shouldReturnJson"),
+  GATEWAY_CSRF_JSON_PATHS: listField('api/*').describe(
+    "Request::is patterns (comma-separated) whose 419 is JSON whatever the Accept header says, as the monolith's Handler::shouldReturnJson",
+  ),
   GATEWAY_CSRF_PAGE_FILE: z
     .string()
     .optional()

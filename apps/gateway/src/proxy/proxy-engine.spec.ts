@@ -14,6 +14,7 @@ import { MismatchStore } from '../shadow/mismatch-store.js';
 import { ShadowRunner } from '../shadow/shadow-runner.js';
 import { ShadowStats } from '../shadow/shadow-stats.js';
 import { ProxyEngine } from './proxy-engine.js';
+import { proxySettingsFromConfig } from './proxy-settings-from-config.js';
 import { ReplayBudget } from './replay-budget.js';
 import { TrustedProxies } from './trusted-proxies.js';
 import { Upstreams } from './upstreams.js';
@@ -95,17 +96,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
       mismatches: new MismatchStore('PROXY_ENGINE_SPEC', { maxAgeSeconds: 60, perRoute: 1 }),
     });
     engine = new ProxyEngine(
-      {
-        routingHeaders: true,
-        maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-        maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
-        defaultTimeoutMs: 5_000,
-        testers: new Set(config.GATEWAY_TESTERS),
-        shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
-        bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
-        bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
-        inspectBodyBytes: config.GATEWAY_CSRF_MAX_BODY_BYTES,
-      },
+      { ...proxySettingsFromConfig(config), routingHeaders: true, defaultTimeoutMs: 5_000 },
       {
         legacy: upstreams.legacy,
         services: upstreams.services,

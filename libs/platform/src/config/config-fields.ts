@@ -18,11 +18,11 @@ export function integerField(min: number, max: number) {
   return z.coerce.number().int().min(min).max(max);
 }
 
-/** Comma-separated items, trimmed, empty ones dropped; `''` when unset. */
-export function listField() {
+/** Comma-separated items, trimmed, empty ones dropped; `fallback` (none by default) when unset. */
+export function listField(fallback = '') {
   return z
     .string()
-    .default('')
+    .default(fallback)
     .transform((value) =>
       value
         .split(',')

@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { startNginxProcess } from '@offramp/testing';
-
-const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
+import { nginxBinary, startNginxProcess } from '@offramp/testing';
 
 /** Debian's nginx; installed with apt-get (package nginx-light) when missing and we are root, as the preflight does. */
 export function findOrInstallNginx(log: (line: string) => void): string | undefined {
-  const found = CANDIDATES.find((path) => existsSync(path));
+  const found = nginxBinary();
   if (found) return found;
   if (process.getuid?.() !== 0) {
     log("nginx is not installed and we are not root: install Debian's nginx-light to include the nginx baseline");
@@ -25,7 +22,7 @@ export function findOrInstallNginx(log: (line: string) => void): string | undefi
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   }
-  return CANDIDATES.find((path) => existsSync(path));
+  return nginxBinary();
 }
 
 /** nginx as a reverse proxy: the same configuration the tests use (one worker, keep-alive to the upstream). */
