@@ -31,6 +31,8 @@ const SYSTEM_PACKAGES = [
   { pkg: 'phpunit', present: () => onPath('phpunit') },
   // The web server in front of the monolith in the gateway's edge tests and bench:gateway.
   { pkg: 'nginx-light', present: () => onPath('nginx') },
+  // The browser the dashboard's Playwright test and bench:dashboard drive (playwright-core, no browser download).
+  { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 ];
 
 const say = (line) => process.stderr.write(`[offramp preflight] ${line}\n`);
