@@ -15,3 +15,4 @@ export { identityAudienceFromConfig, identityConfigShape, identityKeysFromConfig
 export { IdentityTokenSigner, IdentityTokenVerifier } from './identity/identity-token.js';
 export { IdentityGuard, CurrentIdentity } from './identity/identity.guard.js';
 export { IdentityModule } from './identity/identity.module.js';
+export { CircuitBreaker, type BreakerState } from './resilience/circuit-breaker.js';

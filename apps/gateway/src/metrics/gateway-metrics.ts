@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { BreakerState } from '../proxy/circuit-breaker.js';
+import type { BreakerState } from '@offramp/platform';
 import { RequestTally } from './request-tally.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };

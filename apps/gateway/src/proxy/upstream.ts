@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerState } from '@offramp/platform';
 
 export interface UpstreamOptions {
   connections: number;

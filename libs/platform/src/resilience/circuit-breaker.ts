@@ -1,3 +1,8 @@
+/**
+ * The one circuit breaker of the workspace: the gateway guards each upstream with it and the
+ * integrations slice its carrier calls. It lives in platform (not a new lib) because it is a small,
+ * dependency-free resilience primitive every service may need, like the config fields beside it.
+ */
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /**
