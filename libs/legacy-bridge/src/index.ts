@@ -11,12 +11,33 @@ export { RedisSessionStore, type RedisGetter } from './session/redis-session-sto
 export { LaravelSessionIdentity, loginSessionKey, type LaravelSessionIdentityOptions, type SessionLookup } from './identity/laravel-session-identity.js';
 export { WhoamiClient, type WhoamiUser, type WhoamiRequest } from './identity/whoami-client.js';
 export { importLaravelRouteList, importSymfonyRouteList, importRouteList, RouteListFormatError, type ImportedRoute } from './routes/route-list-import.js';
-export { phpJson, phpPrettyJson } from './php/php-json.js';
+export { phpJson, phpPrettyJson, phpJsonUnescapedUnicode } from './php/php-json.js';
 export { parsePhpQuery, phpBuildQuery, type PhpArray, type PhpValue } from './php/php-query.js';
 export { checkRules, displayName, isPhpArray, phpIsInt, type LaravelRule } from './validation/laravel-rules.js';
 export { validateLaravel, existsChecks, inRuleOrder, errorsJson, type LaravelRuleSet, type LaravelErrors } from './validation/laravel-validator.js';
-export { lengthAwarePaginator, type PaginatorInput } from './pagination/length-aware-paginator.js';
+export { lengthAwarePaginator, laravelPageOffset, type PaginatorInput } from './pagination/length-aware-paginator.js';
 export { laravelDate, laravelDateTransformer, sqlTimestamp } from './eloquent/laravel-date.js';
 export { LaravelRequestUrl } from './http/request-url.js';
 export { inputSource, inputToken, rawInputField, phpFalsy, type InputSource } from './http/laravel-input.js';
+export { laravelRequestInput, MONOLITH_UNTRIMMED, type LaravelRequest, type LaravelInputOptions } from './http/laravel-request-input.js';
+export { phpJsonDecode, PhpFloat, phpFloatString, PHP_JSON_DEPTH } from './http/php-json-decode.js';
+export { readBodiesAsLaravel, PHP_POST_MAX_SIZE, type LaravelBodiesOptions } from './http/laravel-bodies.js';
 export { answersJson, expectsJson, compilePathPatterns } from './http/expects-json.js';
+export { PhpObject, phpSerialize, phpUnserializeStrict, UnexpectedPhpClassError, CorruptPhpSerializationError } from './queue/php-object.js';
+export {
+  parseJobPayload,
+  decodeJobCommand,
+  createJobPayload,
+  modelReference,
+  modelIdentifier,
+  queueableProperties,
+  backoffSeconds,
+  backoffAfterAttempt,
+  LaravelJobError,
+  CALL_QUEUED_HANDLER,
+  MODEL_IDENTIFIER,
+  type LaravelJobPayload,
+  type LaravelJobErrorCode,
+  type ModelReference,
+  type NewJob,
+} from './queue/laravel-job.js';

@@ -1,5 +1,5 @@
 import { runPhp } from '../__fixtures__/php-cli.js';
-import { phpJson, phpPrettyJson } from './php-json.js';
+import { phpJson, phpJsonUnescapedUnicode, phpPrettyJson } from './php-json.js';
 
 // Values as they reach a Laravel response: strings of every kind PHP escapes differently from
 // JSON.stringify, integers, lists, objects (non-empty: an empty PHP array is a list), null, booleans.
@@ -48,5 +48,10 @@ describe("PHP's json_encode as Laravel's responses use it", () => {
   it('escapes what PHP escapes and nothing else', () => {
     expect(phpJson({ url: 'a/b', name: 'é😀' })).toBe('{"url":"a\\/b","name":"\\u00e9\\ud83d\\ude00"}');
     expect(phpPrettyJson({ url: 'a/b' })).toBe('{\n    "url": "a/b"\n}');
+  });
+
+  it("phpJsonUnescapedUnicode is byte for byte json_encode(..., JSON_UNESCAPED_UNICODE), as Laravel's queue writes payloads", () => {
+    const php = runPhp<string[]>(`return array_map(fn ($value) => json_encode($value, JSON_UNESCAPED_UNICODE), $input);`, VALUES);
+    expect(VALUES.map(phpJsonUnescapedUnicode)).toEqual(php);
   });
 });
