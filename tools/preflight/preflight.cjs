@@ -160,9 +160,9 @@ function ensureDependencies(node, env) {
   if (stamp === wanted) return;
   say(`installing npm dependencies from package-lock.json for Node ${node.version} (native addons are built against its headers)`);
   const npmCli = findNpmCli();
-  // `npm install --no-save` rather than `npm ci`: npm 11 leaves other platforms' optional packages
-  // (@swc/core-darwin-arm64, …) out of the lockfile and `npm ci` then refuses it as out of sync.
-  // --no-save installs exactly the locked tree and never rewrites the lockfile.
+  // `npm install --no-save` rather than `npm ci`: it keeps node_modules and only adds what changed
+  // (npm ci deletes it first), and never rewrites the lockfile. The lockfile itself is one `npm ci`
+  // accepts, as the Dockerfiles and CI run it (tools/deploy/src/lockfile.spec.ts shows it).
   if (!run(node.nodeBin, [npmCli, 'install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { env })) {
     fail('npm install failed', 'read the npm output above; then run the command again');
   }
