@@ -27,7 +27,26 @@ const samples: Record<keyof typeof EVENT_CATALOG, unknown> = {
   },
   'shop.products.price_changed.v1': { product_id: 5, price_cents: 1399, previous_price_cents: 1299, currency: 'EUR' },
   'shop.products.stock_changed.v1': { product_id: 5, stock: 8, previous_stock: 10, delta: -2, reason: 'order_placed', order_id: 17 },
+  'shop.jobs.send-order-confirmation.v1': { job: laravelJobSample('App\\Jobs\\SendOrderConfirmation'), order_id: 17 },
+  'shop.jobs.recalculate-product-popularity.v1': { job: laravelJobSample('App\\Jobs\\RecalculateProductPopularity') },
 };
+
+// What the queue bridge takes from a Laravel payload (libs/messaging queue-bridge).
+function laravelJobSample(displayName: string): EventPayload<'shop.jobs.send-order-confirmation.v1'>['job'] {
+  return {
+    uuid: '130c78b9-8caf-4615-a88a-cc09dd9f0685',
+    display_name: displayName,
+    connection: 'database',
+    queue: 'offramp',
+    attempts: 0,
+    max_tries: 3,
+    backoff_seconds: [0],
+    timeout_seconds: null,
+    retry_until: null,
+    delete_when_missing_models: false,
+    payload: '{"uuid":"130c78b9-8caf-4615-a88a-cc09dd9f0685"}',
+  };
+}
 
 describe('event catalog', () => {
   it('names every subject <domain>.<aggregate>.<event>.v<N>, keyed by itself', () => {

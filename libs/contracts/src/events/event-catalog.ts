@@ -54,6 +54,30 @@ export const productStockChangedV1 = z
   })
   .strict();
 
+/**
+ * A Laravel job the queue bridge took from the monolith's queue: the job's own settings from its
+ * payload, and the payload itself (failed_jobs keeps it, so `php artisan queue:retry` works).
+ */
+export const laravelJob = z
+  .object({
+    uuid: z.string().min(1).max(40).describe("the job's uuid in its Laravel payload"),
+    display_name: z.string().min(1).describe('the PHP job class'),
+    connection: z.string().min(1).describe("the queue connection's name in the monolith (database, redis)"),
+    queue: z.string().min(1),
+    attempts: z.number().int().min(0).describe('attempts already made before this push reached the bridge'),
+    max_tries: z.number().int().positive().nullable().describe('tries / maxTries; null: the bridge default (as queue:work --tries)'),
+    backoff_seconds: z.array(z.number().int().min(0)).min(1).describe('delay before the next attempt, per attempt; the last one repeats'),
+    timeout_seconds: z.number().int().positive().nullable(),
+    retry_until: z.number().int().nullable().describe('unix seconds after which no new attempt starts'),
+    delete_when_missing_models: z.boolean(),
+    payload: z.string().min(2).describe("Laravel's payload JSON as pushed"),
+  })
+  .strict();
+
+export const sendOrderConfirmationJobV1 = z.object({ job: laravelJob, order_id: id.describe('the ModelIdentifier of App\\Models\\Order') }).strict();
+
+export const recalculateProductPopularityJobV1 = z.object({ job: laravelJob }).strict();
+
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   subject: string;
   /** Who writes it: the monolith's outbox or one of our services. */
@@ -95,12 +119,27 @@ export const EVENT_CATALOG = {
     summary: "A product's stock changed, by an order or a back-office edit.",
     schema: productStockChangedV1,
   }),
+  'shop.jobs.send-order-confirmation.v1': define({
+    subject: 'shop.jobs.send-order-confirmation.v1',
+    producer: 'pipelines queue bridge (App\\Jobs\\SendOrderConfirmation dispatched by the monolith or the api)',
+    aggregate: 'order',
+    summary: 'Mail the confirmation of an order (the Laravel job SendOrderConfirmation, run by pipelines).',
+    schema: sendOrderConfirmationJobV1,
+  }),
+  'shop.jobs.recalculate-product-popularity.v1': define({
+    subject: 'shop.jobs.recalculate-product-popularity.v1',
+    producer: 'pipelines queue bridge (App\\Jobs\\RecalculateProductPopularity, scheduled hourly)',
+    aggregate: 'product',
+    summary: 'Recompute every product popularity from the units sold (the Laravel job RecalculateProductPopularity, run by pipelines).',
+    schema: recalculateProductPopularityJobV1,
+  }),
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventSubject = keyof typeof EVENT_CATALOG;
 export type EventPayload<S extends EventSubject> = z.infer<(typeof EVENT_CATALOG)[S]['schema']>;
 
-export const EVENT_SUBJECT_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+\.v[0-9]+$/;
+/** Lower case; words joined by `_` in events (`stock_changed`), by `-` in job names (`send-order-confirmation`). */
+export const EVENT_SUBJECT_PATTERN = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+\.v[0-9]+$/;
 
 export function isCatalogSubject(subject: string): subject is EventSubject {
   return Object.hasOwn(EVENT_CATALOG, subject);
