@@ -16,3 +16,4 @@ export { IdentityTokenSigner, IdentityTokenVerifier } from './identity/identity-
 export { IdentityGuard, CurrentIdentity } from './identity/identity.guard.js';
 export { IdentityModule } from './identity/identity.module.js';
 export { CircuitBreaker, type BreakerState } from './resilience/circuit-breaker.js';
+export { signTimestamped, verifyTimestamped, type TimestampedSignatureCheck } from './webhooks/timestamped-signature.js';

@@ -81,20 +81,43 @@ export function displayName(attribute: string, fromWildcard: boolean): string {
  * Runs an attribute's rules (all but `exists`, which needs the database) and returns its messages.
  * `present` is false when the attribute is absent from the input.
  */
-export function checkRules(value: unknown, present: boolean, rules: LaravelRule[], attribute: string): string[] {
+export function checkRules(value: unknown, present: boolean, rules: LaravelRule[], attribute: string, data?: unknown): string[] {
   const messages: string[] = [];
   const nullable = rules.includes('nullable');
   for (const rule of rules) {
     const [name, parameter = ''] = rule.split(/:(.*)/s);
-    const implicit = name === 'required';
+    const implicit = name === 'required' || name === 'required_if';
     if (!implicit && (!present || (nullable && value === null))) continue;
-    const message = failure(name, parameter, value, rules);
+    const message =
+      name === 'required_if'
+        ? requiredIfFailure(parameter, value, rules, data)
+        : name === 'regex'
+          ? regexFailure(parameter, value)
+          : failure(name, parameter, value, rules);
     if (message) {
       messages.push(message.replace(':attribute', attribute));
       if (implicit) break; // a missing attribute is not checked any further
     }
   }
   return messages;
+}
+
+/** `required_if:other,value,…`: required when the input's `other` (a dot path) is one of the values. */
+function requiredIfFailure(parameter: string, value: unknown, rules: LaravelRule[], data: unknown): string | undefined {
+  const [otherPath, ...values] = parameter.split(',');
+  const other = otherPath.split('.').reduce<unknown>((node, key) => (isPhpArray(node) ? (node as Record<string, unknown>)[key] : undefined), data);
+  // Laravel compares loosely (booleans as 'true'/'false'); a missing or null `other` never matches.
+  if (other === null || other === undefined || !values.includes(String(other))) return undefined;
+  return failure('required', '', value, rules) && `The :attribute field is required when ${displayName(otherPath, false)} is ${String(other)}.`;
+}
+
+/** `regex:/pattern/flags` on a string or number, as preg_match. */
+function regexFailure(parameter: string, value: unknown): string | undefined {
+  const delimiter = parameter[0];
+  const end = parameter.lastIndexOf(delimiter);
+  const pattern = new RegExp(parameter.slice(1, end), parameter.slice(end + 1).replace(/[^imsu]/g, ''));
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
+  return text !== undefined && pattern.test(text) ? undefined : 'The :attribute format is invalid.';
 }
 
 function failure(name: string, parameter: string, value: unknown, rules: LaravelRule[]): string | undefined {

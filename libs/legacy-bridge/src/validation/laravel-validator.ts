@@ -47,7 +47,7 @@ export function validateLaravel(data: unknown, ruleSet: LaravelRuleSet): Laravel
   for (const [pattern, rules] of ruleSet) {
     const wildcard = pattern.includes('*');
     for (const attribute of expand(data, pattern.split('.'))) {
-      const messages = checkRules(attribute.value, attribute.present, rules, displayName(attribute.path, wildcard));
+      const messages = checkRules(attribute.value, attribute.present, rules, displayName(attribute.path, wildcard), data);
       if (messages.length > 0) errors.set(attribute.path, messages);
     }
   }

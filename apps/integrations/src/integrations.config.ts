@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { integerField } from '@offramp/platform';
+
+/** The integrations slice's own settings, validated with the shared ones at start-up. */
+export const integrationsConfigShape = {
+  PAYMENT_WEBHOOK_SECRET: z
+    .string()
+    .default('')
+    .describe("the payment provider's signing secret (the monolith's PAYMENT_WEBHOOK_SECRET); empty refuses every webhook, as the monolith does"),
+  PAYMENT_WEBHOOK_TOLERANCE: integerField(0, 86_400).default(300).describe('replay window of a webhook signature in seconds (0-86400)'),
+  PAYMENT_WEBHOOK_MAX_BYTES: integerField(1_024, 64 * 1024 * 1024)
+    .default(8 * 1024 * 1024)
+    .describe("largest webhook body accepted, in bytes (PHP's post_max_size, 8 MiB)"),
+  CARRIER_BASE_URL: z.url().default('http://127.0.0.1:9400').describe("the carrier's rate API (the monolith's CARRIER_BASE_URL)"),
+  CARRIER_TIMEOUT_MS: integerField(1, 60_000).default(2_000).describe("time the carrier has to answer one quote, in ms (the monolith's CARRIER_TIMEOUT_MS)"),
+  CARRIER_RETRIES: integerField(0, 5).default(1).describe('further attempts after a connection failure or a 5xx of the carrier (0-5)'),
+  CARRIER_CONNECTIONS: integerField(1, 4_096).default(256).describe('keep-alive connections to the carrier'),
+  CARRIER_BREAKER_FAILURES: integerField(1, 1_000).default(5).describe('consecutive carrier failures that open the circuit'),
+  CARRIER_BREAKER_COOLDOWN_MS: integerField(100, 600_000).default(5_000).describe('how long an open circuit answers "unavailable" before one probe'),
+  QUOTE_CACHE_TTL_MS: integerField(0, 3_600_000).default(30_000).describe('how long an identical quote is served from memory (0 turns the cache off)'),
+  QUOTE_CACHE_MAX_ENTRIES: integerField(1, 1_000_000).default(10_000).describe('quotes kept in memory at most'),
+};
+
+export type IntegrationsConfig = z.infer<z.ZodObject<typeof integrationsConfigShape>>;
