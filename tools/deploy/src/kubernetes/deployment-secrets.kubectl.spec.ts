@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEnv, promisify } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
-import { tempDir, workspaceRoot, type TempDir } from '@offramp/testing';
+import { parseEnv } from 'node:util';
+import { parse } from 'yaml';
+import { workspaceRoot } from '@offramp/testing';
+import { copyDeployment, unhashed, type DeploymentCopy } from './render-manifests.js';
 
-const run = promisify(execFile);
 const SLICES = ['api', 'integrations', 'pipelines'] as const;
 const SERVICES = ['gateway', ...SLICES] as const;
 
@@ -23,7 +22,6 @@ interface Manifest {
   };
 }
 
-const unhashed = (name: string) => name.replace(/-[a-z0-9]{10}$/, '');
 const decoded = (secret: Manifest) =>
   Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
 
@@ -33,24 +31,17 @@ const decoded = (secret: Manifest) =>
  * docker/compose.yaml read as compose reads it (YAML merge keys).
  */
 describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubectl kustomize)', () => {
-  let dir: TempDir;
+  let copy: DeploymentCopy;
   let manifests: Manifest[];
   let credentials: string;
 
   beforeAll(async () => {
-    dir = tempDir('offramp-k8s-base-');
-    const base = join(dir.path, 'base');
-    cpSync(join(workspaceRoot(), 'docker/k8s/base'), base, { recursive: true });
-    credentials = join(base, 'credentials');
-    await run(process.execPath, [join(workspaceRoot(), 'docker/make-credentials.mjs'), credentials]);
-    for (const file of readdirSync(join(base, 'secrets')).filter((name) => name.endsWith('.env.example'))) {
-      copyFileSync(join(base, 'secrets', file), join(base, 'secrets', file.replace(/\.example$/, '')));
-    }
-    const { stdout } = await run('kubectl', ['kustomize', base], { maxBuffer: 16 * 1024 * 1024 });
-    manifests = parseAllDocuments(stdout).map((document) => document.toJS() as Manifest);
+    copy = await copyDeployment();
+    credentials = copy.credentials;
+    manifests = (await copy.render('base')) as unknown as Manifest[];
   });
 
-  afterAll(() => dir?.remove());
+  afterAll(() => copy?.remove());
 
   const find = (kind: string, name: string) => {
     const found = manifests.find((manifest) => manifest.kind === kind && unhashed(manifest.metadata.name) === name);
@@ -91,12 +82,14 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
     expect(everything).not.toMatch(/IDENTITY_TOKEN_PRIVATE_KEY|APP_KEY|IDENTITY_TOKEN_SECRET|PRIVATE KEY/);
   });
 
-  it('hands the NATS server the public keys of the four users by a fixed name (the Helm values read it)', () => {
+  it('hands the NATS nodes the public keys of the four users from the nats-nkeys ConfigMap, the migration Job its own Secret', () => {
     const nkeys = find('ConfigMap', 'nats-nkeys');
-    expect(nkeys.metadata.name).toBe('nats-nkeys');
     expect(nkeys.data).toEqual(parseEnv(readFileSync(join(credentials, 'nkeys.env'), 'utf8')));
-    const values = parse(readFileSync(join(workspaceRoot(), 'docker/k8s/base/nats-values.yaml'), 'utf8')) as { container: { env: Record<string, unknown> } };
-    expect(Object.keys(values.container.env).sort()).toEqual(Object.keys(nkeys.data ?? {}).sort());
+    const [nats] = (find('StatefulSet', 'nats') as unknown as { spec: { template: { spec: { containers: NatsContainer[] } } } }).spec.template.spec.containers;
+    const fromNkeys = (nats?.env ?? []).filter((variable) => variable.valueFrom?.configMapKeyRef?.name === nkeys.metadata.name);
+    expect(fromNkeys.map((variable) => variable.name).sort()).toEqual(Object.keys(nkeys.data ?? {}).sort());
+    expect(fromNkeys.every((variable) => variable.name === variable.valueFrom?.configMapKeyRef?.key)).toBe(true);
+    expect(Object.keys(decoded(find('Secret', 'migrate-secrets')))).toEqual(['DATABASE_URL']);
   });
 
   it('compose gives each service its own NATS seed, APP_KEY to the monolith and the gateway only, the private key to the gateway only', () => {
@@ -119,6 +112,10 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
     expect(services.nats?.env_file).toEqual(['credentials/nkeys.env']);
   });
 });
+
+interface NatsContainer {
+  env?: { name: string; valueFrom?: { configMapKeyRef?: { name: string; key: string } } }[];
+}
 
 function decodedOrData(manifest: Manifest): unknown {
   return manifest.kind === 'Secret' ? { ...manifest, data: decoded(manifest) } : manifest;
