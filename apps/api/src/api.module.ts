@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { OutboxRecord } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
+import { LaravelBodiesModule } from '@offramp/legacy-bridge/nest';
 import { IdentityModule, type IdentityConfig } from '@offramp/platform';
 import pg from 'pg';
 import { CatalogController } from './catalog/catalog.controller.js';
@@ -30,6 +31,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
+        // Bodies read as the monolith reads them, up to its post_max_size (its 413 above).
+        LaravelBodiesModule,
         IdentityModule.forVerification(config),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'orders', ttl: config.API_RATE_WINDOW_MS, limit: config.API_RATE_LIMIT }] }),
       ],

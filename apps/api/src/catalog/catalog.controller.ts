@@ -2,13 +2,7 @@ import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common'
 import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { LaravelRequestUrl, lengthAwarePaginator, parsePhpQuery, phpJson } from '@offramp/legacy-bridge';
-import {
-  LaravelErrorDto,
-  LaravelExceptionFilter,
-  LaravelModelNotFoundException,
-  LaravelRouteNotFoundException,
-  LaravelValidationErrorDto,
-} from '@offramp/legacy-bridge/nest';
+import { LaravelErrorDto, LaravelExceptionFilter, LaravelModelNotFoundException, laravelRouteId, LaravelValidationErrorDto } from '@offramp/legacy-bridge/nest';
 import { ProductDto, ProductPageDto } from './product.dto.js';
 import { productJson } from './product.json.js';
 import { PRODUCT_SORTS, ProductSearch } from './product-search.js';
@@ -50,8 +44,7 @@ export class CatalogController {
   @ApiNotFoundResponse({ type: LaravelErrorDto })
   async show(@Param('id') id: string): Promise<Buffer> {
     // The monolith's route pattern for {id} is [0-9]+; anything else matches no route.
-    if (!/^[0-9]+$/.test(id)) throw new LaravelRouteNotFoundException();
-    const normalized = String(Number(id));
+    const normalized = laravelRouteId(id, 'Product');
     const product = await this.search.find(normalized);
     if (!product) throw new LaravelModelNotFoundException('Product', normalized);
     return Buffer.from(phpJson(productJson(product)));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { type LaravelRuleSet, type PhpArray, validateLaravel } from '@offramp/legacy-bridge';
+import { laravelPageOffset, type LaravelRuleSet, type PhpArray, validateLaravel } from '@offramp/legacy-bridge';
 import { LaravelValidationException } from '@offramp/legacy-bridge/nest';
 import { DatabaseGate } from '@offramp/persistence';
 import { Category } from './category.entity.js';
@@ -34,7 +34,8 @@ export interface ProductPage {
   items: Product[];
   total: number;
   perPage: number;
-  currentPage: number;
+  /** A bigint: the monolith takes any page up to PHP_INT_MAX. */
+  currentPage: bigint;
 }
 
 /**
@@ -56,8 +57,8 @@ export class ProductSearch {
 
     const perPage = Math.min(Number(value('per_page') ?? DEFAULT_PER_PAGE), MAX_PER_PAGE);
     const page = value('page');
-    // Paginator::resolveCurrentPage: the validated page, or 1.
-    const currentPage = page != null ? Number(page) : 1;
+    // Paginator::resolveCurrentPage: the validated page (an integer up to PHP_INT_MAX, never rounded), or 1.
+    const currentPage = page != null ? BigInt(page) : 1n;
 
     return this.gate.read(async () => {
       const builder = this.dataSource.getRepository(Product).createQueryBuilder('p');
@@ -97,15 +98,16 @@ export class ProductSearch {
     });
   }
 
-  private page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: number, withTotal: boolean) {
+  private async page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: bigint, withTotal: boolean) {
+    const offset = laravelPageOffset(currentPage, perPage);
+    // No table holds 2^53 rows: such an offset is past the end on every database (and more than
+    // SQLite's OFFSET takes as a bound number).
+    if (offset > BigInt(Number.MAX_SAFE_INTEGER)) return { entities: [] as Product[], raw: [] as unknown[] };
     builder.leftJoin('p.category', 'category').addSelect(['category.id', 'category.name', 'category.slug']);
     if (withTotal) builder.addSelect('COUNT(*) OVER ()', 'total');
     if (sort) builder.orderBy(`p.${SORT_COLUMNS[sort][0]}`, SORT_COLUMNS[sort][1]);
     builder.addOrderBy('p.id', 'ASC');
-    return builder
-      .limit(perPage)
-      .offset((currentPage - 1) * perPage)
-      .getRawAndEntities();
+    return builder.limit(perPage).offset(Number(offset)).getRawAndEntities();
   }
 
   async find(id: string): Promise<Product | null> {

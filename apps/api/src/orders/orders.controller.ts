@@ -17,14 +17,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIdentity, IDENTITY_HEADER, IdentityGuard, type OfframpIdentity } from '@offramp/platform';
 import { CsrfClaimGuard } from '../identity/csrf-claim.guard.js';
 import { IdentityThrottlerGuard } from '../identity/identity-throttler.guard.js';
-import { LaravelRequestUrl, phpJson } from '@offramp/legacy-bridge';
-import {
-  LaravelErrorDto,
-  LaravelExceptionFilter,
-  LaravelModelNotFoundException,
-  LaravelRouteNotFoundException,
-  LaravelValidationErrorDto,
-} from '@offramp/legacy-bridge/nest';
+import { LaravelRequestUrl, laravelRequestInput, phpJson } from '@offramp/legacy-bridge';
+import { LaravelErrorDto, LaravelExceptionFilter, LaravelModelNotFoundException, laravelRouteId, LaravelValidationErrorDto } from '@offramp/legacy-bridge/nest';
 import { OrderDto } from './order.dto.js';
 import { orderJson } from './order.json.js';
 import { PlaceOrderRequest } from './place-order.request.js';
@@ -54,7 +48,14 @@ export class OrdersController {
   @ApiUnprocessableEntityResponse({ type: LaravelValidationErrorDto, description: 'invalid input or insufficient stock' })
   async place(@CurrentIdentity() identity: OfframpIdentity, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const userId = userIdOf(identity);
-    const orderId = await this.placeOrder.place(userId, request.body ?? {});
+    // `$request->all()`: the body as Laravel reads it (no input for a body it cannot read), then the query.
+    const input = laravelRequestInput({
+      method: request.method,
+      contentType: request.headers['content-type'],
+      query: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+    });
+    const orderId = await this.placeOrder.place(userId, input);
     const order = await this.placeOrder.find(String(orderId));
     if (!order) throw new Error(`order ${orderId} not found right after its commit`);
     void reply.header('location', `${this.requestUrl.schemeAndHttpHost(request)}/api/orders/${orderId}`);
@@ -70,9 +71,8 @@ export class OrdersController {
   @ApiForbiddenResponse({ type: LaravelErrorDto, description: "someone else's order" })
   @ApiNotFoundResponse({ type: LaravelErrorDto })
   async show(@CurrentIdentity() identity: OfframpIdentity, @Param('id') id: string): Promise<Buffer> {
-    if (!/^[0-9]+$/.test(id)) throw new LaravelRouteNotFoundException();
+    const normalized = laravelRouteId(id, 'Order');
     const userId = userIdOf(identity);
-    const normalized = String(Number(id));
     const order = await this.placeOrder.find(normalized);
     if (!order) throw new LaravelModelNotFoundException('Order', normalized);
     if (Number(order.userId) !== userId) throw new ForbiddenException();

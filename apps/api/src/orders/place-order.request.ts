@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ValidateNested, validate } from 'class-validator';
-import { plainToInstance } from 'class-transformer';
-import type { LaravelErrors, LaravelRuleSet } from '@offramp/legacy-bridge';
+import { Allow, ValidateNested } from 'class-validator';
+import type { LaravelRuleSet } from '@offramp/legacy-bridge';
 
 export const MAX_ORDER_LINES = 50;
 
@@ -24,30 +23,14 @@ export class PlaceOrderRequest {
   items!: PlaceOrderLine[];
 }
 
-/** OrderController::store's rules, in its order (the monolith is the reference). */
+/**
+ * OrderController::store's rules, in its order (the monolith is the reference). Fields the rules do
+ * not name are ignored, as the monolith ignores them (`$request->validate()` returns the validated
+ * ones): a client that sends `coupon` gets the order Laravel would have placed, not a 422.
+ */
 export const PLACE_ORDER_RULES: LaravelRuleSet = [
   ['items', ['required', 'array', 'min:1', `max:${MAX_ORDER_LINES}`]],
   ['items.*', ['required', 'array']],
   ['items.*.product_id', ['required', 'integer', 'exists:products,id']],
   ['items.*.quantity', ['required', 'integer', 'min:1', 'max:1000']],
 ];
-
-/**
- * Fields the request classes do not declare are refused (class-validator's whitelist), named in
- * Laravel's error shape. The monolith silently ignored them; the api refuses, so that a typo such
- * as `qty` cannot place an order the client did not mean.
- */
-export async function unknownFields(body: unknown): Promise<LaravelErrors> {
-  const errors: LaravelErrors = new Map();
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return errors;
-  const found = await validate(plainToInstance(PlaceOrderRequest, body), { whitelist: true, forbidNonWhitelisted: true });
-  const walk = (list: typeof found, prefix: string) => {
-    for (const error of list) {
-      const path = prefix ? `${prefix}.${error.property}` : error.property;
-      if (error.constraints?.whitelistValidation) errors.set(path, [`The ${path} field is prohibited.`]);
-      walk(error.children ?? [], path);
-    }
-  };
-  walk(found, '');
-  return errors;
-}

@@ -8,7 +8,7 @@ import { recordOutboxEvent } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { ORDER_PENDING, Order } from './order.entity.js';
 import { OrderItem } from './order-item.entity.js';
-import { PLACE_ORDER_RULES, unknownFields } from './place-order.request.js';
+import { PLACE_ORDER_RULES } from './place-order.request.js';
 
 interface WantedLine {
   productId: number;
@@ -51,10 +51,10 @@ export class PlaceOrder {
         errors.set(lookup.path, [...(errors.get(lookup.path) ?? []), lookup.message]);
       }
     }
-    for (const [path, messages] of await unknownFields(body)) errors.set(path, messages);
     errors = inRuleOrder(data, PLACE_ORDER_RULES, errors);
     if (errors.size > 0) throw new LaravelValidationException(errors);
-    return (data as { items: Array<{ product_id: unknown; quantity: unknown }> }).items;
+    // A PHP array: a list, or keyed (`{"items":{"a":{…}}}` passes the rules and places the order too).
+    return Object.values((data as { items: Record<string, { product_id: unknown; quantity: unknown }> }).items);
   }
 
   private merge(lines: Array<{ product_id: unknown; quantity: unknown }>): WantedLine[] {

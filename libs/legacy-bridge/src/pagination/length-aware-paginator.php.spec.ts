@@ -1,7 +1,7 @@
 import { LEGACY_LANG, runPhp } from '../__fixtures__/php-cli.js';
 import { parsePhpQuery } from '../php/php-query.js';
 import { phpJson } from '../php/php-json.js';
-import { lengthAwarePaginator } from './length-aware-paginator.js';
+import { laravelPageOffset, lengthAwarePaginator } from './length-aware-paginator.js';
 
 interface PageCase {
   total: number;
@@ -66,5 +66,44 @@ describe("Laravel's LengthAwarePaginator as response()->json renders it", () => 
     expect(page.next_page_url).toBeNull();
     expect(page.links.map((link) => link.label)).toEqual(['&laquo; Previous', '1', '2', 'Next &raquo;']);
     expect(page.links.filter((link) => link.active).map((link) => link.label)).toEqual(['2']);
+  });
+
+  // ?page= takes any integer up to PHP_INT_MAX; PHP's arithmetic overflows to floats from there.
+  const HUGE: Array<{ page: string; perPage: number; total: number; items: number }> = [
+    { page: '9223372036854775807', perPage: 1, total: 50, items: 0 },
+    { page: '9007199254740993', perPage: 15, total: 50, items: 0 },
+    { page: '4611686018427387905', perPage: 4, total: 50, items: 4 }, // the offset wraps round to 0
+  ];
+
+  it('keeps a page beyond 2^53 exact, and renders the overflowed firstItem/lastItem as PHP floats', () => {
+    const php = runPhp<string[]>(
+      `$container = new Illuminate\\Container\\Container();
+      Illuminate\\Container\\Container::setInstance($container);
+      $container->instance('translator', new Illuminate\\Translation\\Translator(new Illuminate\\Translation\\FileLoader(new Illuminate\\Filesystem\\Filesystem(), ${JSON.stringify(LEGACY_LANG)}), 'en'));
+      return array_map(function (array $case) {
+          $paginator = new Illuminate\\Pagination\\LengthAwarePaginator(array_fill(0, $case['items'], 1), $case['total'], $case['perPage'], (int) $case['page'], ['path' => ${JSON.stringify(PATH)}]);
+          return (new Illuminate\\Http\\JsonResponse())->setData($paginator)->getContent();
+      }, $input);`,
+      HUGE,
+      { laravel: true },
+    );
+    const ours = HUGE.map(({ page, perPage, total, items }) =>
+      phpJson(lengthAwarePaginator({ items: Array(items).fill(1), total, perPage, currentPage: BigInt(page), path: PATH, query: new Map() })),
+    );
+    expect(ours).toEqual(php);
+  });
+
+  it("computes Builder::forPage's offset as PHP does (integer overflow to float, (int) wrapping, never negative)", () => {
+    const pages: Array<[page: string, perPage: number]> = [
+      ['1', 15],
+      ['2', 15],
+      ['9007199254740993', 15],
+      ['4611686018427387905', 4],
+      ['614891469123651721', 15],
+      ['9223372036854775807', 15],
+      ['9223372036854775807', 100],
+    ];
+    const php = runPhp<string[]>(`return array_map(fn ($case) => (string) max(0, (int) (((int) $case[0] - 1) * $case[1])), $input);`, pages);
+    expect(pages.map(([page, perPage]) => laravelPageOffset(BigInt(page), perPage).toString())).toEqual(php);
   });
 });

@@ -35,3 +35,14 @@ const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 function exactIntegers(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? rawJson(value.toString()) : value;
 }
+
+/**
+ * A value that phpJson writes as PHP's json_encode writes this float (serialize_precision -1):
+ * the shortest round-trip digits, in exponent form from 1e17 and below 1e-4 (`1.0e+20`, `1.0e-5`).
+ */
+export function phpJsonFloat(value: number): unknown {
+  const magnitude = Math.abs(value);
+  if (value === 0 || !Number.isFinite(value) || (magnitude < 1e17 && magnitude >= 1e-4)) return value;
+  const [mantissa, exponent] = value.toExponential().split('e');
+  return rawJson(`${mantissa.includes('.') ? mantissa : `${mantissa}.0`}e${exponent}`);
+}

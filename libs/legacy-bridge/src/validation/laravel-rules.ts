@@ -1,3 +1,5 @@
+import { PhpFloat } from '../http/php-json-decode.js';
+
 /**
  * The subset of Laravel 8's validation rules that the monolith's catalog and order routes use,
  * with its messages (resources/lang/en/validation.php) and its semantics: non-implicit rules skip
@@ -15,10 +17,16 @@ export type LaravelRule = string;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
-/** filter_var($value, FILTER_VALIDATE_INT) !== false */
+/**
+ * filter_var($value, FILTER_VALIDATE_INT) !== false. Integers are exact (bigints within PHP_INT_MAX
+ * too); a PHP float is judged by its string form, as filter_var does: `1.0` is an integer, `1e15`
+ * ("1.0E+15") is not.
+ */
 export function phpIsInt(value: unknown): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  if (typeof value === 'bigint') return value <= INT64_MAX && value >= INT64_MIN;
   if (typeof value === 'boolean') return value;
+  if (value instanceof PhpFloat) return phpIsInt(String(value));
   if (typeof value !== 'string') return false;
   const trimmed = value.replace(/^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g, '');
   if (!/^[+-]?(0|[1-9]\d*)$/.test(trimmed)) return false;
@@ -29,12 +37,14 @@ export function phpIsInt(value: unknown): boolean {
 /** is_numeric */
 function phpIsNumeric(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'bigint') return true;
+  if (value instanceof PhpFloat) return Number.isFinite(value.value);
   if (typeof value !== 'string') return false;
   return /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/.test(value);
 }
 
-/** A PHP array: a list, a Map (parsed query) or a JSON object. */
-export const isPhpArray = (value: unknown): value is object => typeof value === 'object' && value !== null;
+/** A PHP array: a list, a Map (parsed query) or a JSON object (a PHP float is a scalar). */
+export const isPhpArray = (value: unknown): value is object => typeof value === 'object' && value !== null && !(value instanceof PhpFloat);
 const isArray = isPhpArray;
 const count = (value: object) => (Array.isArray(value) ? value.length : value instanceof Map ? value.size : Object.keys(value).length);
 
@@ -136,7 +146,7 @@ function failure(name: string, parameter: string, value: unknown, rules: Laravel
     case 'array':
       return isArray(value) ? undefined : 'The :attribute must be an array.';
     case 'in':
-      return !isArray(value) && value !== null && typeof value !== 'object' && parameter.split(',').includes(String(value))
+      return !isArray(value) && value !== null && (typeof value !== 'object' || value instanceof PhpFloat) && parameter.split(',').includes(String(value))
         ? undefined
         : 'The selected :attribute is invalid.';
     case 'min':

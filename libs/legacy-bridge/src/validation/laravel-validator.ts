@@ -54,14 +54,18 @@ export function validateLaravel(data: unknown, ruleSet: LaravelRuleSet): Laravel
   return errors;
 }
 
-/** The attributes (and values) an `exists:table,column` rule has to look up. */
+/**
+ * The attributes (and values) an `exists:table,column` rule has to look up: Laravel skips a presence
+ * rule (exists, unique) for an attribute that already failed another rule
+ * (hasNotFailedPreviousRuleIfPresenceRule), so `"abc"` is only "must be an integer".
+ */
 export function existsChecks(data: unknown, ruleSet: LaravelRuleSet, errors: LaravelErrors) {
   return ruleSet.flatMap(([pattern, rules]) => {
     const exists = rules.find((rule) => rule.startsWith('exists:'));
     if (!exists) return [];
     const [table, column] = exists.slice('exists:'.length).split(',');
     return expand(data, pattern.split('.'))
-      .filter((attribute) => attribute.present && attribute.value !== null && !errors.get(attribute.path)?.some((m) => m.endsWith('field is required.')))
+      .filter((attribute) => attribute.present && attribute.value !== null && !errors.has(attribute.path))
       .map((attribute) => ({ ...attribute, table, column, message: `The selected ${displayName(attribute.path, pattern.includes('*'))} is invalid.` }));
   });
 }

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { phpPrettyJson } from '../php/php-json.js';
+
+/**
+ * PHP's `post_max_size` as the monolith runs it (Debian's php.ini: 8M). The gateway's route import
+ * defaults a route's body limit to it, and a slice takes bodies up to it, so that the three agree.
+ */
+export const PHP_POST_MAX_SIZE = 8 * 1024 * 1024;
+
+export interface LaravelBodiesOptions {
+  /** Bytes; Laravel's ValidatePostSize refuses a larger Content-Length with 413. */
+  postMaxSize?: number;
+}
+
+/**
+ * Makes a Fastify app read request bodies as the monolith does: every body is kept as raw bytes
+ * (`request.body` is a Buffer, or undefined without one) for `laravelRequestInput` to read as
+ * `$request->all()`, instead of Fastify's own JSON and form parsers, which answer 400 or 415 where
+ * Laravel reads no input; and a Content-Length above `post_max_size` is answered before anything
+ * else runs (authentication included), as ValidatePostSize, a global middleware, answers it:
+ * 413 `{"message": ""}` (PostTooLargeException through the exception handler, APP_DEBUG off).
+ */
+export function readBodiesAsLaravel(fastify: FastifyInstance, options: LaravelBodiesOptions = {}): void {
+  const postMaxSize = options.postMaxSize ?? PHP_POST_MAX_SIZE;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: postMaxSize }, (_request, body, done) => done(null, body));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > postMaxSize) {
+      void reply
+        .status(413)
+        .header('content-type', 'application/json')
+        .header('cache-control', 'no-cache, private')
+        .header('connection', 'close')
+        .send(Buffer.from(phpPrettyJson({ message: '' })));
+      return;
+    }
+    done();
+  });
+}
