@@ -17,6 +17,7 @@ export const integrationsConfigShape = {
   CARRIER_CONNECTIONS: integerField(1, 4_096).default(256).describe('keep-alive connections to the carrier'),
   CARRIER_BREAKER_FAILURES: integerField(1, 1_000).default(5).describe('consecutive carrier failures that open the circuit'),
   CARRIER_BREAKER_COOLDOWN_MS: integerField(100, 600_000).default(5_000).describe('how long an open circuit answers "unavailable" before one probe'),
+  SHOP_CURRENCY: z.string().length(3).default('USD').describe("currency of a quote whose carrier names none (the monolith's SHOP_CURRENCY)"),
   QUOTE_CACHE_TTL_MS: integerField(0, 3_600_000).default(30_000).describe('how long an identical quote is served from memory (0 turns the cache off)'),
   QUOTE_CACHE_MAX_ENTRIES: integerField(1, 1_000_000).default(10_000).describe('quotes kept in memory at most'),
 };
