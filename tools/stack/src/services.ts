@@ -32,6 +32,18 @@ export const LEGACY: ServiceSpec = {
   readyTimeoutMs: 180_000,
 };
 
+/**
+ * The shipping carrier is a third party: locally a fake one (libs/testing's fake carrier, a real
+ * HTTP server) on the monolith's default CARRIER_BASE_URL port, so the quote route works out of the box.
+ */
+export const FAKE_CARRIER: ServiceSpec = {
+  name: 'carrier',
+  port: 9400,
+  command: (node) => [node, ['libs/testing/dist/fake-carrier.main.js']],
+  readyPath: '/health',
+  readyTimeoutMs: 10_000,
+};
+
 export const NODE_SERVICES: ServiceSpec[] = [
   nodeService('api', 3001),
   nodeService('integrations', 3002),

@@ -16,6 +16,8 @@ export interface StackSecrets {
   IDENTITY_TOKEN_PUBLIC_KEY: string;
   /** Also read by `npx offramp` when OFFRAMP_ADMIN_TOKEN is not set. */
   GATEWAY_ADMIN_TOKEN: string;
+  /** The payment provider's signing secret: the monolith and the integrations slice check webhooks with it. */
+  PAYMENT_WEBHOOK_SECRET: string;
 }
 
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
@@ -32,6 +34,7 @@ export function loadOrCreateSecrets(dataDir: string): StackSecrets {
     IDENTITY_TOKEN_PRIVATE_KEY: identity.privateKey,
     IDENTITY_TOKEN_PUBLIC_KEY: identity.publicKey,
     GATEWAY_ADMIN_TOKEN: kept.GATEWAY_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
+    PAYMENT_WEBHOOK_SECRET: kept.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`,
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
@@ -40,20 +43,22 @@ export function loadOrCreateSecrets(dataDir: string): StackSecrets {
 /**
  * What each local service is given, as production gives it (docker/k8s/base): APP_KEY to the
  * monolith and the gateway, the identity private key and the admin token to the gateway, the
- * public key to the slices. EdDSA locally too, so no slice holds a key that signs identities.
+ * public key to the slices, the payment webhook secret to the monolith and integrations. EdDSA
+ * locally too, so no slice holds a key that signs identities.
  * A variable set in the environment of `npm start` wins, as before.
  */
 export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const given: Record<string, string> =
-    service === 'legacy'
-      ? { APP_KEY: secrets.APP_KEY }
-      : service === 'gateway'
-        ? {
-            APP_KEY: secrets.APP_KEY,
-            GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
-            IDENTITY_TOKEN_ALG: 'EdDSA',
-            IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
-          }
-        : { IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY };
+  const slice = { IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY };
+  const byService: Record<string, Record<string, string>> = {
+    legacy: { APP_KEY: secrets.APP_KEY, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET },
+    gateway: {
+      APP_KEY: secrets.APP_KEY,
+      GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
+      IDENTITY_TOKEN_ALG: 'EdDSA',
+      IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
+    },
+    integrations: { ...slice, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET },
+  };
+  const given = byService[service] ?? slice;
   return Object.fromEntries(Object.entries(given).map(([variable, value]) => [variable, env[variable] || value]));
 }

@@ -59,16 +59,26 @@ describe('stack runner parts (real processes, files and sockets)', () => {
 
   it('gives each service its own keys only: APP_KEY to the monolith and the gateway, the signing key to the gateway', () => {
     const secrets = loadOrCreateSecrets(dir.path);
-    expect(secretsFor('legacy', secrets, {})).toEqual({ APP_KEY: secrets.APP_KEY });
+    expect(secrets.PAYMENT_WEBHOOK_SECRET).toMatch(/^whsec_.{32}$/);
+    expect(secretsFor('legacy', secrets, {})).toEqual({ APP_KEY: secrets.APP_KEY, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET });
     expect(secretsFor('gateway', secrets, {})).toEqual({
       APP_KEY: secrets.APP_KEY,
       GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
     });
-    for (const slice of ['api', 'integrations', 'pipelines']) {
+    for (const slice of ['api', 'pipelines']) {
       expect(secretsFor(slice, secrets, {})).toEqual({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY });
     }
-    expect(secretsFor('legacy', secrets, { APP_KEY: 'base64:mine' })).toEqual({ APP_KEY: 'base64:mine' });
+    // The payment provider's secret: the monolith and the slice that took its webhook over.
+    expect(secretsFor('integrations', secrets, {})).toEqual({
+      IDENTITY_TOKEN_ALG: 'EdDSA',
+      IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY,
+      PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET,
+    });
+    expect(secretsFor('legacy', secrets, { APP_KEY: 'base64:mine' })).toEqual({
+      APP_KEY: 'base64:mine',
+      PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET,
+    });
   });
 });
