@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -5,12 +6,19 @@ import { NatsConnectionManager } from '@offramp/messaging';
 import { IdentityModule, IdentityTokenSigner, MetricsService } from '@offramp/platform';
 import { AdminController } from './admin/admin.controller.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { DashboardAssets } from './admin/dashboard-assets.js';
+import { DashboardController } from './admin/dashboard.controller.js';
+import { LiveEventsController } from './admin/live-events.controller.js';
+import { LiveFeed } from './admin/live-feed.js';
+import { MetricsHistoryController } from './admin/metrics-history.controller.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { CsrfGuard } from './csrf/csrf-guard.js';
 import { csrfGuardFromConfig } from './csrf/csrf-guard-from-config.js';
 import { GatewayLifecycle } from './gateway-lifecycle.js';
 import { createIdentityProvider, IDENTITY_BRIDGE, type LegacyIdentityBridge } from './identity/legacy-identity.provider.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { MetricsHistory } from './metrics/metrics-history.js';
+import { MetricsHistoryConnection } from './metrics/metrics-history-connection.js';
 import { ProxyEngine } from './proxy/proxy-engine.js';
 import { proxySettingsFromConfig } from './proxy/proxy-settings-from-config.js';
 import { PublicListener } from './proxy/public-listener.js';
@@ -36,10 +44,17 @@ const providers: Provider[] = [
   AdminTokenGuard,
   { provide: ReplayBudget, useFactory: (config: GatewayConfig) => new ReplayBudget(config.GATEWAY_REPLAY_BUFFER_BYTES), inject: [GATEWAY_CONFIG] },
   { provide: TrustedProxies, useFactory: (config: GatewayConfig) => new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES), inject: [GATEWAY_CONFIG] },
+  { provide: MetricsHistory, useFactory: (config: GatewayConfig) => new MetricsHistory(config.GATEWAY_HISTORY_BUCKET), inject: [GATEWAY_CONFIG] },
+  {
+    provide: MetricsHistoryConnection,
+    useFactory: (config: GatewayConfig, nats: NatsConnectionManager, history: MetricsHistory) =>
+      new MetricsHistoryConnection(nats, history, config.GATEWAY_HISTORY_BUCKET),
+    inject: [GATEWAY_CONFIG, NatsConnectionManager, MetricsHistory],
+  },
   {
     provide: GatewayMetrics,
-    useFactory: (metrics: MetricsService, replay: ReplayBudget) => new GatewayMetrics(metrics.registry, replay),
-    inject: [MetricsService, ReplayBudget],
+    useFactory: (metrics: MetricsService, replay: ReplayBudget, history: MetricsHistory) => new GatewayMetrics(metrics.registry, replay, history),
+    inject: [MetricsService, ReplayBudget, MetricsHistory],
   },
   {
     provide: Upstreams,
@@ -141,6 +156,7 @@ const providers: Provider[] = [
           port: config.PORT,
           host: config.HOST,
           maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
+          maxUrlBytes: config.GATEWAY_MAX_URL_BYTES,
           headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
           requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
           keepAliveTimeoutMs: config.GATEWAY_KEEP_ALIVE_TIMEOUT_MS,
@@ -167,6 +183,18 @@ const providers: Provider[] = [
     inject: [GATEWAY_CONFIG, NatsConnectionManager, ProxyEngine, RouteStore, ShadowStats, MismatchStore],
   },
   {
+    provide: LiveFeed,
+    useFactory: (config: GatewayConfig, nats: NatsConnectionManager, store: RouteStore) =>
+      new LiveFeed(nats, { routesBucket: config.GATEWAY_ROUTES_BUCKET, historyBucket: config.GATEWAY_HISTORY_BUCKET }, store),
+    inject: [GATEWAY_CONFIG, NatsConnectionManager, RouteStore],
+  },
+  {
+    provide: DashboardAssets,
+    // apps/gateway/{src,dist}/gateway.module → apps/dashboard/dist
+    useFactory: (config: GatewayConfig) => new DashboardAssets(config.GATEWAY_DASHBOARD_DIR ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url))),
+    inject: [GATEWAY_CONFIG],
+  },
+  {
     provide: GatewayLifecycle,
     useFactory: (config: GatewayConfig, listener: PublicListener) => new GatewayLifecycle(listener, { host: config.HOST, port: config.PORT }),
     inject: [GATEWAY_CONFIG, PublicListener],
@@ -179,7 +207,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [IdentityModule.forSigning(config)],
-      controllers: [AdminController],
+      controllers: [AdminController, MetricsHistoryController, LiveEventsController, DashboardController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...providers],
     };
   }

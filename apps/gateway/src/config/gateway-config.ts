@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import { PHP_POST_MAX_SIZE } from '@offramp/legacy-bridge';
 import { booleanField, identityConfigShape, listField } from '@offramp/platform';
 
 const bool = booleanField;
@@ -65,6 +66,13 @@ export const gatewayConfigShape = {
     .default(1024 ** 3)
     .describe('largest request body in bytes (413 above)'),
   GATEWAY_MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(65_536).default(16_384).describe('largest request head in bytes (431 above)'),
+  GATEWAY_ROUTE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(PHP_POST_MAX_SIZE)
+    .describe("largest request body of a route that sets no maxBodyBytes, in bytes (413 above; default PHP's post_max_size, 8 MiB, beyond which the monolith refuses too)"),
+  GATEWAY_MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(8_192).describe("longest request target in bytes (414 above; nginx's default)"),
   GATEWAY_ADMIN_PORT: z.coerce
     .number()
     .int()
@@ -166,6 +174,11 @@ export const gatewayConfigShape = {
     .default(200)
     .describe('newest mismatch samples kept per route (1-10000; applied to an existing stream on start)'),
   GATEWAY_STATS_BUCKET: z.string().default('offramp_shadow_stats').describe('NATS KV bucket for per-replica shadow counts'),
+  GATEWAY_DASHBOARD_DIR: z.string().optional().describe('the built dashboard (default: apps/dashboard/dist beside the gateway), served on the admin listener'),
+  GATEWAY_HISTORY_BUCKET: z
+    .string()
+    .default('offramp_metrics_history')
+    .describe('NATS KV bucket for per-minute request and shadow counts (24 h, every replica)'),
   // Identity bridge: the monolith's session.
   APP_KEY: z.string().optional().describe("the monolith's APP_KEY (base64:…)"),
   APP_CIPHER: z.enum(['AES-256-CBC', 'AES-256-GCM', 'aes-256-cbc', 'aes-256-gcm']).default('AES-256-CBC').describe('AES-256-CBC or AES-256-GCM'),

@@ -1,5 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BreakerState } from '@offramp/platform';
+import type { MetricsHistory } from './metrics-history.js';
+import { LATENCY_BOUNDS } from './minute-buckets.js';
 import { RequestTally } from './request-tally.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -7,7 +9,8 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 /**
  * Per route and backend: requests by status class, latency, shadow match rate, fallbacks and
  * breaker state. Requests and latency, counted on every proxied request, are tallied in plain
- * numbers (RequestTally) and become Prometheus samples at scrape time.
+ * numbers (RequestTally) and become Prometheus samples at scrape time. The same events go into the
+ * per-minute history every replica writes to NATS KV (MetricsHistory), which the dashboard reads.
  */
 export class GatewayMetrics {
   private readonly requests: RequestTally;
@@ -15,15 +18,20 @@ export class GatewayMetrics {
   private readonly shadow: Counter<'route' | 'result'>;
   private readonly matchRate: Gauge<'route'>;
   private readonly breaker: Gauge<'upstream'>;
+  private readonly breakers = new Map<string, BreakerState>();
 
-  constructor(registry: Registry, replay?: { held: number; peak: number; capBytes: number }) {
+  constructor(
+    registry: Registry,
+    replay?: { held: number; peak: number; capBytes: number },
+    private readonly history?: MetricsHistory,
+  ) {
     const registers = [registry];
     this.requests = new RequestTally(
       'offramp_gateway_requests_total',
       'Proxied requests by route, backend and status class',
       'offramp_gateway_request_duration_seconds',
       'Time to the end of the proxied response, by route and backend',
-      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      LATENCY_BOUNDS,
     );
     for (const metric of this.requests.metrics()) registry.registerMetric(metric);
     this.fallbacks = new Counter({
@@ -75,18 +83,27 @@ export class GatewayMetrics {
 
   observe(route: string, backend: string, status: number, seconds: number): void {
     this.requests.observe(route, backend, status, seconds);
+    this.history?.request(route, backend, status, seconds);
   }
 
   fallback(route: string, reason: string): void {
     this.fallbacks.labels(route, reason).inc();
+    this.history?.fallback(route);
   }
 
   shadowResult(route: string, result: 'match' | 'mismatch' | 'skipped' | 'error', matchRate?: number): void {
     this.shadow.labels(route, result).inc();
     if (matchRate !== undefined) this.matchRate.labels(route).set(matchRate);
+    if (result === 'match' || result === 'mismatch') this.history?.shadowComparison(route, result === 'match');
   }
 
   breakerState(upstream: string, state: BreakerState): void {
     this.breaker.labels(upstream).set(BREAKER_VALUE[state]);
+    this.breakers.set(upstream, state);
+  }
+
+  /** This replica's circuit per upstream that ever changed (an upstream not listed is closed). */
+  breakerStates(): ReadonlyMap<string, BreakerState> {
+    return this.breakers;
   }
 }

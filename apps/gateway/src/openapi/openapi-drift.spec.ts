@@ -33,11 +33,14 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
     expect(undescribed).toEqual([]);
     expect(Object.keys(paths).sort()).toEqual([
       '/_offramp/admin/diffs',
+      '/_offramp/admin/events',
       '/_offramp/admin/routes',
       '/_offramp/admin/routes/history',
       '/_offramp/admin/routes/import',
       '/_offramp/admin/routes/promote',
       '/_offramp/admin/routes/rollback',
+      '/_offramp/admin/traffic/routes',
+      '/_offramp/admin/traffic/series',
     ]);
   });
 

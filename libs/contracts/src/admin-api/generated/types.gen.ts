@@ -4,6 +4,36 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type BackendTrafficDto = {
+    /**
+     * `legacy` (the monolith), a slice from GATEWAY_SERVICES, or `gateway` (answered by the gateway itself, e.g. 419)
+     */
+    backend: string;
+    /**
+     * share answered 5xx or broken off; null without requests
+     */
+    errorRate: number | null;
+    /**
+     * median latency (ms) from the summed histogram
+     */
+    p50Ms: number | null;
+    /**
+     * 99th percentile latency (ms) from the summed histogram
+     */
+    p99Ms: number | null;
+    /**
+     * requests per second over the span
+     */
+    perSecond: number;
+    requests: number;
+    statusClasses: StatusClassCountsDto;
+};
+
+export type BreakerStateDto = {
+    state: 'closed' | 'half_open' | 'open';
+    upstream: string;
+};
+
 export type CallerKindCountsDto = {
     anonymous: MatchCountsDto;
     authenticated: MatchCountsDto;
@@ -97,6 +127,37 @@ export type ListedRouteDto = {
      * Upstream timeout for this route
      */
     timeoutMs?: number;
+};
+
+export type LiveEventDto = {
+    /**
+     * traffic: when the counts were written (ISO 8601)
+     */
+    at?: string;
+    /**
+     * route: who made the change
+     */
+    by?: string;
+    /**
+     * route: the route was deleted
+     */
+    deleted?: boolean;
+    /**
+     * route: the route id
+     */
+    id?: string;
+    /**
+     * route: why
+     */
+    reason?: string;
+    /**
+     * route: the routes bucket's revision of the change
+     */
+    revision?: number;
+    /**
+     * route: the state it is in now
+     */
+    state?: string;
 };
 
 export type MatchCountsDto = {
@@ -236,6 +297,26 @@ export type RouteSpecDto = {
 
 export type RouteState = 'legacy' | 'shadow' | 'canary' | 'service' | 'retired';
 
+export type RouteTrafficDto = {
+    backends: Array<BackendTrafficDto>;
+    fallbacks: number;
+    id: string;
+    shadow: ShadowMinuteDto;
+};
+
+export type RoutesTrafficDto = {
+    /**
+     * this replica's circuit per upstream that has changed since it started (others are closed)
+     */
+    breakers: Array<BreakerStateDto>;
+    from: string;
+    /**
+     * routes with traffic in the span, summed over every replica
+     */
+    routes: Array<RouteTrafficDto>;
+    to: string;
+};
+
 export type SampledAnswerDto = {
     /**
      * Redacted: JSON as parsed, text as a string, binary only described
@@ -295,6 +376,11 @@ export type ShadowEvidenceDto = {
     samples: number;
 };
 
+export type ShadowMinuteDto = {
+    matches: number;
+    samples: number;
+};
+
 export type ShadowRequirementsDto = {
     minAuthenticatedSamples: number;
     minSamples: number;
@@ -348,6 +434,54 @@ export type ShadowVerdictDto = {
     requirements: ShadowRequirementsDto;
 };
 
+export type StatusClassCountsDto = {
+    '1xx': number;
+    '2xx': number;
+    '3xx': number;
+    '4xx': number;
+    '5xx': number;
+    /**
+     * responses that never completed (client or upstream broke off)
+     */
+    error: number;
+};
+
+export type TrafficMinuteDto = {
+    /**
+     * the minute's start (ISO 8601)
+     */
+    at: string;
+    backends: Array<BackendTrafficDto>;
+    /**
+     * requests answered by the monolith because the slice failed
+     */
+    fallbacks: number;
+    shadow: ShadowMinuteDto;
+};
+
+export type TrafficSeriesDto = {
+    /**
+     * start of the span (ISO 8601)
+     */
+    from: string;
+    /**
+     * minutes with traffic, oldest first, summed over every replica
+     */
+    minutes: Array<TrafficMinuteDto>;
+    /**
+     * the route, when one was asked for; the whole gateway otherwise
+     */
+    route?: string;
+    /**
+     * end of the span (now)
+     */
+    to: string;
+    /**
+     * the whole span summed
+     */
+    total: TrafficMinuteDto;
+};
+
 export type ShadowDiffsData = {
     body?: never;
     path?: never;
@@ -382,6 +516,35 @@ export type ShadowDiffsResponses = {
 };
 
 export type ShadowDiffsResponse = ShadowDiffsResponses[keyof ShadowDiffsResponses];
+
+export type LiveEventsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/_offramp/admin/events';
+};
+
+export type LiveEventsErrors = {
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off: GATEWAY_ADMIN_TOKEN is not set
+     */
+    503: ProblemDto;
+};
+
+export type LiveEventsError = LiveEventsErrors[keyof LiveEventsErrors];
+
+export type LiveEventsResponses = {
+    /**
+     * an event stream
+     */
+    200: LiveEventDto;
+};
+
+export type LiveEventsResponse = LiveEventsResponses[keyof LiveEventsResponses];
 
 export type ListRoutesData = {
     body?: never;
@@ -616,3 +779,79 @@ export type RollbackRoutesResponses = {
 };
 
 export type RollbackRoutesResponse = RollbackRoutesResponses[keyof RollbackRoutesResponses];
+
+export type RoutesTrafficData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How far back, 1-1440 (default 5)
+         */
+        minutes?: number;
+    };
+    url: '/_offramp/admin/traffic/routes';
+};
+
+export type RoutesTrafficErrors = {
+    /**
+     * minutes out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off: GATEWAY_ADMIN_TOKEN is not set
+     */
+    503: ProblemDto;
+};
+
+export type RoutesTrafficError = RoutesTrafficErrors[keyof RoutesTrafficErrors];
+
+export type RoutesTrafficResponses = {
+    200: RoutesTrafficDto;
+};
+
+export type RoutesTrafficResponse = RoutesTrafficResponses[keyof RoutesTrafficResponses];
+
+export type TrafficSeriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * One route (or name it by method and path); the whole gateway without
+         */
+        id?: string;
+        method?: string;
+        path?: string;
+        /**
+         * How far back, 1-1440 (default 60)
+         */
+        minutes?: number;
+    };
+    url: '/_offramp/admin/traffic/series';
+};
+
+export type TrafficSeriesErrors = {
+    /**
+     * a route named ambiguously or invalidly, or minutes out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off: GATEWAY_ADMIN_TOKEN is not set
+     */
+    503: ProblemDto;
+};
+
+export type TrafficSeriesError = TrafficSeriesErrors[keyof TrafficSeriesErrors];
+
+export type TrafficSeriesResponses = {
+    200: TrafficSeriesDto;
+};
+
+export type TrafficSeriesResponse = TrafficSeriesResponses[keyof TrafficSeriesResponses];
