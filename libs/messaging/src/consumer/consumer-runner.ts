@@ -7,6 +7,7 @@ import { fromHeaders } from '../jetstream/event-headers.js';
 import { type Backoff, exponentialBackoff, linearBackoff } from '../retry/backoff.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { JetStreamContext } from './jetstream.context.js';
+import { RetryLaterError } from './retry-later.error.js';
 import { Semaphore } from './semaphore.js';
 
 /** Runs one message through the service's handler; rejects when the handler fails. */
@@ -161,7 +162,7 @@ export class ConsumerRunner {
       if (deliveries >= this.consumer.maxDeliver) {
         return this.deadLetter(message, `failed on delivery ${deliveries} of ${this.consumer.maxDeliver}: ${reason}`);
       }
-      const delay = this.redeliveryBackoff(deliveries);
+      const delay = error instanceof RetryLaterError ? error.delayMs : this.redeliveryBackoff(deliveries);
       this.logger.warn(`${subject} (${context.getEventId()}) failed on delivery ${deliveries}: ${reason}; retry in ${delay} ms`);
       message.nak(delay);
       this.onOutcome?.(error instanceof HandlerTimeoutError ? 'timed-out' : 'nacked', subject, this.consumer.durable);

@@ -16,6 +16,11 @@ export function dialectOf(dataSource: DataSource): Dialect {
   throw new Error(`outbox relay: unsupported database type ${type}`);
 }
 
+/** The `index`-th (1-based) bound parameter of a statement: `$1` on PostgreSQL, `?` elsewhere. */
+export function sqlParam(dialect: Dialect, index: number): string {
+  return dialect === 'postgres' ? `$${index}` : '?';
+}
+
 /** Writes and reads with the placeholders and time formats of one dialect. */
 export class OutboxSql {
   constructor(
@@ -24,7 +29,7 @@ export class OutboxSql {
   ) {}
 
   private p(index: number): string {
-    return this.dialect === 'postgres' ? `$${index}` : '?';
+    return sqlParam(this.dialect, index);
   }
 
   private list(from: number, count: number): string {

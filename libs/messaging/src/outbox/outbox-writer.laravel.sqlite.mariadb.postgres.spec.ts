@@ -40,7 +40,9 @@ const placed: EventPayload<'shop.orders.placed.v1'> = {
 };
 
 describe('the outbox writer and the event catalog', () => {
-  it.each(Object.values(EVENT_CATALOG).map((definition) => [definition.subject, definition] as const))(
+  // Job subjects (`<domain>.jobs.…`) come from the queue bridge, never through the outbox.
+  const outboxEvents = Object.values(EVENT_CATALOG).filter((definition) => !definition.subject.split('.').includes('jobs'));
+  it.each(outboxEvents.map((definition) => [definition.subject, definition] as const))(
     '%s carries the id of its aggregate as <aggregate>_id',
     (_subject, definition) => {
       expect(Object.keys(definition.schema.shape)).toContain(`${definition.aggregate}_id`);

@@ -3,6 +3,8 @@
 namespace App\Console\Commands;
 
 use App\Http\Controllers\AdminProductController;
+use App\Jobs\SendOrderConfirmation;
+use App\Models\Order;
 use App\Models\User;
 use App\Shop\PlaceOrder;
 use Illuminate\Console\Command;
@@ -21,7 +23,8 @@ class SimulateShopTraffic extends Command
         {--orders=100 : orders to place}
         {--price-changes=0 : price edits, interleaved with the orders}
         {--products=20 : spread the traffic over the first N products with stock}
-        {--seed=1 : random seed}';
+        {--seed=1 : random seed}
+        {--dispatch-confirmations : after each order, dispatch SendOrderConfirmation as OrderController does}';
 
     protected $description = 'Place orders and edit prices through the app, recording outbox events (test traffic)';
 
@@ -51,8 +54,11 @@ class SimulateShopTraffic extends Command
                 continue;
             }
             try {
-                $placeOrder($users[mt_rand(0, count($users) - 1)], [['product_id' => $productIds[mt_rand(0, count($productIds) - 1)], 'quantity' => 1]]);
+                $order = $placeOrder($users[mt_rand(0, count($users) - 1)], [['product_id' => $productIds[mt_rand(0, count($productIds) - 1)], 'quantity' => 1]]);
                 $placed++;
+                if ($this->option('dispatch-confirmations')) {
+                    SendOrderConfirmation::dispatch(Order::with('items')->findOrFail($order->id));
+                }
             } catch (ValidationException $e) {
                 $rejected++; // out of stock: no order, no outbox row
             }
