@@ -52,6 +52,7 @@ describe('proxy transport', () => {
     folder = tempDir('offramp-transport-');
     routes = writeRoutesFile(`
 routes:
+  - { method: POST, path: /upload, state: legacy, maxBodyBytes: ${GiB} }
   - { method: GET, path: /slow, state: legacy, timeoutMs: 300 }
   - { method: GET, path: /gone, state: retired, service: down }
 `);

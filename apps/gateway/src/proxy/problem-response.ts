@@ -24,8 +24,27 @@ export function problemBytes(status: number, title: string, detail: string, extr
   return `HTTP/1.1 ${status} ${title}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-/** Writes a problem on a raw socket and destroys it once flushed: a client that stops reading cannot keep it half-open. */
-export function endWithProblem(socket: Duplex, status: number, title: string, detail: string, extraHeaders: Record<string, string> = {}): void {
+/**
+ * Writes a problem on a raw socket and destroys it once flushed: a client that stops reading cannot
+ * keep it half-open. With `lingerMs`, what the client still sends (the rest of a huge head or its
+ * body) is read and dropped for up to that long first, as nginx's lingering close does: closing
+ * on unread bytes sends a TCP reset, which makes the client lose the answer it was sent.
+ */
+export function endWithProblem(
+  socket: Duplex,
+  status: number,
+  title: string,
+  detail: string,
+  extraHeaders: Record<string, string> = {},
+  { lingerMs = 0 }: { lingerMs?: number } = {},
+): void {
   if (!socket.writable) return void socket.destroy();
-  socket.end(problemBytes(status, title, detail, extraHeaders), () => socket.destroy());
+  if (lingerMs <= 0) return void socket.end(problemBytes(status, title, detail, extraHeaders), () => socket.destroy());
+  socket.end(problemBytes(status, title, detail, extraHeaders));
+  const stop = setTimeout(() => socket.destroy(), lingerMs);
+  stop.unref();
+  socket.once('close', () => clearTimeout(stop));
+  socket.once('end', () => socket.destroy());
+  socket.on('data', () => undefined);
+  socket.resume();
 }

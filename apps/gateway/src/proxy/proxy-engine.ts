@@ -26,8 +26,13 @@ export const LEGACY_BACKEND = 'legacy';
 
 export interface ProxySettings {
   routingHeaders: boolean;
+  /** The edge's cap on any body, whatever a route says. */
   maxBodyBytes: number;
+  /** A route's body limit unless it sets `maxBodyBytes` (the monolith's post_max_size by default). */
+  routeMaxBodyBytes: number;
   maxHeaderBytes: number;
+  /** Longest request target (414 above). */
+  maxUrlBytes: number;
   defaultTimeoutMs: number;
   testers: ReadonlySet<string>;
   shadowMaxBodyBytes: number;
@@ -184,17 +189,21 @@ export class ProxyEngine {
     const exchange: Exchange = { ...routed, res, route: routed.match?.route, startedAt, origin: publicOrigin(req, routed.peer), csrfVerified: false };
     const stopWatching = hasBody(req) ? watchBodyIdle(req, this.settings.bodyIdleTimeoutMs, () => this.bodyStalled(exchange)) : undefined;
     try {
+      // One size policy, checked before any upstream is chosen: nothing of a refused request goes anywhere.
+      if ((req.url ?? '').length > this.settings.maxUrlBytes) {
+        return this.refuse(exchange, 414, 'URI Too Long', `the request target is longer than ${this.settings.maxUrlBytes} bytes`);
+      }
       if (headerBytes(req) > this.settings.maxHeaderBytes) {
         return this.refuse(exchange, 431, 'Request Header Fields Too Large', `the request head is larger than ${this.settings.maxHeaderBytes} bytes`);
       }
       const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > this.settings.maxBodyBytes) {
-        return this.refuse(exchange, 413, 'Content Too Large', `the request body is larger than ${this.settings.maxBodyBytes} bytes`);
-      }
+      if (declared > this.bodyLimit(exchange)) return this.refuseBody(exchange);
       if (req.method === 'POST' && this.overrideMatters(routed.path)) {
         const overridden = await this.applyMethodOverride(exchange);
         if (!overridden) return;
         Object.assign(exchange, overridden, { route: overridden.match?.route });
+        // The route the overridden method runs may take less.
+        if (declared > this.bodyLimit(exchange)) return this.refuseBody(exchange);
       }
       await this.dispatch(exchange);
     } catch (error) {
@@ -202,6 +211,16 @@ export class ProxyEngine {
     } finally {
       stopWatching?.();
     }
+  }
+
+  /** The route's body limit (its own, else the default), never above the edge's cap. */
+  private bodyLimit(exchange: Exchange): number {
+    return Math.min(exchange.route?.maxBodyBytes ?? this.settings.routeMaxBodyBytes, this.settings.maxBodyBytes);
+  }
+
+  private refuseBody(exchange: Exchange): void {
+    const limit = this.bodyLimit(exchange);
+    this.refuse(exchange, 413, 'Content Too Large', `the request body is larger than ${limit} bytes, the limit of route ${exchange.routeId}`);
   }
 
   /**
@@ -226,7 +245,7 @@ export class ProxyEngine {
       if (hasBody(req)) {
         const declared = Number(req.headers['content-length'] ?? NaN);
         const limit = this.settings.inspectBodyBytes;
-        const held = declared > limit ? undefined : await holdBodyHead(streamedBody(req, this.settings.maxBodyBytes), limit + 1, this.deps.replay);
+        const held = declared > limit ? undefined : await holdBodyHead(streamedBody(req, this.bodyLimit(exchange)), limit + 1, this.deps.replay);
         if (held) res.once('close', held.release);
         if (!held || !Buffer.isBuffer(held.body)) {
           this.refuse(
@@ -307,7 +326,8 @@ export class ProxyEngine {
 
   /** The body to stream upstream, its first bytes read before any upstream connection is taken. */
   private holdBody(exchange: Exchange): Promise<HeldBody> {
-    const body = streamedBody(exchange.req, this.settings.maxBodyBytes);
+    // A chunked body is counted as it flows and cut at the route's limit.
+    const body = streamedBody(exchange.req, this.bodyLimit(exchange));
     if (this.settings.bodyBufferBytes === 0) return Promise.resolve({ body: body as AsyncIterable<Buffer>, release: () => undefined });
     return holdBodyHead(body, this.settings.bodyBufferBytes, this.deps.replay);
   }
@@ -498,7 +518,7 @@ export class ProxyEngine {
       if (backend) extra['x-offramp-backend'] = backend;
     }
     // A body we did not read would otherwise be parsed as the next request on this connection.
-    if (status === 400 || status === 408 || status === 413 || status === 431) extra['connection'] = 'close';
+    if (status === 400 || status === 408 || status === 413 || status === 414 || status === 431) extra['connection'] = 'close';
     sendProblem(exchange.res, status, title, detail, extra);
     this.deps.metrics.observe(exchange.routeId, backend ?? 'gateway', status, (performance.now() - exchange.startedAt) / 1_000);
   }

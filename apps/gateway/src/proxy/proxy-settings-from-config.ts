@@ -6,7 +6,9 @@ export function proxySettingsFromConfig(config: GatewayConfig): ProxySettings {
   return {
     routingHeaders: config.GATEWAY_ROUTING_HEADERS,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    routeMaxBodyBytes: config.GATEWAY_ROUTE_MAX_BODY_BYTES,
     maxHeaderBytes: config.GATEWAY_MAX_HEADER_BYTES,
+    maxUrlBytes: config.GATEWAY_MAX_URL_BYTES,
     defaultTimeoutMs: config.GATEWAY_TIMEOUT_MS,
     testers: new Set(config.GATEWAY_TESTERS),
     shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { requestIdFor } from '@offramp/platform';
+import { REQUEST_ID_HEADER, requestIdFor } from '@offramp/platform';
 import { endWithProblem } from './problem-response.js';
 import type { ProxyEngine } from './proxy-engine.js';
 import type { TrustedProxies } from './trusted-proxies.js';
@@ -12,11 +13,28 @@ export interface PublicListenerSettings {
   host: string;
   /** The engine answers 431 up to here; Node's parser stops a head that is far larger. */
   maxHeaderBytes: number;
+  /** The engine answers 414 above this; a target too long for Node's parser gets 414 here too. */
+  maxUrlBytes: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   /** Open connections per client address; 0 for none (behind a load balancer, every client is its address). */
   maxConnectionsPerClient: number;
+}
+
+/** How long a connection whose head overflowed is read away after its 431/414 (bounded: a client cannot hold it longer). */
+const HEAD_OVERFLOW_LINGER_MS = 2_000;
+
+/**
+ * Whether the packet Node's parser gave up on holds a request line longer than `limit`: it starts
+ * with a method and a target, and its first line (so far) is longer. A head that overflowed in
+ * its fields instead has its request line long behind it.
+ */
+function requestLineTooLong(packet: Buffer | undefined, limit: number): boolean {
+  if (!packet) return false;
+  const end = packet.indexOf('\r\n');
+  const line = packet.subarray(0, end === -1 ? packet.length : end).toString('latin1');
+  return /^[A-Z]+ \S/.test(line) && line.length > limit;
 }
 
 /**
@@ -53,15 +71,30 @@ export class PublicListener {
       tunnel.handle(req, socket, head, requestIdFor(req)).catch(() => socket.destroy());
     });
     this.server.on('connection', (socket: Socket) => this.admit(socket));
-    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node's parser stays on a connection it gave up on and reports every later packet again:
+    // the first error is answered, the rest is read away until the linger ends.
+    const answered = new WeakSet<Duplex>();
+    this.server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
+      if (answered.has(socket)) return;
+      answered.add(socket);
       if (error.code === 'ECONNRESET') return void socket.destroy();
       const [status, title, detail] =
         error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout', 'the request was not received in time']
           : error.code === 'HPE_HEADER_OVERFLOW'
-            ? [431, 'Request Header Fields Too Large', `the request head is larger than ${settings.maxHeaderBytes} bytes`]
+            ? requestLineTooLong(error.rawPacket, settings.maxUrlBytes)
+              ? [414, 'URI Too Long', `the request target is longer than ${settings.maxUrlBytes} bytes`]
+              : [431, 'Request Header Fields Too Large', `the request head is larger than ${settings.maxHeaderBytes} bytes`]
             : [400, 'Bad Request', 'the request is not valid HTTP/1.1'];
-      endWithProblem(socket, status, title, detail);
+      // A head too large is usually still arriving (and a body after it): read it away briefly so the client gets the answer, not a reset.
+      endWithProblem(
+        socket,
+        status,
+        title,
+        detail,
+        { [REQUEST_ID_HEADER]: randomUUID() },
+        { lingerMs: error.code === 'HPE_HEADER_OVERFLOW' ? HEAD_OVERFLOW_LINGER_MS : 0 },
+      );
     });
   }
 

@@ -50,6 +50,11 @@ export const routeSpecSchema = z.object({
   service: z.string().min(1).optional(),
   /** Upstream timeout for this route (headers, and idle time between body chunks). */
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /**
+   * Largest request body in bytes (413 problem+json before any byte goes upstream, whoever answers
+   * the route); default GATEWAY_ROUTE_MAX_BODY_BYTES, PHP's post_max_size. Never above GATEWAY_MAX_BODY_BYTES.
+   */
+  maxBodyBytes: z.number().int().min(0).optional(),
   /** In `service`: answer idempotent requests from the monolith when the slice fails. */
   fallback: z.boolean().default(true),
   /** In `canary`: share of callers (0-100) sent to the slice. */
