@@ -112,10 +112,19 @@ routes:
     }
   }, 30_000);
 
-  it('answers the dashboard on the admin listener only', async () => {
+  it('serves the built dashboard on the admin listener, and the public port leaves that path to the monolith', async () => {
+    // The gateway's build builds apps/dashboard first (an implicit dependency in its project.json).
     const page = await fetch(`${one.adminUrl}/_offramp/dashboard/`);
-    // Served when apps/dashboard is built (the gateway's build builds it first), never on the public port.
-    expect([200, 404]).toContain(page.status);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${one.adminUrl}/_offramp/dashboard/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${one.adminUrl}/_offramp/dashboard/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${one.adminUrl}/_offramp/dashboard`, { redirect: 'manual' })).headers.get('location')).toBe('/_offramp/dashboard/');
     expect((await through(one, '/_offramp/dashboard/')).backend).toBe('legacy');
   });
 });
