@@ -19,6 +19,8 @@ const PARTS = new Set([
   'integrations',
   'kubectl',
   'eslint',
+  // Debian's chromium, driven by playwright-core (the dashboard's browser test).
+  'chromium',
 ]);
 
 /** Nest's file kinds, which stay part of the subject's name. */
