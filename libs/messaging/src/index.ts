@@ -34,3 +34,4 @@ export { exponentialBackoff, linearBackoff, type Backoff } from './retry/backoff
 export { retryWithBackoff, RetryAbortedError, type RetryOptions } from './retry/retry-with-backoff.js';
 export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';
 export * from './queue-bridge/index.js';
+export { deliverySchedule, retryAfterMs, STANDARD_WEBHOOKS_SCHEDULE_MS, type DeliverySchedule } from './retry/delivery-schedule.js';

@@ -17,3 +17,4 @@ export { IdentityGuard, CurrentIdentity } from './identity/identity.guard.js';
 export { IdentityModule } from './identity/identity.module.js';
 export { CircuitBreaker, type BreakerState } from './resilience/circuit-breaker.js';
 export { signTimestamped, verifyTimestamped, type TimestampedSignatureCheck } from './webhooks/timestamped-signature.js';
+export { OutboundAddressGuard, BlockedAddressError, parseCidrs } from './outbound/outbound-address-guard.js';
