@@ -1,10 +1,36 @@
+import { Logger } from '@nestjs/common';
+import { NatsConnectionManager, RetryAbortedError, startJetStreamConsumers } from '@offramp/messaging';
 import { bootstrapService } from '@offramp/platform';
+import { declareEventStreams } from './event-streams.js';
+import { LaravelJobsModule } from './laravel-jobs.module.js';
 import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
+import type { PipelinesConfig } from './pipelines-config.type.js';
+import { QueueBridgeModule } from './queue-bridge/queue-bridge.module.js';
+import { jobsConsumer } from './taken-over-jobs.js';
 
-await bootstrapService({
+let config!: PipelinesConfig;
+const service = await bootstrapService({
   name: 'pipelines',
   defaultPort: 3003,
   config: pipelinesConfig,
-  imports: () => [OutboxRelayModule],
+  imports: (validated) => {
+    config = validated;
+    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule];
+  },
 });
+
+// The job handlers start once the streams are declared (NATS may come up after us; the service
+// stays up meanwhile). A shutdown during the wait ends it.
+const logger = new Logger('LaravelJobs');
+const stopping = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopping.abort());
+void (async () => {
+  try {
+    await declareEventStreams(await service.app.get(NatsConnectionManager).connected(), config, logger, stopping.signal);
+    if (stopping.signal.aborted) return;
+    await startJetStreamConsumers(service.app, { consumers: [jobsConsumer(config.QUEUE_JOBS_CONCURRENCY)] });
+  } catch (error) {
+    if (!(error instanceof RetryAbortedError)) logger.error(`the job handlers did not start: ${(error as Error).message}`);
+  }
+})();

@@ -1,5 +1,11 @@
-import { z } from 'zod';
+import { parseAppKey } from '@offramp/legacy-bridge';
 import { booleanField, integerField as int } from '@offramp/platform';
+import { z } from 'zod';
+
+const queueName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]+$/)
+  .describe('a Laravel queue name (letters, digits, _ . : -)');
 
 /** The pipelines service's own variables, validated with the shared ones. */
 export const pipelinesConfig = {
@@ -19,4 +25,38 @@ export const pipelinesConfig = {
   EVENTS_DUPLICATE_WINDOW_MINUTES: int(1, 24 * 60)
     .default(120)
     .describe('minutes in which a repeated Nats-Msg-Id is dropped (1-1440)'),
+  QUEUE_BRIDGE_ENABLED: booleanField(true).describe('true or false (1 or 0): drain the monolith queue of taken-over jobs'),
+  QUEUE_BRIDGE_DRIVER: z.enum(['database']).default('database').describe("the monolith's queue driver for taken-over jobs: database"),
+  QUEUE_BRIDGE_QUEUE: queueName.default('offramp').describe("the monolith's offramp.queue"),
+  QUEUE_BRIDGE_PHP_QUEUE: queueName.default('default').describe('where a job of a class that is not taken over is moved, for PHP workers'),
+  QUEUE_BRIDGE_CONNECTION: z
+    .string()
+    .min(1)
+    .default('database')
+    .describe("the queue connection's name in the monolith's config/queue.php (written into failed_jobs)"),
+  QUEUE_BRIDGE_BATCH_SIZE: int(1, 1_000).default(100).describe('jobs reserved per batch (1-1000)'),
+  QUEUE_BRIDGE_RETRY_AFTER_SECONDS: int(1, 86_400).default(90).describe('config/queue.php retry_after: a reservation older than this is taken again (1-86400)'),
+  QUEUE_JOBS_DEFAULT_TRIES: int(1, 1_000).default(1).describe('tries of a job that sets none, as queue:work --tries (1-1000)'),
+  QUEUE_JOBS_CONCURRENCY: int(1, 1_000).default(32).describe('taken-over jobs run at once per process (1-1000)'),
+  APP_KEY: z
+    .string()
+    .optional()
+    .refine((key) => key === undefined || safe(() => parseAppKey(key)), 'expected base64: and 44 characters (32 bytes)')
+    .describe("the monolith's APP_KEY, to read ShouldBeEncrypted jobs"),
+  MAIL_HOST: z.string().min(1).default('127.0.0.1').describe('SMTP server host (the monolith MAIL_HOST)'),
+  MAIL_PORT: int(1, 65_535).default(1025).describe('SMTP server port (1-65535)'),
+  MAIL_ENCRYPTION: z.enum(['', 'tls', 'ssl']).default('').describe("'' (plain, STARTTLS if offered), tls (STARTTLS required) or ssl (TLS from the start)"),
+  MAIL_USERNAME: z.string().optional().describe('SMTP user'),
+  MAIL_PASSWORD: z.string().optional().describe('SMTP password'),
+  MAIL_FROM_ADDRESS: z.email().default('shop@example.test').describe("sender address (the monolith's mail.from.address)"),
+  MAIL_FROM_NAME: z.string().default('Offramp Shop').describe("sender name (the monolith's mail.from.name)"),
 };
+
+function safe(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -12,3 +12,4 @@ export { nginxBinary, nginxProxyConfig, startNginxProcess, startNginxProxy, type
 export { answersInfo, httpStatus, waitUntil, workspaceRoot, type WaitOptions } from '@offramp/processes';
 export { artisan, TEST_APP_KEY } from './artisan.js';
 export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSettings, type CarrierFailure } from './fake-carrier.js';
+export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';

@@ -1,23 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { jetstreamManager } from '@nats-io/jetstream';
-import {
-  deadLetterStream,
-  EventPublisher,
-  eventsStream,
-  linearBackoff,
-  NatsConnectionManager,
-  OutboxRelay,
-  provisionStreams,
-  RetryAbortedError,
-  retryWithBackoff,
-} from '@offramp/messaging';
+import { EventPublisher, NatsConnectionManager, OutboxRelay, RetryAbortedError } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
-import { MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@offramp/platform';
+import { MetricsService, SERVICE_CONFIG } from '@offramp/platform';
 import { DataSource } from 'typeorm';
-import type { z } from 'zod';
-import type { pipelinesConfig } from '../pipelines-config.js';
 
-type PipelinesConfig = ServiceConfig & z.infer<z.ZodObject<typeof pipelinesConfig>>;
+import { declareEventStreams } from '../event-streams.js';
+import type { PipelinesConfig } from '../pipelines-config.type.js';
 
 /**
  * Runs the outbox relay in this process: declares the events streams, then publishes the
@@ -48,20 +36,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   private async start(): Promise<void> {
     const nc = await this.nats.connected();
-    const streamSettings = {
-      replicas: this.config.EVENTS_STREAM_REPLICAS,
-      maxAgeMs: this.config.EVENTS_STREAM_MAX_AGE_HOURS * 3_600_000,
-      duplicateWindowMs: this.config.EVENTS_DUPLICATE_WINDOW_MINUTES * 60_000,
-    };
-    await retryWithBackoff(
-      async () =>
-        provisionStreams(await jetstreamManager(nc), [eventsStream(streamSettings), deadLetterStream({ replicas: streamSettings.replicas })], this.logger),
-      {
-        backoff: linearBackoff({ stepMs: 250, maxMs: 5_000 }),
-        signal: this.shutdown.signal,
-        onRetry: (error) => this.logger.warn(`declaring streams failed (${(error as Error).message}); retrying`),
-      },
-    );
+    await declareEventStreams(nc, this.config, this.logger, this.shutdown.signal);
     if (this.shutdown.signal.aborted) return;
     // Its own connection(s): the relay's transactions never mix with the service's other work.
     this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));

@@ -37,12 +37,27 @@ export class IdempotentConsumer {
    * (group commit) and run again if a neighbour fails.
    */
   run<T>(key: JetStreamContext | InboxKey, work: (manager: EntityManager) => Promise<T>): Promise<OnceResult<T>> {
-    const inbox: InboxKey = 'getConsumer' in key ? { consumer: key.getConsumer(), eventId: key.getEventId(), subject: key.getSubject() } : key;
+    const inbox = toInboxKey(key);
     if (!this.serialises) return this.runAlone(inbox, work);
     return new Promise<OnceResult<T>>((resolve, reject) => {
       this.pending.push({ inbox, work, resolve, reject } as Pending<unknown>);
       if (!this.flushing) void this.flush();
     });
+  }
+
+  /**
+   * Whether the inbox has the event already. For effects that cannot share the inbox's
+   * transaction (a mail sent over SMTP): check, do it, then `run` with no writes to record it; a
+   * crash between the effect and the record repeats the effect once.
+   */
+  async has(key: JetStreamContext | InboxKey): Promise<boolean> {
+    const inbox = toInboxKey(key);
+    const p = this.dataSource.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const rows = (await this.dataSource.query(`SELECT 1 AS seen FROM ${INBOX_TABLE} WHERE consumer = ${p[0]} AND event_id = ${p[1]}`, [
+      inbox.consumer,
+      inbox.eventId,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   private runAlone<T>(inbox: InboxKey, work: (manager: EntityManager) => Promise<T>): Promise<OnceResult<T>> {
@@ -111,6 +126,10 @@ interface Pending<T> {
   work: (manager: EntityManager) => Promise<T>;
   resolve: (result: OnceResult<T>) => void;
   reject: (error: unknown) => void;
+}
+
+function toInboxKey(key: JetStreamContext | InboxKey): InboxKey {
+  return 'getConsumer' in key ? { consumer: key.getConsumer(), eventId: key.getEventId(), subject: key.getSubject() } : key;
 }
 
 const inboxKey = (key: InboxKey) => `${key.consumer}\u0000${key.eventId}`;

@@ -1,0 +1,32 @@
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { createInboxTableSql, LaravelJobRunner } from '@offramp/messaging';
+import { SERVICE_CONFIG } from '@offramp/platform';
+import type { DataSource } from 'typeorm';
+import type { PipelinesConfig } from './pipelines-config.type.js';
+import { SendOrderConfirmationModule } from './send-order-confirmation/send-order-confirmation.module.js';
+
+/** The worker semantics every taken-over job shares (tries, backoff, failed_jobs), and the inbox handlers record in. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: LaravelJobRunner,
+      useFactory: (dataSource: DataSource, config: PipelinesConfig) => new LaravelJobRunner({ dataSource, defaultTries: config.QUEUE_JOBS_DEFAULT_TRIES }),
+      inject: [getDataSourceToken(), SERVICE_CONFIG],
+    },
+  ],
+  exports: [LaravelJobRunner],
+})
+class LaravelJobRunnerModule implements OnModuleInit {
+  constructor(@Inject(getDataSourceToken()) private readonly dataSource: DataSource) {}
+
+  /** The inbox table, where the monolith's database lacks it (a no-op otherwise). */
+  async onModuleInit(): Promise<void> {
+    await this.dataSource.query(createInboxTableSql(this.dataSource.options.type));
+  }
+}
+
+/** The handlers of the Laravel jobs taken over from the monolith. */
+@Module({ imports: [LaravelJobRunnerModule, SendOrderConfirmationModule] })
+export class LaravelJobsModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { QueueBridgeService } from './queue-bridge.service.js';
+
+@Module({ providers: [QueueBridgeService] })
+export class QueueBridgeModule {}

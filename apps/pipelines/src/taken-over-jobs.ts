@@ -1,0 +1,24 @@
+import type { BridgedJobClass, ConsumerDefinition } from '@offramp/messaging';
+import { SEND_ORDER_CONFIRMATION } from './send-order-confirmation/send-order-confirmation.job.js';
+
+/** The Laravel job classes whose handlers run here (the monolith lists the same in offramp.taken_over_jobs). */
+export const TAKEN_OVER_JOBS: readonly BridgedJobClass[] = [SEND_ORDER_CONFIRMATION];
+
+/**
+ * The durable consumer of taken-over jobs. Tries, backoff and failed_jobs follow each job's own
+ * Laravel settings (LaravelJobRunner), so JetStream's redelivery limit is only a last resort
+ * against a handler that keeps crashing the process.
+ */
+export function jobsConsumer(concurrency: number): ConsumerDefinition {
+  return {
+    stream: 'OFFRAMP_EVENTS',
+    durable: 'pipelines-laravel-jobs',
+    filterSubjects: TAKEN_OVER_JOBS.map((job) => job.subject),
+    maxDeliver: 1_000,
+    ackWaitMs: 30_000,
+    handlerTimeoutMs: 15 * 60_000,
+    concurrency,
+    backoffBaseMs: 1_000,
+    backoffMaxMs: 60_000,
+  };
+}
