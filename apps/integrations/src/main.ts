@@ -1,11 +1,20 @@
+import { eventsStream, startJetStreamConsumers } from '@offramp/messaging';
 import { bootstrapService } from '@offramp/platform';
 import { integrationsConfigShape } from './integrations.config.js';
 import { INTEGRATIONS_ENTITIES, IntegrationsModule } from './integrations.module.js';
+import { partnerConsumer } from './partner-webhooks/partner-consumer.js';
 
-await bootstrapService({
+let deliveries = true;
+const service = await bootstrapService({
   name: 'integrations',
   defaultPort: 3002,
   config: integrationsConfigShape,
   entities: INTEGRATIONS_ENTITIES,
-  imports: (config) => [IntegrationsModule.forRoot(config)],
+  imports: (config) => {
+    deliveries = config.PARTNER_DELIVERIES_ENABLED;
+    return [IntegrationsModule.forRoot(config)];
+  },
 });
+
+// The stream as apps/pipelines declares it with its defaults (its EVENTS_STREAM_* settings).
+if (deliveries) await startJetStreamConsumers(service.app, { streams: [eventsStream()], consumers: [partnerConsumer()] });

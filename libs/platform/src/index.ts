@@ -18,3 +18,4 @@ export { IdentityModule } from './identity/identity.module.js';
 export { CircuitBreaker, type BreakerState } from './resilience/circuit-breaker.js';
 export { signTimestamped, verifyTimestamped, type TimestampedSignatureCheck } from './webhooks/timestamped-signature.js';
 export { OutboundAddressGuard, BlockedAddressError, parseCidrs } from './outbound/outbound-address-guard.js';
+export { BearerTokenGuard } from './admin/bearer-token.guard.js';

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventPayload, EventSubject } from '@offramp/contracts';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
+import { PartnerDispatcher } from './partner-dispatcher.service.js';
+import { Delivery, Partner } from './partner-tables.js';
+import { wantsSubject } from './subject-patterns.js';
+
+/** The durable consumer that turns order events into partner deliveries. */
+export const PARTNER_CONSUMER = 'integrations-partner-webhooks';
+
+/**
+ * Every shop.orders event from JetStream (at least once) becomes one delivery per enabled partner
+ * that asked for it, in the inbox's transaction: a redelivered event finds its inbox row and adds
+ * nothing, and (partner, event id) is unique besides. The body is the Standard Webhooks shape.
+ */
+@Controller()
+export class OrderEventsHandler {
+  constructor(
+    private readonly once: IdempotentConsumer,
+    private readonly dispatcher: PartnerDispatcher,
+  ) {}
+
+  @JetStreamEvent('shop.orders.placed.v1')
+  placed(@Payload() payload: EventPayload<'shop.orders.placed.v1'>, @Ctx() context: JetStreamContext): Promise<void> {
+    return this.fanOut('shop.orders.placed.v1', payload, context);
+  }
+
+  @JetStreamEvent('shop.orders.paid.v1')
+  paid(@Payload() payload: EventPayload<'shop.orders.paid.v1'>, @Ctx() context: JetStreamContext): Promise<void> {
+    return this.fanOut('shop.orders.paid.v1', payload, context);
+  }
+
+  private async fanOut(subject: EventSubject, payload: { order_id: number }, context: JetStreamContext): Promise<void> {
+    const eventId = context.getEventId();
+    const seq = context.getMessage().info.streamSequence;
+    const timestamp = context.getMetadata().occurredAt ?? new Date().toISOString();
+    const body = JSON.stringify({ type: subject, timestamp, data: payload });
+    const outcome = await this.once.run(context, async (manager) => {
+      const partners = (await manager.getRepository(Partner).findBy({ enabled: true })).filter((partner) => wantsSubject(partner.eventTypes, subject));
+      const now = Date.now();
+      for (const partner of partners) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(Delivery)
+          .values({
+            id: randomUUID(),
+            partnerId: partner.id,
+            eventId,
+            subject,
+            aggregateId: String(payload.order_id),
+            seq,
+            body,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+            deliveredAt: null,
+            lastError: null,
+          })
+          .orIgnore()
+          .execute();
+      }
+      return partners.length;
+    });
+    if (outcome.applied && outcome.result > 0) this.dispatcher.wake();
+  }
+}
