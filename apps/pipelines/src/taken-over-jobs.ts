@@ -1,5 +1,4 @@
-import type { BridgedJobClass, ConsumerDefinition } from '@offramp/messaging';
-import { SEND_ORDER_CONFIRMATION } from './send-order-confirmation/send-order-confirmation.job.js';
+import { type BridgedJobClass, type ConsumerDefinition, SEND_ORDER_CONFIRMATION } from '@offramp/messaging';
 
 /** The Laravel job classes whose handlers run here (the monolith lists the same in offramp.taken_over_jobs). */
 export const TAKEN_OVER_JOBS: readonly BridgedJobClass[] = [SEND_ORDER_CONFIRMATION];

@@ -4,7 +4,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { Product } from '../catalog/product.entity.js';
 import { existsChecks, inRuleOrder, type LaravelErrors, phpIsInt, sqlTimestamp, validateLaravel } from '@offramp/legacy-bridge';
 import { LaravelValidationException } from '@offramp/legacy-bridge/nest';
-import { recordOutboxEvent } from '@offramp/messaging';
+import { dialectOf, JobsTable, laravelConnectionName, OFFRAMP_QUEUE, recordOutboxEvent, sendOrderConfirmationPayload } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { ORDER_PENDING, Order } from './order.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -22,6 +22,10 @@ interface WantedLine {
  * first statement, so concurrent buyers cannot oversell on any database), the order and its items,
  * and the outbox rows the monolith records (order placed, one stock change per product). The
  * relay publishes the rows after the commit: no event can be lost between commit and send.
+ * The order's confirmation is the monolith's own job, SendOrderConfirmation, queued in the same
+ * transaction on the offramp queue (database driver): the queue bridge hands it to pipelines as it
+ * does the monolith's orders, so every order gets one mail whichever side placed it (each side
+ * queues the job only for the orders it placed).
  */
 @Injectable()
 export class PlaceOrder {
@@ -130,6 +134,9 @@ export class PlaceOrder {
         order_id: orderId,
       });
     }
+    await new JobsTable(this.dataSource).push(OFFRAMP_QUEUE, sendOrderConfirmationPayload(orderId, laravelConnectionName(dialectOf(this.dataSource))), {
+      db: manager,
+    });
     return orderId;
   }
 

@@ -4,7 +4,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { EventPayload } from '@offramp/contracts';
 import { createJobPayload, MODEL_IDENTIFIER, PhpObject, queueableProperties } from '@offramp/legacy-bridge';
-import { JobsTable, NatsConnectionManager } from '@offramp/messaging';
+import { JobsTable, NatsConnectionManager, sendOrderConfirmationPayload } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import {
   artisan,
@@ -119,6 +119,18 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
       text: normalize(php.text),
     });
     expect(node.text).toMatch(/^Thank you for your order #\d+\.\n\n2 x .+ @ [A-Z]{3} \d+\.\d\d\n1 x .+\n\nTotal: [A-Z]{3} \d+\.\d\d\n$/);
+  }, 60_000);
+
+  it("a job written in Node is run by PHP's own worker (Node → PHP: queue:work --once)", async () => {
+    const orderId = await placeOrder();
+    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 20_000, description: `the mail of order ${orderId}` });
+    // a queue only PHP works on: the slice dispatches a job that PHP still owns
+    await new JobsTable(db).push('php-owned', sendOrderConfirmationPayload(orderId, 'sqlite', 'php-owned'));
+    await artisan(legacy.databaseUrl, ['queue:work', 'database', '--queue=php-owned', '--once'], { ...mailEnv(), APP_KEY: legacy.appKey });
+    await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 10_000, description: 'the mail sent by PHP' });
+    expect(mailsFor(orderId)[1].messageId).toMatch(/@swift\.generated>$/);
+    expect(await db.query(`SELECT id FROM jobs`)).toEqual([]);
+    expect(await failedJobs()).toEqual([]);
   }, 60_000);
 
   it('a job that keeps failing is tried as often as Laravel would, lands in failed_jobs, and queue:retry runs it again in Node', async () => {

@@ -3,6 +3,7 @@ export type { QueueDriver, ReservedJob } from './queue-driver.js';
 export { DatabaseQueueDriver, type DatabaseQueueDriverSettings } from './database-queue-driver.js';
 export { JobsTable, unixNow, type ReservedJobRow } from './jobs-table.js';
 export { FailedJobsTable, type FailedJob } from './failed-jobs-table.js';
+export { OFFRAMP_QUEUE, SEND_ORDER_CONFIRMATION, RECALCULATE_PRODUCT_POPULARITY, sendOrderConfirmationPayload, laravelConnectionName } from './shop-jobs.js';
 export { FAILURES_KEY, jobEnvelope, jobMessageId, type BridgedJobClass, type LaravelJobEnvelope } from './bridged-job.js';
 export {
   LaravelJobRunner,

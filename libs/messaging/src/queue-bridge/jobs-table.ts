@@ -103,16 +103,16 @@ export class JobsTable {
     );
   }
 
-  /** Laravel's DatabaseQueue::pushToDatabase: a job PHP (or the bridge) will run, due after `delaySeconds`. */
-  async push(queue: string, payload: string, delaySeconds = 0, now = unixNow()): Promise<void> {
-    await this.dataSource.query(`INSERT INTO ${this.table} (queue, payload, attempts, reserved_at, available_at, created_at) VALUES (${this.list(1, 6)})`, [
-      queue,
-      payload,
-      0,
-      null,
-      now + delaySeconds,
-      now,
-    ]);
+  /**
+   * Laravel's DatabaseQueue::pushToDatabase: a job PHP (or the bridge) will run, due after
+   * `delaySeconds`. Given a transaction's manager, the job commits or rolls back with it.
+   */
+  async push(queue: string, payload: string, options: { delaySeconds?: number; db?: DataSource | EntityManager } = {}): Promise<void> {
+    const now = unixNow();
+    await (options.db ?? this.dataSource).query(
+      `INSERT INTO ${this.table} (queue, payload, attempts, reserved_at, available_at, created_at) VALUES (${this.list(1, 6)})`,
+      [queue, payload, 0, null, now + (options.delaySeconds ?? 0), now],
+    );
   }
 }
 

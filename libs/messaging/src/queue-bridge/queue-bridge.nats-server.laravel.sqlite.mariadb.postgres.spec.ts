@@ -3,7 +3,7 @@
 // SendOrderConfirmation::dispatch through the OfframpDispatcher), a real nats-server, on SQLite,
 // MariaDB and PostgreSQL.
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { createJobPayload, MODEL_IDENTIFIER, modelReference, PhpObject, queueableProperties } from '@offramp/legacy-bridge';
+import { createJobPayload, MODEL_IDENTIFIER, PhpObject, queueableProperties } from '@offramp/legacy-bridge';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { artisan, scratchDatabase, startNatsServer, type NatsServerHandle, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
@@ -14,17 +14,13 @@ import { provisionStreams } from '../jetstream/provisioner.js';
 import { EventPublisher } from '../publisher/event-publisher.js';
 import { linearBackoff } from '../retry/backoff.js';
 import { retryWithBackoff } from '../retry/retry-with-backoff.js';
-import type { BridgedJobClass } from './bridged-job.js';
 import { DatabaseQueueDriver } from './database-queue-driver.js';
 import { QueueBridge } from './queue-bridge.js';
+import { dialectOf } from '../outbox/outbox-store.js';
+import { laravelConnectionName, SEND_ORDER_CONFIRMATION, sendOrderConfirmationPayload } from './shop-jobs.js';
 
 const SEND = 'App\\Jobs\\SendOrderConfirmation';
 const SUBJECT = 'shop.jobs.send-order-confirmation.v1';
-const sendOrderConfirmation: BridgedJobClass = {
-  phpClass: SEND,
-  subject: SUBJECT,
-  fields: (command) => ({ order_id: Number(modelReference(command.properties.order)?.id) }),
-};
 
 /** Publishes, then "dies" before deleting the rows. */
 class DeleteLostDriver extends DatabaseQueueDriver {
@@ -55,7 +51,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the queue bridge on %
     new QueueBridge({
       driver: new DatabaseQueueDriver({ dataSource: ds }),
       publisher: new EventPublisher(() => nats.connected()),
-      jobs: [sendOrderConfirmation],
+      jobs: [SEND_ORDER_CONFIRMATION],
       batchSize: 50,
       publishTimeoutMs,
       onBridged,
@@ -119,6 +115,12 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the queue bridge on %
     expect(messages.map((m) => m.data.order_id).sort((a, b) => a - b)).toEqual(orders.map((o) => Number(o.id)));
     expect(messages[0].data.job).toMatchObject({ max_tries: 3, queue: 'offramp', connection: 'database', attempts: 0 });
     expect(queued.map((row) => String(row.payload))).toContain(messages[0].data.job.payload);
+    // what a slice dispatches for an order is the job Laravel dispatched, but for the uuid
+    const first = JSON.parse(String(queued[0].payload)) as { uuid: string; data: { command: string } };
+    const orderId = Number(/s:2:"id";i:(\d+);/.exec(first.data.command)?.[1]);
+    expect(sendOrderConfirmationPayload(orderId, laravelConnectionName(dialectOf(ds))).replace(/"uuid":"[^"]+"/, `"uuid":"${first.uuid}"`)).toBe(
+      String(queued[0].payload),
+    );
   }, 60_000);
 
   it('two bridges on one queue (and a crash before the delete) still store each job once', async () => {
@@ -132,7 +134,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the queue bridge on %
     const crashed = new QueueBridge({
       driver: new DeleteLostDriver({ dataSource: a }),
       publisher: new EventPublisher(() => nats.connected()),
-      jobs: [sendOrderConfirmation],
+      jobs: [SEND_ORDER_CONFIRMATION],
       batchSize: 10,
     });
     expect(await crashed.drainOnce()).toBe(10);
@@ -140,7 +142,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the queue bridge on %
     const retaking = new QueueBridge({
       driver,
       publisher: new EventPublisher(() => nats.connected()),
-      jobs: [sendOrderConfirmation],
+      jobs: [SEND_ORDER_CONFIRMATION],
       batchSize: 10,
       onBridged: () => (bridged += 1),
     });
