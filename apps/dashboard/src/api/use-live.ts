@@ -34,10 +34,8 @@ export function useLive(session: Session): LiveState {
           } else if (event.event === 'traffic') setState((live) => ({ ...live, connected: true, traffic: live.traffic + 1 }));
           else setState((live) => (live.connected ? live : { ...live, connected: true }));
         },
-        onSseError: () => setState((live) => ({ ...live, connected: false })),
-        onRequest: async (url, init) => {
-          setState((live) => ({ ...live, connected: true }));
-          return new Request(url, init);
+        onSseError: () => {
+          setState((live) => ({ ...live, connected: false }));
         },
       });
       try {

@@ -35,9 +35,13 @@ export function jsonLines(value: unknown, differing: ReadonlySet<string>): JsonL
   return lines;
 }
 
-/** The JSON paths among a mismatch's differences (`body:$.a` → `$.a`). */
+/** The JSON paths among a mismatch's differences (`body:$.a` → `$.a`; `body:*`, bodies that are not both JSON, → the whole body). */
 export function bodyPaths(differences: readonly { key: string }[]): Set<string> {
-  return new Set(differences.filter((difference) => difference.key.startsWith('body:$')).map((difference) => difference.key.slice('body:'.length)));
+  return new Set(
+    differences
+      .filter((difference) => difference.key.startsWith('body:'))
+      .map((difference) => (difference.key === 'body:*' ? '$' : difference.key.slice('body:'.length))),
+  );
 }
 
 function segment(key: string): string {

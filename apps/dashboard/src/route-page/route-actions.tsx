@@ -23,6 +23,7 @@ export function RouteActions({ session, route, onChanged }: { session: Session; 
   const actor = { by: session.by, reason: reason.trim() };
   const run = async (what: string, call: () => Promise<{ data?: unknown; error?: unknown; response?: Response }>) => {
     if (!actor.reason) return setOutcome({ ok: false, text: 'Say why first: the reason goes into the audit log.' });
+    setOutcome(undefined);
     const answer = await call();
     if (answer.response?.ok) {
       setOutcome({ ok: true, text: `${what}: done, as ${session.by}.` });

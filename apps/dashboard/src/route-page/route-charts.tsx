@@ -26,18 +26,20 @@ export function RouteCharts({ series }: { series: TrafficSeriesDto }) {
         color: seriesColor(2),
       },
     ];
-    return { times, latency, classes, match, backends };
+    const span: [number, number] = [Date.parse(series.from), Date.parse(series.to)];
+    return { times, latency, classes, match, backends, span };
   }, [series]);
   const total = series.total;
   const describe =
     total.backends.map((backend) => `${backend.backend}: ${backend.requests} requests, p99 ${backend.p99Ms?.toFixed(1) ?? '—'} ms`).join('; ') || 'no traffic';
   return (
     <div className="charts">
-      <TimeChart title="Latency per backend (ms)" unit="ms" times={charts.times} series={charts.latency} summary={describe} />
-      <TimeChart title="Answers per minute by status class" unit="answers" times={charts.times} series={charts.classes} summary={describe} />
+      <TimeChart title="Latency per backend (ms)" unit="ms" span={charts.span} times={charts.times} series={charts.latency} summary={describe} />
+      <TimeChart title="Answers per minute by status class" unit="answers" span={charts.span} times={charts.times} series={charts.classes} summary={describe} />
       <TimeChart
         title="Shadow match rate per minute (%)"
         unit="%"
+        span={charts.span}
         times={charts.times}
         series={charts.match}
         summary={total.shadow.samples ? `${total.shadow.matches} of ${total.shadow.samples} comparisons matched` : 'no comparisons'}

@@ -82,7 +82,7 @@ export function RoutePage({ session, live, id }: { session: Session; live: LiveS
         )}
       </section>
 
-      <RouteActions key={`${route.id}@${route.revision}`} session={session} route={route} onChanged={reload} />
+      <RouteActions key={route.id} session={session} route={route} onChanged={reload} />
 
       <section aria-labelledby="traffic-heading">
         <h2 id="traffic-heading">Traffic</h2>

@@ -15,7 +15,22 @@ export const seriesColor = (index: number) => PALETTE[index % PALETTE.length] ??
  * A line chart over time (uPlot: small, canvas, fast with a day of minutes). `times` are ms since
  * the epoch; the figure's title and a text summary give screen readers what the canvas shows.
  */
-export function TimeChart({ title, times, series, unit, summary }: { title: string; times: number[]; series: ChartSeries[]; unit: string; summary: string }) {
+export function TimeChart({
+  title,
+  times,
+  series,
+  unit,
+  summary,
+  span,
+}: {
+  title: string;
+  times: number[];
+  series: ChartSeries[];
+  unit: string;
+  summary: string;
+  /** The span shown (ms since the epoch), so a few minutes of traffic sit where they happened in it. */
+  span: [number, number];
+}) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = holder.current;
@@ -25,7 +40,7 @@ export function TimeChart({ title, times, series, unit, summary }: { title: stri
         width: Math.max(element.clientWidth, 320),
         height: 180,
         legend: { show: true },
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: [span[0] / 1_000, span[1] / 1_000] } },
         axes: [{}, { label: unit, size: 60 }],
         series: [{}, ...series.map((line) => ({ label: line.label, stroke: line.color, width: 2, spanGaps: false }))],
       },
@@ -33,7 +48,7 @@ export function TimeChart({ title, times, series, unit, summary }: { title: stri
       element,
     );
     return () => chart.destroy();
-  }, [times, series, unit]);
+  }, [times, series, unit, span]);
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>

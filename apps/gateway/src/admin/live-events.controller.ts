@@ -1,6 +1,6 @@
 import { Controller, Inject, type MessageEvent, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { interval, map, merge, type Observable } from 'rxjs';
+import { interval, map, merge, type Observable, startWith } from 'rxjs';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { LiveEventDto } from './live-event.dto.js';
 import { LiveFeed } from './live-feed.js';
@@ -25,11 +25,13 @@ export class LiveEventsController {
   @ApiOperation({
     operationId: 'liveEvents',
     summary:
-      'Server-sent events: `route` when a route changes anywhere (CLI, another replica, another browser), `traffic` when new per-minute counts were written (at most one a second), `heartbeat` every 15 s',
+      'Server-sent events: `ready` once connected, `route` when a route changes anywhere (CLI, another replica, another browser), `traffic` when new per-minute counts were written (at most one a second), `heartbeat` every 15 s',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'an event stream', content: { 'text/event-stream': { schema: { $ref: getSchemaPath(LiveEventDto) } } } })
   events(): Observable<MessageEvent> {
-    return merge(this.feed.events, interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} }))));
+    // `ready` first: the client knows it is connected before anything changes.
+    const heartbeats = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} })));
+    return merge(this.feed.events, heartbeats).pipe(startWith<MessageEvent>({ type: 'ready', data: {} }));
   }
 }

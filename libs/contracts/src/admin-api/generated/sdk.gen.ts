@@ -28,7 +28,7 @@ export const shadowDiffs = <ThrowOnError extends boolean = false>(options?: Opti
 });
 
 /**
- * Server-sent events: `route` when a route changes anywhere (CLI, another replica, another browser), `traffic` when new per-minute counts were written (at most one a second), `heartbeat` every 15 s
+ * Server-sent events: `ready` once connected, `route` when a route changes anywhere (CLI, another replica, another browser), `traffic` when new per-minute counts were written (at most one a second), `heartbeat` every 15 s
  */
 export const liveEvents = <ThrowOnError extends boolean = false>(options?: Options<LiveEventsData, ThrowOnError, LiveEventsResponse>): Promise<ServerSentEventsResult<LiveEventsResponses>> => (options?.client ?? client).sse.get<LiveEventsResponses, LiveEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
