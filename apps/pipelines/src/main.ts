@@ -29,7 +29,7 @@ void (async () => {
   try {
     await declareEventStreams(await service.app.get(NatsConnectionManager).connected(), config, logger, stopping.signal);
     if (stopping.signal.aborted) return;
-    await startJetStreamConsumers(service.app, { consumers: [jobsConsumer(config.QUEUE_JOBS_CONCURRENCY)] });
+    await startJetStreamConsumers(service.app, { consumers: [jobsConsumer(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS)] });
   } catch (error) {
     if (!(error instanceof RetryAbortedError)) logger.error(`the job handlers did not start: ${(error as Error).message}`);
   }

@@ -38,6 +38,9 @@ export const pipelinesConfig = {
   QUEUE_BRIDGE_RETRY_AFTER_SECONDS: int(1, 86_400).default(90).describe('config/queue.php retry_after: a reservation older than this is taken again (1-86400)'),
   QUEUE_JOBS_DEFAULT_TRIES: int(1, 1_000).default(1).describe('tries of a job that sets none, as queue:work --tries (1-1000)'),
   QUEUE_JOBS_CONCURRENCY: int(1, 1_000).default(32).describe('taken-over jobs run at once per process (1-1000)'),
+  QUEUE_JOBS_ACK_WAIT_MS: int(1_000, 600_000)
+    .default(30_000)
+    .describe('how long JetStream waits before handing a job of a dead process to another (1000-600000 ms; kept alive while a handler runs)'),
   APP_KEY: z
     .string()
     .optional()

@@ -8,13 +8,13 @@ export const TAKEN_OVER_JOBS: readonly BridgedJobClass[] = [SEND_ORDER_CONFIRMAT
  * Laravel settings (LaravelJobRunner), so JetStream's redelivery limit is only a last resort
  * against a handler that keeps crashing the process.
  */
-export function jobsConsumer(concurrency: number): ConsumerDefinition {
+export function jobsConsumer(concurrency: number, ackWaitMs: number): ConsumerDefinition {
   return {
     stream: 'OFFRAMP_EVENTS',
     durable: 'pipelines-laravel-jobs',
     filterSubjects: TAKEN_OVER_JOBS.map((job) => job.subject),
     maxDeliver: 1_000,
-    ackWaitMs: 30_000,
+    ackWaitMs,
     handlerTimeoutMs: 15 * 60_000,
     concurrency,
     backoffBaseMs: 1_000,

@@ -1,0 +1,104 @@
+// Nothing lost over 1,000 confirmations dispatched by Laravel's own code, with the pipelines
+// process killed -9 mid-batch and then nats-server killed -9 mid-batch: every order's mail is
+// counted by the loopback SMTP server. A mail cannot commit with the inbox row, so a send cut
+// between the server's accept and the commit is repeated (same Message-ID): those are counted.
+import { JobsTable } from '@offramp/messaging';
+import { createDataSourceOptions } from '@offramp/persistence';
+import {
+  artisan,
+  startNatsServer,
+  startService,
+  startSmtpServer,
+  tempSqlite,
+  waitUntil,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type SmtpServerHandle,
+  type TempSqlite,
+} from '@offramp/testing';
+import { DataSource } from 'typeorm';
+
+const CONCURRENCY = 16;
+
+describe('1,000 confirmations through kill -9 of pipelines and of nats-server (real Laravel, nats-server, SMTP server)', () => {
+  let smtp: SmtpServerHandle;
+  let server: NatsServerHandle;
+  let database: TempSqlite;
+  let db: DataSource;
+  let pipelines: ServiceProcess | undefined;
+
+  const start = () =>
+    startService({
+      app: 'pipelines',
+      env: {
+        DATABASE_URL: database.url,
+        NATS_URL: server.url,
+        MAIL_HOST: smtp.host,
+        MAIL_PORT: String(smtp.port),
+        LOG_LEVEL: 'error',
+        // a killed process's reservations and unacknowledged jobs come back within seconds
+        QUEUE_BRIDGE_RETRY_AFTER_SECONDS: '3',
+        QUEUE_JOBS_ACK_WAIT_MS: '3000',
+        QUEUE_JOBS_CONCURRENCY: String(CONCURRENCY),
+        QUEUE_BRIDGE_BATCH_SIZE: '50',
+      },
+    });
+  const distinctOrders = () => new Set(smtp.mails.map((mail) => mail.subject)).size;
+
+  beforeAll(async () => {
+    database = tempSqlite('kill.sqlite');
+    await artisan(database.url, ['migrate', '--force']);
+    await artisan(database.url, ['shop:seed', '--products=300', '--users=10', '--orders=0']);
+    db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1 }));
+    await db.initialize();
+    smtp = await startSmtpServer();
+    server = await startNatsServer();
+  }, 120_000);
+
+  afterAll(async () => {
+    await pipelines?.stop('SIGKILL');
+    await db?.destroy();
+    await server?.stop();
+    await smtp?.stop();
+    database?.remove();
+  });
+
+  it('every order gets its mail; repeats only for sends cut by a kill, each with the same Message-ID', async () => {
+    // 1,000 orders placed and their jobs dispatched by the monolith's code (stock permitting: counted)
+    await artisan(database.url, ['shop:simulate', '--orders=1100', '--products=300', '--dispatch-confirmations'], {}, 300_000);
+    const orders = Number((await db.query(`SELECT COUNT(*) AS n FROM orders`))[0].n);
+    const queued = Number((await db.query(`SELECT COUNT(*) AS n FROM jobs WHERE queue = 'offramp'`))[0].n);
+    expect(queued).toBe(orders);
+    expect(orders).toBeGreaterThanOrEqual(1_000);
+
+    pipelines = await start();
+    await waitUntil(() => smtp.mails.length >= 250, { timeoutMs: 60_000, intervalMs: 5, description: '250 mails' });
+    await pipelines.stop('SIGKILL');
+    const atFirstKill = smtp.mails.length;
+    pipelines = await start();
+
+    await waitUntil(() => smtp.mails.length >= atFirstKill + 300, { timeoutMs: 60_000, intervalMs: 5, description: '300 more mails' });
+    await server.kill9();
+    const atSecondKill = smtp.mails.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await server.restart();
+
+    await waitUntil(() => distinctOrders() === orders, { timeoutMs: 120_000, intervalMs: 100, description: `mails for all ${orders} orders` });
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // anything still redelivered arrives now
+    const repeats = smtp.mails.length - orders;
+    // the figure the issue asks for
+    console.log(`orders ${orders}, mails ${smtp.mails.length}, repeated sends ${repeats} (kills at mail ${atFirstKill} and ${atSecondKill})`);
+
+    expect(distinctOrders()).toBe(orders); // 0 lost
+    // Only sends in flight at a kill repeat: at the pipelines kill the handlers running then; at
+    // the nats-server kill those whose redelivery overtook a send still under way (no keep-alive
+    // reaches the dead server). Not one per kill: up to the handler concurrency per kill.
+    expect(repeats).toBeLessThanOrEqual(2 * CONCURRENCY);
+    const byMessageId = new Map<string, Set<string>>();
+    for (const mail of smtp.mails) byMessageId.set(mail.messageId ?? '', (byMessageId.get(mail.messageId ?? '') ?? new Set()).add(mail.subject ?? ''));
+    expect(byMessageId.size).toBe(orders); // a repeat carries the Message-ID of its first send
+    expect([...byMessageId.values()].every((subjects) => subjects.size === 1)).toBe(true);
+    expect(await new JobsTable(db).reserve('offramp', 10, 0)).toEqual([]);
+    expect(await db.query('SELECT uuid FROM failed_jobs')).toEqual([]);
+  }, 400_000);
+});
