@@ -41,6 +41,7 @@ export default [
       'apps/legacy/**',
       'libs/contracts/sdk/src/generated/**',
       'libs/contracts/src/admin-api/generated/**',
+      'libs/contracts/integrations-sdk/src/generated/**',
       'data/**',
     ],
   },

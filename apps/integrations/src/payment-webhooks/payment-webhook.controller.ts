@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Inject, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { phpJson, validateLaravel } from '@offramp/legacy-bridge';
@@ -44,14 +44,16 @@ export class PaymentWebhookController {
   @ApiOkResponse({ type: PaymentOutcomeDto, description: 'processed, ignored (recorded, nothing to do) or duplicate' })
   @ApiBadRequestResponse({ type: SignatureErrorDto, description: 'invalid_signature or timestamp_expired; nothing recorded' })
   @ApiUnprocessableEntityResponse({ type: LaravelValidationErrorDto, description: 'signed, but not the documented event; nothing recorded' })
-  async receive(
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Headers('payment-signature') header?: string,
-  ): Promise<Buffer> {
+  async receive(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     void reply.header('content-type', 'application/json').header('cache-control', 'no-cache, private');
-    const check = verifyTimestamped(header, body, this.config.PAYMENT_WEBHOOK_SECRET, this.config.PAYMENT_WEBHOOK_TOLERANCE);
+    const header = request.headers['payment-signature'];
+    const check = verifyTimestamped(
+      Array.isArray(header) ? header.join(', ') : header,
+      body,
+      this.config.PAYMENT_WEBHOOK_SECRET,
+      this.config.PAYMENT_WEBHOOK_TOLERANCE,
+    );
     if (check !== 'ok') {
       void reply.status(400);
       return Buffer.from(phpJson(signatureError(check)));

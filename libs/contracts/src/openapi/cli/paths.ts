@@ -8,14 +8,17 @@ export const WORKSPACE_ROOT = resolve(CONTRACTS_ROOT, '../..');
 export const OPENAPI_DIR = join(CONTRACTS_ROOT, 'openapi');
 export const SDK_GENERATED_DIR = join(CONTRACTS_ROOT, 'sdk/src/generated');
 export const ADMIN_CLIENT_GENERATED_DIR = join(CONTRACTS_ROOT, 'src/admin-api/generated');
+export const INTEGRATIONS_SDK_GENERATED_DIR = join(CONTRACTS_ROOT, 'integrations-sdk/src/generated');
 
 /**
  * The TypeScript clients generated from a committed document: the api's SDK that frontends
- * install, and the gateway admin API's client the CLI (and the dashboard) call it through.
+ * install, the gateway admin API's client the CLI (and the dashboard) call it through, and the
+ * integrations SDK (its taken-over routes and its partner admin API, which the CLI calls too).
  */
 export const GENERATED_CLIENTS = [
   { service: 'api', output: SDK_GENERATED_DIR },
   { service: 'gateway', output: ADMIN_CLIENT_GENERATED_DIR },
+  { service: 'integrations', output: INTEGRATIONS_SDK_GENERATED_DIR },
 ] as const;
 
 export const documentPath = (service: string) => join(OPENAPI_DIR, `${service}.openapi.json`);
