@@ -1,23 +1,48 @@
-# One image recipe for every Node service: docker build -f docker/node-service.Dockerfile --build-arg APP=api .
-FROM node:24-bookworm-slim AS build
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-WORKDIR /repo
-COPY package.json package-lock.json ./
-COPY apps ./apps
-COPY libs ./libs
-COPY tools ./tools
-COPY nx.json tsconfig.base.json .swcrc jest.preset.js eslint.config.js ./
-ARG APP
-RUN npm ci --no-audit --no-fund && NX_DAEMON=false npx nx run ${APP}:build && npm prune --omit=dev
+# One image recipe for every Node service, built from that service's own context, which holds only
+# what it needs (tools/deploy/src/containers/image-context.ts stages it in .offramp/images/<app>:
+# Nx's pruned package.json and lockfile, the service's build output and its libraries'):
+#
+#   npm run stack:containers                      # stages, builds and runs every image here
+#   podman build -f docker/node-service.Dockerfile --build-arg APP=api -t offramp/api:1.4.2 .offramp/images/api
+#
+# NODE_IMAGE and DEBIAN_IMAGE are the official node:24-bookworm-slim and debian:bookworm-slim;
+# stack:containers passes locally made ones when no registry answers. The service runs on the
+# Debian base with the Node binary alone: no npm, no headers (only the build stage needs npm).
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG DEBIAN_IMAGE=debian:bookworm-slim
 
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE} AS dependencies
+WORKDIR /srv
+COPY package.json package-lock.json ./
+# No install scripts: the images carry no native addon (SQLite is for local runs). The npm cache
+# is shared by the builds of all four services. TypeScript sources and declarations, source maps,
+# Markdown and TypeORM's browser build are never loaded by a service.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
+ && rm -rf node_modules/typeorm/browser \
+ && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' -o -name '*.md' \) -delete
+
+FROM ${NODE_IMAGE} AS node
+
+FROM ${DEBIAN_IMAGE}
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --no-create-home --shell /usr/sbin/nologin node
 ARG APP
-ENV NODE_ENV=production HOST=0.0.0.0 LOG_PRETTY=false APP_ENTRY=apps/${APP}/dist/main.js
-WORKDIR /repo
-COPY --from=build /repo/package.json ./
-COPY --from=build /repo/node_modules ./node_modules
-COPY --from=build /repo/libs ./libs
-COPY --from=build /repo/apps/${APP} ./apps/${APP}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="offramp-${APP}" \
+      org.opencontainers.image.description="Offramp ${APP} service" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/offramp/offramp" \
+      org.opencontainers.image.licenses="MIT"
+ENV NODE_ENV=production HOST=0.0.0.0 LOG_PRETTY=false
+WORKDIR /srv
+COPY --from=dependencies /srv/node_modules ./node_modules
+COPY libs/ ./node_modules/@offramp/
+COPY app/ ./app/
+WORKDIR /srv/app
 USER node
-# exec form through sh only to expand APP_ENTRY; `exec` keeps node as PID 1's child-free target of SIGTERM.
-CMD ["sh", "-c", "exec node \"$APP_ENTRY\""]
+# Liveness on the port health answers on: the gateway's admin listener, else PORT.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.GATEWAY_ADMIN_PORT || process.env.PORT}/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node itself is PID 1: the service handles SIGTERM and SIGINT (a bounded graceful shutdown,
+# libs/platform bootstrap) and starts no child processes, so there is nothing to reap.
+CMD ["node", "dist/main.js"]

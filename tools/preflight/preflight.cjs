@@ -35,6 +35,16 @@ const SYSTEM_PACKAGES = [
   { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 ];
 
+// Only `npm run stack:containers` needs these (images built and run with podman; base images made
+// with debootstrap when no registry answers), so `npm test` and `npm start` never install them.
+const CONTAINER_PACKAGES = [
+  { pkg: 'podman', present: () => onPath('podman') },
+  { pkg: 'buildah', present: () => onPath('buildah') },
+  { pkg: 'runc', present: () => onPath('runc') },
+  { pkg: 'podman-compose', present: () => onPath('podman-compose') },
+  { pkg: 'debootstrap', present: () => onPath('debootstrap') },
+];
+
 const say = (line) => process.stderr.write(`[offramp preflight] ${line}\n`);
 
 function fail(problem, fix) {
@@ -108,8 +118,8 @@ function ensureNode() {
   return { nodeBin: binary, nodeDir: fs.existsSync(path.join(headersDir, 'include', 'node')) ? headersDir : undefined, version: `v${NODE_VERSION}` };
 }
 
-function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+function ensureSystemPackages(packages = SYSTEM_PACKAGES) {
+  const missing = packages.filter((p) => !p.present()).map((p) => p.pkg);
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const allowed = isRoot || process.env.CI === 'true';
@@ -125,7 +135,7 @@ function ensureSystemPackages() {
     fail('apt-get install failed', `run as root: ${command}`);
   }
   cachedPhpExtensions = undefined;
-  const still = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+  const still = packages.filter((p) => !p.present()).map((p) => p.pkg);
   if (still.length) fail(`still missing after apt-get: ${still.join(', ')}`, `run as root: ${command}`);
 }
 
@@ -197,16 +207,23 @@ const COMMANDS = {
   },
   // Prettier first: a formatting slip fails in a second, not after the suites.
   test: { before: [['prettier', ['--check', '.']]], exec: ['nx', ['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=stream', '--parallel=2']] },
+  // Every image built with podman, the compose stack run and smoke-tested through the gateway, stopped.
+  containers: {
+    packages: CONTAINER_PACKAGES,
+    before: [['nx', ['run', 'deploy:build', '--outputStyle=static']]],
+    exec: ['node', [path.join('tools', 'deploy', 'dist', 'containers', 'main.js')]],
+  },
 };
 
 function main() {
   const [verb, ...rest] = process.argv.slice(2);
   if (!verb || !(verb in COMMANDS || verb === 'run')) {
-    fail(`unknown command "${verb ?? ''}"`, 'use one of: npm start, npm test, npm run preflight');
+    fail(`unknown command "${verb ?? ''}"`, 'use one of: npm start, npm test, npm run preflight, npm run stack:containers');
   }
   const started = Date.now();
   const node = ensureNode();
   ensureSystemPackages();
+  if (COMMANDS[verb]?.packages) ensureSystemPackages(COMMANDS[verb].packages);
   const env = environmentFor(node);
   ensureDependencies(node, env);
   if (process.env.OFFRAMP_PREFLIGHT_TIMING || verb === 'check') say(`ready: Node ${node.version}, checks took ${Date.now() - started} ms`);

