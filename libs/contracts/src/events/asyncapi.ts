@@ -43,6 +43,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       payload: { $ref: `#/components/schemas/${name}` },
       'x-aggregate': definition.aggregate,
       'x-producer': definition.producer,
+      ...('consumers' in definition && definition.consumers ? { 'x-consumers': definition.consumers } : {}),
     };
     channels[name] = {
       address: subject,

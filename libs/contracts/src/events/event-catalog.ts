@@ -86,6 +86,8 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   aggregate: string;
   summary: string;
   schema: S;
+  /** Our services that consume it (durable consumers), besides the outbox relay that publishes it. */
+  consumers?: readonly string[];
 }
 
 const define = <S extends z.ZodType>(definition: EventDefinition<S>) => definition;
@@ -97,13 +99,15 @@ export const EVENT_CATALOG = {
     aggregate: 'order',
     summary: 'An order was placed: stock is taken, the order waits for payment.',
     schema: orderPlacedV1,
+    consumers: ['integrations (partner webhooks)'],
   }),
   'shop.orders.paid.v1': define({
     subject: 'shop.orders.paid.v1',
-    producer: 'legacy (App\\Http\\Controllers\\PaymentWebhookController)',
+    producer: 'legacy (App\\Http\\Controllers\\PaymentWebhookController), integrations (payment webhooks)',
     aggregate: 'order',
     summary: 'The payment provider confirmed the payment of an order.',
     schema: orderPaidV1,
+    consumers: ['integrations (partner webhooks)'],
   }),
   'shop.products.price_changed.v1': define({
     subject: 'shop.products.price_changed.v1',
