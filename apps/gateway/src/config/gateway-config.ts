@@ -71,7 +71,18 @@ export const gatewayConfigShape = {
     .int()
     .min(0)
     .default(PHP_POST_MAX_SIZE)
-    .describe("largest request body of a route that sets no maxBodyBytes, in bytes (413 above; default PHP's post_max_size, 8 MiB, beyond which the monolith refuses too)"),
+    .describe(
+      "largest request body of a route that sets no maxBodyBytes, in bytes (413 above; default PHP's post_max_size, 8 MiB, beyond which the monolith refuses too)",
+    ),
+  GATEWAY_RETRY_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(3_000)
+    .describe(
+      'how long a request an upstream never received (refused connection; for idempotent methods, a connection closed before any answer) is retried on fresh connections, in ms (0: no retry)',
+    ),
   GATEWAY_MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(8_192).describe("longest request target in bytes (414 above; nginx's default)"),
   GATEWAY_ADMIN_PORT: z.coerce
     .number()

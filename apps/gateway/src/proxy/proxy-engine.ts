@@ -20,6 +20,16 @@ import type { TrustedProxies } from './trusted-proxies.js';
 import type { Upstream } from './upstream.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** No connection was made: the upstream cannot have received a byte, whatever the method. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
+/**
+ * The connection closed under the request before an answer (a pooled keep-alive connection the
+ * upstream was closing, as a slice does when it drains): retried for idempotent methods, as nginx's
+ * proxy_next_upstream and Envoy's reset retry do; another method may have been received.
+ */
+const CLOSED_UNDER_REQUEST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Waits before the retries (the first at once, on a fresh connection), within GATEWAY_RETRY_BUDGET_MS. */
+const RETRY_WAITS_MS = [0, 50, 100, 200, 400, 800, 1_000];
 /** Bodies of idempotent requests up to this size are kept so the monolith can answer instead. */
 const REPLAYABLE_BODY_BYTES = 1024 * 1024;
 export const LEGACY_BACKEND = 'legacy';
@@ -41,6 +51,8 @@ export interface ProxySettings {
   bodyBufferBytes: number;
   /** Largest body read whole to find a field the monolith reads (`_method`, `_token`). */
   inspectBodyBytes: number;
+  /** How long a request the upstream never received is retried on fresh connections (0: never). */
+  retryBudgetMs: number;
 }
 
 export interface ProxyDependencies {
@@ -314,7 +326,7 @@ export class ProxyEngine {
     try {
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.send(legacy, exchange, exchange.req.url ?? '/', held ? held.body : (body ?? exchange.body ?? null));
+        response = await this.sendRetrying(legacy, exchange, exchange.req.url ?? '/', held ? held.body : (body ?? exchange.body ?? null));
       } catch (error) {
         return this.answerUpstreamError(exchange, LEGACY_BACKEND, error as Error);
       }
@@ -369,9 +381,15 @@ export class ProxyEngine {
       const token = await this.tokenFor(caller, route, exchange.csrfVerified);
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.send(upstream, exchange, exchange.servicePath, body, token, exchange.method);
+        // With a fallback the monolith is the next upstream: no waiting for the slice to come back.
+        response = await this.sendRetrying(upstream, exchange, exchange.servicePath, body, token, exchange.method, canFallback ? 0 : undefined);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return this.answerUpstreamError(exchange, upstream.name, error);
+        if (clientGone(exchange)) {
+          // The client's doing, not the upstream's: not counted, beyond ending a half-open probe.
+          if (upstream.breaker.state === 'half_open') upstream.breaker.failure();
+          return this.answerUpstreamError(exchange, upstream.name, error as Error);
+        }
         upstream.breaker.failure();
         if (canFallback) return await this.fallback(exchange, body, isTimeout(error as Error) ? 'timeout' : 'connect');
         return this.answerUpstreamError(exchange, upstream.name, error as Error);
@@ -428,6 +446,36 @@ export class ProxyEngine {
     }
   }
 
+  /**
+   * `send`, and again on a fresh connection while the upstream provably never received the request
+   * (no connection made; or, for an idempotent method, the connection closed before any answer)
+   * and its body can be sent again, within GATEWAY_RETRY_BUDGET_MS. A slice that drains or restarts
+   * then costs its clients a short wait, not an error; what the breaker sees is the last attempt.
+   */
+  private async sendRetrying(
+    upstream: Upstream,
+    exchange: Exchange,
+    path: string,
+    body: Body,
+    identityToken?: string,
+    method = exchange.req.method,
+    budgetMs = this.settings.retryBudgetMs,
+  ): Promise<Dispatcher.ResponseData> {
+    const replayable = body === null || Buffer.isBuffer(body);
+    const startedAt = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send(upstream, exchange, path, body, identityToken, method, attempt > 0);
+      } catch (error) {
+        const wait = RETRY_WAITS_MS[Math.min(attempt, RETRY_WAITS_MS.length - 1)];
+        // The first retry (at once, on a fresh connection) whenever retries are on; waiting ones within the budget.
+        const withinBudget = this.settings.retryBudgetMs > 0 && (attempt === 0 || performance.now() - startedAt + wait <= budgetMs);
+        if (!replayable || !withinBudget || !neverReceived(error as Error, method ?? 'GET') || clientGone(exchange)) throw error;
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
   /** The monolith gets the method as sent (it reads an override itself); a slice gets the one to run. */
   private send(
     upstream: Upstream,
@@ -436,16 +484,18 @@ export class ProxyEngine {
     body: Body,
     identityToken?: string,
     method = exchange.req.method,
+    freshConnection = false,
   ): Promise<Dispatcher.ResponseData> {
     const timeout = exchange.route?.timeoutMs ?? this.settings.defaultTimeoutMs;
-    return upstream.pool.request({
+    const options: Dispatcher.RequestOptions = {
       method: method as Dispatcher.HttpMethod,
       path,
       headers: this.headersFor(exchange, identityToken),
       body: body as Dispatcher.RequestOptions['body'],
       headersTimeout: timeout,
       bodyTimeout: timeout,
-    });
+    };
+    return freshConnection ? upstream.requestOnFreshConnection(options) : upstream.pool.request(options);
   }
 
   private async relay(
@@ -548,6 +598,17 @@ export class ProxyEngine {
     }
     this.refuse(exchange, 502, 'Bad Gateway', `the gateway could not proxy this request: ${error.message}`);
   }
+}
+
+/** Whether the upstream cannot have received (or, idempotent, acted on) a request that failed so. */
+function neverReceived(error: Error, method: string): boolean {
+  const code = errorCode(error);
+  return NOT_CONNECTED.has(code) || (CLOSED_UNDER_REQUEST.has(code) && IDEMPOTENT.has(method));
+}
+
+/** The client went away (or its body broke): nothing to answer, and not the upstream's failure. */
+function clientGone(exchange: Exchange): boolean {
+  return exchange.res.destroyed || (exchange.req.destroyed && !exchange.req.complete);
 }
 
 export function isTimeout(error: Error): boolean {

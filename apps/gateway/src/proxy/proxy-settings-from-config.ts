@@ -15,5 +15,6 @@ export function proxySettingsFromConfig(config: GatewayConfig): ProxySettings {
     bodyIdleTimeoutMs: config.GATEWAY_BODY_IDLE_TIMEOUT_MS,
     bodyBufferBytes: config.GATEWAY_BODY_BUFFER_BYTES,
     inspectBodyBytes: config.GATEWAY_CSRF_MAX_BODY_BYTES,
+    retryBudgetMs: config.GATEWAY_RETRY_BUDGET_MS,
   };
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, type Dispatcher, Pool } from 'undici';
 import { CircuitBreaker, type BreakerState } from '@offramp/platform';
 
 export interface UpstreamOptions {
@@ -28,6 +28,22 @@ export class Upstream {
       connect: { timeout: 5_000 },
     });
     this.breaker = new CircuitBreaker(options.breakerFailures, options.breakerCooldownMs, (state) => options.onBreakerChange?.(name, state));
+  }
+
+  /**
+   * A request on a connection of its own, closed once the response body ends: for a retry, which
+   * must not land on another pooled connection the upstream is closing as well.
+   */
+  async requestOnFreshConnection(options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
+    const client = new Client(this.origin, { pipelining: 1, connect: { timeout: 5_000 } });
+    try {
+      const response = await client.request(options);
+      response.body.once('close', () => void client.close().catch(() => undefined));
+      return response;
+    } catch (error) {
+      void client.destroy().catch(() => undefined);
+      throw error;
+    }
   }
 
   close(): Promise<void> {

@@ -60,6 +60,25 @@ export class RevisionConflict extends RouteLifecycleError {
 }
 
 /**
+ * NATS did not take the write within the store's bounded wait (it is away, or reconnecting): the
+ * change was not made, or — when the connection broke after sending it — made once; writing it
+ * again after `retryAfterS` is safe either way (the store knows its own write).
+ */
+export class RouteStoreUnavailable extends RouteLifecycleError {
+  readonly code = 'ROUTE_STORE_UNAVAILABLE';
+  readonly retryAfterS = 2;
+
+  constructor(
+    readonly id: string,
+    waitedMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(`NATS did not take the change to "${id}" within ${waitedMs} ms (disconnected or reconnecting); retry shortly`, options);
+    this.name = 'RouteStoreUnavailable';
+  }
+}
+
+/**
  * JetStream refused a write whose expected last sequence of the key's subject no longer held:
  * what a NATS KV `create` of an existing key or an `update`/`put` with `previousSeq` runs into.
  */

@@ -47,6 +47,8 @@ export class RouteLifecycle {
       throw new InvalidRoute(issue?.message ?? 'invalid route', issue?.path.join('.'));
     }
     this.requireService(parsed.data);
+    // NATS away: a bounded wait and 503 (RouteStoreUnavailable) before any part of the change is made.
+    await this.store.whenConnected(routeId(parsed.data));
     await this.enteringShadow(this.store.get(routeId(parsed.data))?.route, parsed.data);
     await this.store.put(parsed.data, { ...actor, at: now(), action: 'set' });
     return parsed.data;
@@ -57,10 +59,11 @@ export class RouteLifecycle {
     const from = current.route.state;
     const to = request.to ?? PROMOTION_ORDER[PROMOTION_ORDER.indexOf(from) + 1];
     if (!to) throw new PromotionRefused(request.id, 'last-state', `route "${request.id}" is already ${from}, the last state`);
+    await this.store.whenConnected(request.id);
     let matchRate: ShadowEvidence | undefined;
     let shadowGate: ShadowVerdict | undefined;
     if (from === 'shadow' && to !== 'legacy' && to !== 'shadow') {
-      matchRate = await this.evidence.total(request.id);
+      matchRate = await this.store.bounded(this.evidence.total(request.id), request.id);
       shadowGate = judgeShadowEvidence(matchRate, shadowRequirements(current.route));
       if (!shadowGate.promotable && !request.force) {
         throw new PromotionRefused(
@@ -127,7 +130,7 @@ export class RouteLifecycle {
 
   /** Before a route enters shadow (no replica shadows it yet), the counts of any earlier period go. */
   private async enteringShadow(before: RouteSpec | undefined, after: RouteSpec): Promise<void> {
-    if (after.state === 'shadow' && before?.state !== 'shadow') await this.evidence.clear(routeId(after));
+    if (after.state === 'shadow' && before?.state !== 'shadow') await this.store.bounded(this.evidence.clear(routeId(after)), routeId(after));
   }
 
   private requireService(route: RouteSpec): void {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { ClosedConnectionError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import { parse as parseYaml } from 'yaml';
 import { routeId, routeSpecSchema, type RouteChange, type RouteRecord, type RouteSpec } from './route-spec.js';
-import { isWrongLastSequence, RevisionConflict } from './route-errors.js';
+import { isWrongLastSequence, RevisionConflict, RouteStoreUnavailable } from './route-errors.js';
 import { routeIdFromKey, routeKey } from './route-key.js';
 import { RouteTable } from './route-table.js';
 
@@ -29,9 +29,13 @@ export class RouteFileError extends Error {}
  */
 /** How long a write waits for this replica's watcher to apply it before answering anyway. */
 const READ_YOUR_WRITES_MS = 2_000;
+/** How long a write waits for NATS (reconnecting, or slow to acknowledge) before it is answered 503. */
+export const ROUTE_WRITE_WAIT_MS = 2_000;
+const RECONNECT_POLL_MS = 100;
 
 export class RouteStore {
   private kv?: KV;
+  private nc?: NatsConnection;
   private readonly records = new Map<string, RouteRecord & { revision: number }>();
   private table?: RouteTable;
   private stopWatching?: () => void;
@@ -43,10 +47,12 @@ export class RouteStore {
     private readonly bucket: string,
     private readonly historyDepth: number,
     private readonly onChange: (table: RouteTable, transitions: RouteTransition[]) => void,
+    private readonly writeWaitMs = ROUTE_WRITE_WAIT_MS,
   ) {}
 
   /** Opens (or creates) the bucket and resolves once the current table is loaded. */
   async open(nc: NatsConnection): Promise<void> {
+    this.nc = nc;
     this.kv = await new Kvm(nc).create(this.bucket, { history: this.historyDepth });
     const watcher = await this.kv.watch();
     this.stopWatching = () => watcher.stop();
@@ -84,19 +90,64 @@ export class RouteStore {
     const id = routeId(route);
     const key = routeKey(id);
     const value = JSON.stringify({ route, change } satisfies RouteRecord);
+    // While NATS is away a publish would sit in the client's buffer and land whenever it returns,
+    // after the caller was told it failed: nothing is sent until the connection answers.
+    await this.whenConnected(id);
+    // At most once: the same change repeated (after a 503 whose write landed after all) is that revision.
+    const current = this.records.get(id);
+    if (expectedRevision === undefined && current && sameChange(current, route, change)) return current.revision;
     let revision: number;
     try {
-      revision =
+      const write =
         expectedRevision === 0
-          ? await kv.create(key, value)
-          : await kv.put(key, value, expectedRevision === undefined ? undefined : { previousSeq: expectedRevision });
+          ? kv.create(key, value)
+          : kv.put(key, value, expectedRevision === undefined ? { timeout: this.writeWaitMs } : { previousSeq: expectedRevision, timeout: this.writeWaitMs });
+      revision = await this.bounded(write, id);
     } catch (error) {
+      // RouteStoreUnavailable (from `bounded`) when the acknowledgement did not come.
       if (isWrongLastSequence(error)) throw new RevisionConflict(id, { cause: error });
       throw error;
     }
     // Read your writes: whoever changed a route (the admin API, the CLI) reads it back changed.
     await this.applied(revision, READ_YOUR_WRITES_MS);
     return revision;
+  }
+
+  /**
+   * Resolves once the connection answers a ping, or throws RouteStoreUnavailable after the bounded
+   * wait: a change to `id` checks it before any NATS call of its own (shadow evidence, the write).
+   */
+  async whenConnected(id: string): Promise<void> {
+    const deadline = Date.now() + this.writeWaitMs;
+    for (;;) {
+      const nc = this.nc;
+      if (!nc || nc.isClosed()) throw new RouteStoreUnavailable(id, this.writeWaitMs);
+      try {
+        return await this.bounded(nc.flush(), id, deadline - Date.now());
+      } catch (error) {
+        // A ping refused at once (the client knows it is disconnected): ask again until the wait is over.
+        if (!(error instanceof RouteStoreUnavailable) || Date.now() + RECONNECT_POLL_MS >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_POLL_MS));
+      }
+    }
+  }
+
+  /**
+   * `work` within the bounded wait: a timeout, or a NATS request failing on a lost connection,
+   * becomes RouteStoreUnavailable (a late outcome of `work` is dropped).
+   */
+  bounded<T>(work: Promise<T>, id: string, withinMs = this.writeWaitMs): Promise<T> {
+    const attempt = work.catch((error: unknown) => {
+      if (error instanceof TimeoutError || error instanceof RequestError || error instanceof ClosedConnectionError) {
+        throw new RouteStoreUnavailable(id, this.writeWaitMs, { cause: error });
+      }
+      throw error;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new RouteStoreUnavailable(id, this.writeWaitMs)), Math.max(0, withinMs));
+    });
+    return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Resolves once this replica's watcher applied `revision` (or after `withinMs`, whichever is first). */
@@ -197,6 +248,16 @@ export class RouteStore {
     if (!this.kv) throw new Error('the route store is not open yet');
     return this.kv;
   }
+}
+
+/** The same change as the route's current revision: same route, by the same person, for the same reason and action. */
+function sameChange(current: RouteRecord, route: RouteSpec, change: RouteChange): boolean {
+  return (
+    JSON.stringify(current.route) === JSON.stringify(route) &&
+    current.change.by === change.by &&
+    current.change.reason === change.reason &&
+    current.change.action === change.action
+  );
 }
 
 export async function readRoutesFile(path: string): Promise<RouteSpec[]> {
