@@ -26,14 +26,19 @@ export const pipelinesConfig = {
     .default(120)
     .describe('minutes in which a repeated Nats-Msg-Id is dropped (1-1440)'),
   QUEUE_BRIDGE_ENABLED: booleanField(true).describe('true or false (1 or 0): drain the monolith queue of taken-over jobs'),
-  QUEUE_BRIDGE_DRIVER: z.enum(['database']).default('database').describe("the monolith's queue driver for taken-over jobs: database"),
+  QUEUE_BRIDGE_DRIVER: z.enum(['database', 'redis']).default('database').describe("the monolith's queue driver for taken-over jobs: database or redis"),
   QUEUE_BRIDGE_QUEUE: queueName.default('offramp').describe("the monolith's offramp.queue"),
   QUEUE_BRIDGE_PHP_QUEUE: queueName.default('default').describe('where a job of a class that is not taken over is moved, for PHP workers'),
   QUEUE_BRIDGE_CONNECTION: z
     .string()
     .min(1)
-    .default('database')
-    .describe("the queue connection's name in the monolith's config/queue.php (written into failed_jobs)"),
+    .optional()
+    .describe("the queue connection's name in the monolith's config/queue.php, written into failed_jobs (default: the driver's name)"),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .default('redis://127.0.0.1:6379/0')
+    .describe("redis://[:password@]host:port/db of the monolith's redis connection (redis driver)"),
+  REDIS_PREFIX: z.string().default('').describe("the monolith's REDIS_PREFIX (database.redis.options.prefix)"),
   QUEUE_BRIDGE_BATCH_SIZE: int(1, 1_000).default(100).describe('jobs reserved per batch (1-1000)'),
   QUEUE_BRIDGE_RETRY_AFTER_SECONDS: int(1, 86_400).default(90).describe('config/queue.php retry_after: a reservation older than this is taken again (1-86400)'),
   QUEUE_JOBS_DEFAULT_TRIES: int(1, 1_000).default(1).describe('tries of a job that sets none, as queue:work --tries (1-1000)'),

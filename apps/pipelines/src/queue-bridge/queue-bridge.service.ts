@@ -1,6 +1,15 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { LaravelEncrypter, parseAppKey } from '@offramp/legacy-bridge';
-import { DatabaseQueueDriver, EventPublisher, NatsConnectionManager, QueueBridge, RetryAbortedError } from '@offramp/messaging';
+import {
+  DatabaseQueueDriver,
+  EventPublisher,
+  NatsConnectionManager,
+  QueueBridge,
+  type QueueDriver,
+  RedisQueueDriver,
+  RetryAbortedError,
+} from '@offramp/messaging';
+import { Redis } from 'ioredis';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { SERVICE_CONFIG } from '@offramp/platform';
 import { DataSource } from 'typeorm';
@@ -18,6 +27,7 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('QueueBridge');
   private bridge?: QueueBridge;
   private dataSource?: DataSource;
+  private redis?: Redis;
   private starting?: Promise<void>;
   private readonly shutdown = new AbortController();
 
@@ -40,11 +50,7 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
     this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));
     await this.dataSource.initialize();
     this.bridge = new QueueBridge({
-      driver: new DatabaseQueueDriver({
-        dataSource: this.dataSource,
-        connectionName: this.config.QUEUE_BRIDGE_CONNECTION,
-        retryAfterSeconds: this.config.QUEUE_BRIDGE_RETRY_AFTER_SECONDS,
-      }),
+      driver: this.driver(this.dataSource),
       publisher: new EventPublisher(() => nc),
       jobs: TAKEN_OVER_JOBS,
       queue: this.config.QUEUE_BRIDGE_QUEUE,
@@ -58,10 +64,23 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
+  private driver(dataSource: DataSource): QueueDriver {
+    const settings = {
+      dataSource,
+      connectionName: this.config.QUEUE_BRIDGE_CONNECTION ?? this.config.QUEUE_BRIDGE_DRIVER,
+      retryAfterSeconds: this.config.QUEUE_BRIDGE_RETRY_AFTER_SECONDS,
+    };
+    if (this.config.QUEUE_BRIDGE_DRIVER === 'database') return new DatabaseQueueDriver(settings);
+    // phpredis prefixes every key, those of the queue scripts included: keyPrefix does the same.
+    this.redis = new Redis(this.config.REDIS_URL, { keyPrefix: this.config.REDIS_PREFIX, maxRetriesPerRequest: 3 });
+    return new RedisQueueDriver({ ...settings, redis: this.redis });
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
     await this.starting;
     await this.bridge?.stop();
     await this.dataSource?.destroy();
+    this.redis?.disconnect();
   }
 }

@@ -1,5 +1,6 @@
 export { QueueBridge, type QueueBridgeSettings } from './queue-bridge.js';
 export type { QueueDriver, ReservedJob } from './queue-driver.js';
+export { RedisQueueDriver, type RedisQueueDriverSettings } from './redis-queue-driver.js';
 export { DatabaseQueueDriver, type DatabaseQueueDriverSettings } from './database-queue-driver.js';
 export { JobsTable, unixNow, type ReservedJobRow } from './jobs-table.js';
 export { FailedJobsTable, type FailedJob } from './failed-jobs-table.js';
