@@ -58,7 +58,7 @@ export class AdminApi {
 }
 
 /** The problem+json answer in one line: every field at fault, else its detail. */
-function problemText(status: number, error: unknown): string {
+export function problemText(status: number, error: unknown): string {
   if (typeof error === 'string') return error.trim().slice(0, 300) || `HTTP ${status}`;
   const problem = (error ?? {}) as Partial<ProblemDto>;
   const fields = problem['invalid-params']?.map((param) => `${param.name}: ${param.reason}`).join('; ');

@@ -17,8 +17,9 @@ import {
 import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
 import { AdminApi, AdminApiError } from './admin-client.js';
 import { formatDiffs, formatRoutes } from './format.js';
+import { partnersCommand, PartnerUsageError, PARTNERS_USAGE } from './partners.js';
 
-const USAGE = `usage: offramp routes <command> [options]
+const USAGE = `usage: offramp routes <command> [options]   (and: offramp partners --help)
 
   list                                  the route table with states, shadow match rates, evidence
                                         (per status class, logged-in callers) and promotion verdicts
@@ -84,6 +85,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         timeout: { type: 'string' },
         to: { type: 'string' },
         limit: { type: 'string' },
+        events: { type: 'string' },
+        secret: { type: 'string' },
+        ordered: { type: 'boolean', default: false },
+        disabled: { type: 'boolean', default: false },
+        status: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -93,6 +100,25 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
   const { values, positionals } = parsed;
   const [group, command, ...rest] = positionals;
+  if (group === 'partners') {
+    if (values.help || !command) {
+      (values.help ? io.out : io.err)(PARTNERS_USAGE);
+      return values.help ? 0 : 2;
+    }
+    try {
+      return await partnersCommand(command, rest, values, io.env, io.out);
+    } catch (error) {
+      if (error instanceof PartnerUsageError) {
+        io.err(`offramp: ${error.message}\n\n${PARTNERS_USAGE}`);
+        return 2;
+      }
+      if (error instanceof AdminApiError) {
+        io.err(`offramp: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  }
   if (values.help || group !== 'routes' || !command) {
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;

@@ -18,6 +18,8 @@ export interface StackSecrets {
   GATEWAY_ADMIN_TOKEN: string;
   /** The payment provider's signing secret: the monolith and the integrations slice check webhooks with it. */
   PAYMENT_WEBHOOK_SECRET: string;
+  /** The integrations slice's partner admin API; also read by `npx offramp partners` when OFFRAMP_INTEGRATIONS_TOKEN is not set. */
+  INTEGRATIONS_ADMIN_TOKEN: string;
 }
 
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
@@ -35,6 +37,7 @@ export function loadOrCreateSecrets(dataDir: string): StackSecrets {
     IDENTITY_TOKEN_PUBLIC_KEY: identity.publicKey,
     GATEWAY_ADMIN_TOKEN: kept.GATEWAY_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
     PAYMENT_WEBHOOK_SECRET: kept.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`,
+    INTEGRATIONS_ADMIN_TOKEN: kept.INTEGRATIONS_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
@@ -57,7 +60,7 @@ export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.P
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
     },
-    integrations: { ...slice, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET },
+    integrations: { ...slice, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET, INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN },
   };
   const given = byService[service] ?? slice;
   return Object.fromEntries(Object.entries(given).map(([variable, value]) => [variable, env[variable] || value]));

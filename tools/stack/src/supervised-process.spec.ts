@@ -70,11 +70,12 @@ describe('stack runner parts (real processes, files and sockets)', () => {
     for (const slice of ['api', 'pipelines']) {
       expect(secretsFor(slice, secrets, {})).toEqual({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY });
     }
-    // The payment provider's secret: the monolith and the slice that took its webhook over.
+    // The payment provider's secret: the monolith and the slice that took its webhook over; the partner admin token.
     expect(secretsFor('integrations', secrets, {})).toEqual({
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY,
       PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET,
+      INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN,
     });
     expect(secretsFor('legacy', secrets, { APP_KEY: 'base64:mine' })).toEqual({
       APP_KEY: 'base64:mine',
