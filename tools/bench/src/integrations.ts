@@ -1,0 +1,281 @@
+// npm run bench:integrations — (1) the shipping quote of the monolith as production runs it (nginx +
+// php-fpm, OPcache, Laravel caches; its blocking cURL holds a worker per quote) against the
+// integrations slice, both asking the same fake carrier that answers in 50 ms, 256 connections,
+// distinct zip/weight keys (no cache answers); (2) partner deliveries: 10 partners, one of them
+// down, events published at rising rates; the p99 delay of a delivery to the healthy nine.
+// A table for people, then as the last line one JSON object.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { toHeaders } from '@offramp/messaging';
+import { freePort, startFakeCarrier, startNatsServer, startService, tempDir, type ServiceProcess } from '@offramp/testing';
+import { expectSameAnswers } from './api/compare-responses.js';
+import { artisan, checkOpcache, LEGACY_PRODUCTION_PACKAGES, legacyDeployment, startLegacyServer } from './api/legacy-production.js';
+import { ensureDebianPackages } from './debian-packages.js';
+import { loadRequestList, runningLoadGenerators, type LoadResult } from './load.js';
+import { percentile, table } from './stats.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
+const CONNECTIONS = 256;
+const CARRIER_LATENCY_MS = 50;
+const QUOTE_KEYS = 200_000;
+const PARTNERS = 10;
+const EVENT_SECONDS = Number(process.env['BENCH_EVENT_SECONDS'] ?? 5);
+const EVENT_RATES = [100, 200, 400];
+const QUOTE_GOAL = 20;
+const DELAY_GOAL_MS = 1_000;
+const HEADERS = { host: 'shop.test', accept: 'application/json' };
+
+const log = (line: string) => process.stderr.write(`bench:integrations: ${line}\n`);
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const child of runningLoadGenerators) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`clean-up: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping everything this benchmark started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+/** Distinct zip and weight for every request of a run: each one asks the carrier. */
+function quotePaths(count: number, offset: number): string[] {
+  return Array.from(
+    { length: count },
+    (_, i) => `/api/shipping/quote?zip=${String(10_000 + ((i + offset) % 90_000))}&weight=${1 + Math.floor((i + offset) / 90_000) * 7 + (i % 7)}`,
+  );
+}
+
+interface PartnerRun {
+  rate: number;
+  events: number;
+  healthyDeliveries: number;
+  deliveriesPerSecond: number;
+  p99Ms: number;
+}
+
+async function main(): Promise<void> {
+  ensureDebianPackages(LEGACY_PRODUCTION_PACKAGES, log);
+  checkOpcache();
+  const cores = availableParallelism();
+  const work = tempDir('offramp-bench-integrations-');
+  cleanups.push(() => work.remove());
+  const carrier = await startFakeCarrier({ latencyMs: CARRIER_LATENCY_MS });
+  cleanups.push(() => carrier.close());
+  log(`fake carrier on ${carrier.url}, answering in ${CARRIER_LATENCY_MS} ms`);
+
+  const databaseUrl = `sqlite://${join(work.path, 'shop.sqlite')}`;
+  const deployment = legacyDeployment(work.path, databaseUrl);
+  Object.assign(deployment.env, { CARRIER_BASE_URL: carrier.url, CARRIER_TIMEOUT_MS: '5000' });
+  await artisan(deployment, ['migrate', '--force']);
+  // A small shop: the server is ready once a product answers; the quote reads no table.
+  Object.assign(process.env, {
+    SEED_PRODUCTS: process.env['SEED_PRODUCTS'] ?? '5',
+    SEED_USERS: process.env['SEED_USERS'] ?? '2',
+    SEED_ORDERS: process.env['SEED_ORDERS'] ?? '1',
+  });
+  await artisan(deployment, ['shop:seed']);
+  await artisan(deployment, ['config:cache']);
+  await artisan(deployment, ['route:cache']);
+  log(`starting the monolith: php-fpm (pm = static, ${cores} workers, OPcache) behind nginx (${cores} workers)…`);
+  const legacy = await startLegacyServer(deployment, work.path, cores);
+  cleanups.push(() => legacy.stop());
+
+  const nats = await startNatsServer();
+  cleanups.push(() => nats.stop());
+  const slice: ServiceProcess = await startService({
+    app: 'integrations',
+    env: {
+      DATABASE_URL: `sqlite://${join(work.path, 'integrations.sqlite')}`,
+      NATS_URL: nats.url,
+      LOG_LEVEL: 'warn',
+      CARRIER_BASE_URL: carrier.url,
+      CARRIER_TIMEOUT_MS: '5000',
+      INTEGRATIONS_ADMIN_TOKEN: 'bench-integrations-admin-token-0123',
+      PARTNER_ALLOWED_CIDRS: '127.0.0.0/8',
+      PARTNER_POLL_MS: '50',
+    },
+    timeoutMs: 60_000,
+  });
+  cleanups.push(() => slice.stop('SIGTERM', 10_000));
+  log(`integrations on ${slice.url} (pid ${slice.pid})`);
+
+  log('checking 20 quotes: 200 and the same on both sides…');
+  await expectSameAnswers(legacy.url, slice.url, quotePaths(20, 150_000), HEADERS);
+
+  const quote = async (side: 'legacy' | 'integrations', seconds: number, offset: number): Promise<LoadResult> =>
+    loadRequestList({
+      baseUrl: side === 'legacy' ? legacy.url : slice.url,
+      paths: quotePaths(QUOTE_KEYS, offset),
+      connections: CONNECTIONS,
+      seconds,
+      headers: HEADERS,
+      listFile: join(work.path, `${side}-quotes.json`),
+    });
+  // Each run its own key range, so that no run finds another's quotes in the slice's cache.
+  log(`warm-up ${WARMUP_SECONDS} s each…`);
+  await quote('legacy', WARMUP_SECONDS, 0);
+  await quote('integrations', WARMUP_SECONDS, 1_000_000);
+  const legacyQuote = await quote('legacy', SECONDS, 2_000_000);
+  log(`legacy quote: ${legacyQuote.rps} req/s, p99 ${legacyQuote.p99} ms, ${legacyQuote.errors} errors, ${legacyQuote.non2xx} non-2xx`);
+  const sliceQuote = await quote('integrations', SECONDS, 3_000_000);
+  log(`integrations quote: ${sliceQuote.rps} req/s, p99 ${sliceQuote.p99} ms, ${sliceQuote.errors} errors, ${sliceQuote.non2xx} non-2xx`);
+  if (sliceQuote.rps * SECONDS > QUOTE_KEYS) log(`note: more requests than distinct keys (${QUOTE_KEYS}); some quotes came from the cache`);
+
+  const partners = await partnerDeliveries(slice, nats.url);
+  await cleanUp();
+  report(legacyQuote, sliceQuote, partners, cores);
+}
+
+/** 10 partners (one down: connection refused), events at rising rates; arrival minus publish time per healthy delivery. */
+async function partnerDeliveries(slice: ServiceProcess, natsUrl: string): Promise<PartnerRun[]> {
+  const published = new Map<number, number>();
+  const delays: number[] = [];
+  let received = 0;
+  const receivers: Server[] = [];
+  for (let i = 0; i < PARTNERS - 1; i += 1) {
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const orderId = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { order_id: number } }).data.order_id;
+        const sent = published.get(orderId);
+        if (sent !== undefined) delays.push(performance.now() - sent);
+        received += 1;
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    receivers.push(server);
+  }
+  cleanups.push(() => Promise.all(receivers.map((server) => new Promise((resolve) => server.close(resolve)))));
+  const urls = receivers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
+  urls.push(`http://127.0.0.1:${await freePort()}/down`); // nothing listens: every attempt fails, retried on the schedule
+  for (const [i, url] of urls.entries()) {
+    const response = await fetch(`${slice.url}/_offramp/integrations/partners`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench-integrations-admin-token-0123', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `partner-${i}`, url, eventTypes: ['shop.orders.paid.v1'] }),
+    });
+    if (response.status !== 201) throw new Error(`registering partner ${i}: ${response.status} ${await response.text()}`);
+  }
+  const connection = await connect({ servers: natsUrl });
+  cleanups.push(() => connection.close());
+  const js = jetstream(connection);
+  const runs: PartnerRun[] = [];
+  let orderId = 0;
+  for (const rate of EVENT_RATES) {
+    delays.length = 0;
+    received = 0;
+    const events = rate * EVENT_SECONDS;
+    const started = performance.now();
+    log(`partners: ${events} events at ${rate}/s to ${PARTNERS} partners (one down)…`);
+    for (let n = 0; n < events; n += 1) {
+      const due = started + (n * 1_000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      orderId += 1;
+      const eventId = `bench-${orderId}`;
+      published.set(orderId, performance.now());
+      const payload = {
+        order_id: orderId,
+        user_id: 1,
+        status: 'paid',
+        amount_cents: 1000,
+        currency: 'USD',
+        payment_event_id: eventId,
+        paid_at: new Date().toISOString(),
+      };
+      void js.publish('shop.orders.paid.v1', JSON.stringify(payload), { headers: toHeaders({ eventId }) });
+    }
+    const expected = events * (PARTNERS - 1);
+    const deadline = performance.now() + 30_000;
+    while (received < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const elapsedS = (performance.now() - started) / 1_000;
+    const run = { rate, events, healthyDeliveries: received, deliveriesPerSecond: Math.round(received / elapsedS), p99Ms: Math.round(percentile(delays, 99)) };
+    log(`partners at ${rate}/s: ${received}/${expected} healthy deliveries, ${run.deliveriesPerSecond}/s, p99 delay ${run.p99Ms} ms`);
+    runs.push(run);
+    if (received < expected || run.p99Ms >= DELAY_GOAL_MS) break;
+  }
+  return runs;
+}
+
+function report(legacyQuote: LoadResult, sliceQuote: LoadResult, partners: PartnerRun[], cores: number): void {
+  const ratio = sliceQuote.rps / Math.max(1, legacyQuote.rps);
+  const at100 = partners[0];
+  const best = [...partners].reverse().find((run) => run.p99Ms < DELAY_GOAL_MS && run.healthyDeliveries === run.events * (PARTNERS - 1));
+  const rows = [
+    ['measure', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors+non-2xx', 'slice/legacy'],
+    [
+      'quote',
+      'legacy (nginx + php-fpm)',
+      String(legacyQuote.rps),
+      String(legacyQuote.p50),
+      String(legacyQuote.p99),
+      String(legacyQuote.errors + legacyQuote.non2xx),
+      '',
+    ],
+    [
+      'quote',
+      'integrations',
+      String(sliceQuote.rps),
+      String(sliceQuote.p50),
+      String(sliceQuote.p99),
+      String(sliceQuote.errors + sliceQuote.non2xx),
+      `${ratio.toFixed(1)}×`,
+    ],
+  ];
+  const partnerRows = [
+    ['events/s', 'healthy deliveries', 'deliveries/s', 'p99 delay ms'],
+    ...partners.map((run) => [String(run.rate), String(run.healthyDeliveries), String(run.deliveriesPerSecond), String(run.p99Ms)]),
+  ];
+  const lines = [
+    table(rows),
+    '',
+    table(partnerRows),
+    '',
+    `quote: integrations/legacy req/s ${ratio.toFixed(1)} (goal ≥ ${QUOTE_GOAL}) ${ratio >= QUOTE_GOAL ? 'met' : 'NOT met'}`,
+    `partners at 100 events/s: p99 delay to the healthy nine ${at100.p99Ms} ms (goal < ${DELAY_GOAL_MS}) ${at100.p99Ms < DELAY_GOAL_MS ? 'met' : 'NOT met'}; highest rate tried that meets it: ${best ? `${best.rate} events/s (${best.deliveriesPerSecond} deliveries/s)` : 'none'}`,
+    `(${CONNECTIONS} connections, ${SECONDS} s per quote run after ${WARMUP_SECONDS} s warm-up, carrier ${CARRIER_LATENCY_MS} ms, ${QUOTE_KEYS} distinct keys per run; php-fpm ${cores} static workers; ${PARTNERS} partners, one refusing connections, ${EVENT_SECONDS} s per rate; ${cores} cores shared by load generator, servers and whatever else runs on the machine)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'integrations',
+      rps: { legacy_quote: legacyQuote.rps, integrations_quote: sliceQuote.rps },
+      p99_ms: { legacy_quote: legacyQuote.p99, integrations_quote: sliceQuote.p99 },
+      partner: {
+        deliveries_per_s: at100.deliveriesPerSecond,
+        healthy_p99_ms: at100.p99Ms,
+        highest_rate_meeting_goal: best?.rate ?? null,
+        runs: partners,
+      },
+    })}\n`,
+  );
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) log(`failed: ${(error as Error).message}`);
+  await cleanUp();
+  process.exit(interrupted ? 130 : 1);
+}
