@@ -9,7 +9,7 @@ import { RouteTableLoader } from '../routes/route-table-loader.js';
 import { MismatchStore } from '../shadow/mismatch-store.js';
 import { judgeShadowEvidence, shadowRequirements } from '../shadow/promotion-gate.js';
 import { ShadowRunner } from '../shadow/shadow-runner.js';
-import { ShadowStats } from '../shadow/shadow-stats.js';
+import { emptyEvidence, ShadowStats } from '../shadow/shadow-stats.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { RouteErrorFilter } from './route-error.filter.js';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -73,9 +73,13 @@ export class AdminController {
   async list(@Query('id') id?: string, @Query('method') method?: string, @Query('path') path?: string): Promise<RouteListDto> {
     const only = id || path ? this.resolveId({ id, method, path }) : undefined;
     const records = this.store.list().filter((record) => only === undefined || record.id === only);
+    // One read of the counts bucket for the whole table; one route's own read when one is asked for.
+    const inShadow = records.filter((record) => record.route.state === 'shadow');
+    const evidence = inShadow.length > 1 ? await this.stats.totals() : undefined;
     const routes = await Promise.all(
       records.map(async (record) => {
-        const shadowMatch = record.route.state === 'shadow' ? await this.stats.total(record.id) : undefined;
+        const shadowMatch =
+          record.route.state === 'shadow' ? (evidence ? (evidence.get(record.id) ?? emptyEvidence()) : await this.stats.total(record.id)) : undefined;
         return {
           id: record.id,
           revision: record.revision,
