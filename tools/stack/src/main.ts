@@ -124,6 +124,10 @@ function printTable(natsUrl: string, databaseUrl: string, specs: ServiceSpec[]):
       ];
     }),
     ...specs.filter((spec) => spec.adminPort).map((spec) => [`${spec.name} admin (API, /metrics)`, `http://127.0.0.1:${spec.adminPort}`, '', '']),
+    // The migration dashboard, served by the gateway's admin listener (sign in with GATEWAY_ADMIN_TOKEN from data/stack-secrets.json).
+    ...specs
+      .filter((spec) => spec.name === 'gateway' && spec.adminPort)
+      .map((spec) => ['migration dashboard', `http://127.0.0.1:${spec.adminPort}/_offramp/dashboard/`, '', '']),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
