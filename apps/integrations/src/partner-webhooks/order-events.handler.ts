@@ -55,6 +55,8 @@ export class OrderEventsHandler {
             body,
             status: 'pending',
             attempts: 0,
+            attemptsTotal: 0,
+            claim: null,
             nextAttemptAt: now,
             createdAt: now,
             deliveredAt: null,

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, In, LessThanOrEqual } from 'typeorm';
+import { type DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { deliverySchedule, type DeliverySchedule, retryAfterMs } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { type OutboundAddressGuard, SERVICE_CONFIG } from '@offramp/platform';
@@ -92,14 +93,20 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
       }),
     );
     const heads = await this.orderedHeads([...partners.values()].filter((p) => p.ordered));
+    const chosen: Delivery[] = [];
+    const planned = new Map<string, number>();
     for (const delivery of due) {
       const partner = partners.get(delivery.partnerId);
       if (!partner) continue;
-      const busy = this.inFlight.get(partner.id) ?? 0;
+      const busy = (this.inFlight.get(partner.id) ?? 0) + (planned.get(partner.id) ?? 0);
       if (busy >= this.config.PARTNER_MAX_IN_FLIGHT) continue;
       if (partner.ordered && heads.get(`${partner.id}|${delivery.aggregateId}`) !== delivery.seq) continue;
-      if (!(await this.claim(delivery, now))) continue;
-      this.inFlight.set(partner.id, busy + 1);
+      planned.set(partner.id, (planned.get(partner.id) ?? 0) + 1);
+      chosen.push(delivery);
+    }
+    for (const delivery of await this.claim(chosen, now)) {
+      const partner = partners.get(delivery.partnerId) as Partner;
+      this.inFlight.set(partner.id, (this.inFlight.get(partner.id) ?? 0) + 1);
       const sent = this.attempt(partner, delivery)
         // Not recorded: the claim's lease runs out and the delivery is tried again.
         .catch((error: unknown) => this.logger.error({ err: error, delivery: delivery.id }, 'recording a delivery attempt failed'))
@@ -130,54 +137,92 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
     return new Map(rows.map((row) => [`${row.partner_id}|${row.aggregate_id}`, Number(row.head)]));
   }
 
-  /** Moves the due time ahead by a lease only if no one else did: the claim. */
-  private async claim(delivery: Delivery, now: number): Promise<boolean> {
-    const lease = now + this.config.PARTNER_TIMEOUT_MS + 5_000;
-    const result = await this.gate.write(() =>
-      this.dataSource.getRepository(Delivery).update({ id: delivery.id, status: 'pending', nextAttemptAt: delivery.nextAttemptAt }, { nextAttemptAt: lease }),
+  /**
+   * Claims due deliveries in one UPDATE: the due time moves ahead by a lease and the claim names
+   * this tick, only where no one moved it first; the rows with this tick's claim are ours.
+   */
+  private async claim(deliveries: Delivery[], now: number): Promise<Delivery[]> {
+    if (deliveries.length === 0) return [];
+    const claim = randomUUID();
+    const ids = deliveries.map((d) => d.id);
+    await this.gate.write(() =>
+      this.dataSource
+        .getRepository(Delivery)
+        .update(
+          { id: In(ids), status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
+          { nextAttemptAt: now + this.config.PARTNER_TIMEOUT_MS + 5_000, claim },
+        ),
     );
-    return result.affected === 1;
+    const ours = new Set(
+      (await this.gate.read(() => this.dataSource.getRepository(Delivery).find({ select: { id: true }, where: { id: In(ids), claim } }))).map((d) => d.id),
+    );
+    return deliveries.filter((d) => ours.has(d.id));
   }
 
-  private async attempt(partner: Partner, delivery: Delivery): Promise<void> {
-    const result = await this.sender.send(partner, delivery);
-    const made = delivery.attempts + 1;
-    const at = Date.now();
-    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const gone = result.statusCode === 410;
-    const lastError = ok ? null : describeFailure(result);
-    const waitMs = ok || gone ? undefined : this.schedule.delayAfter(made, retryAfterFor(result));
-    await this.gate.write(() =>
-      this.dataSource.transaction(async (manager) => {
-        // Numbered over the delivery's whole life: a replay starts a new round of the schedule, the log goes on.
-        const { last } = (await manager
-          .getRepository(DeliveryAttempt)
-          .createQueryBuilder('a')
-          .select('MAX(a.attempt)', 'last')
-          .where('a.delivery_id = :id', { id: delivery.id })
-          .getRawOne<{ last: number | string | null }>()) ?? { last: null };
-        const attempt = Number(last ?? 0) + 1;
-        const { statusCode, latencyMs, error, responseExcerpt } = result;
-        await manager.insert(DeliveryAttempt, { deliveryId: delivery.id, attempt, at, statusCode, latencyMs, error, responseExcerpt });
-        if (gone) {
-          await manager.update(
-            Partner,
-            { id: partner.id },
-            { enabled: false, disabledReason: `410 Gone from ${partner.url} at ${new Date(at).toISOString()}`.slice(0, 255), updatedAt: at },
-          );
-        }
-        await manager.update(
-          Delivery,
-          { id: delivery.id },
-          ok
-            ? { status: 'delivered', attempts: made, deliveredAt: at, lastError: null }
-            : waitMs === undefined
-              ? { status: 'dead', attempts: made, lastError }
-              : { status: 'pending', attempts: made, nextAttemptAt: at + waitMs, lastError },
-        );
-      }),
+  /** Attempt results waiting to be written, in one transaction for all of them. */
+  private readonly results: Array<{
+    partner: Partner;
+    delivery: Delivery;
+    result: AttemptResult;
+    at: number;
+    done: () => void;
+    failed: (error: unknown) => void;
+  }> = [];
+  private flushing?: Promise<void>;
+
+  private attempt(partner: Partner, delivery: Delivery): Promise<void> {
+    return this.sender.send(partner, delivery).then(
+      (result) =>
+        new Promise<void>((done, failed) => {
+          this.results.push({ partner, delivery, result, at: Date.now(), done, failed });
+          this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+        }),
     );
-    if (gone) this.logger.warn(`partner ${partner.name} answered 410 Gone: disabled`);
+  }
+
+  private async flush(): Promise<void> {
+    // Lets the attempts finishing about now join this transaction.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.results.length > 0) {
+      const batch = this.results.splice(0, 500);
+      try {
+        await this.gate.write(() => this.dataSource.transaction((manager) => this.record(manager, batch)));
+        for (const entry of batch) entry.done();
+      } catch (error) {
+        for (const entry of batch) entry.failed(error);
+      }
+    }
+  }
+
+  private async record(manager: EntityManager, batch: typeof this.results): Promise<void> {
+    for (const { partner, delivery, result, at } of batch) {
+      const made = delivery.attempts + 1;
+      const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+      const gone = result.statusCode === 410;
+      const lastError = ok ? null : describeFailure(result);
+      const waitMs = ok || gone ? undefined : this.schedule.delayAfter(made, retryAfterFor(result));
+      const attempt = delivery.attemptsTotal + 1;
+      const { statusCode, latencyMs, error, responseExcerpt } = result;
+      await manager.insert(DeliveryAttempt, { deliveryId: delivery.id, attempt, at, statusCode, latencyMs, error, responseExcerpt });
+      if (gone) {
+        await manager.update(
+          Partner,
+          { id: partner.id },
+          { enabled: false, disabledReason: `410 Gone from ${partner.url} at ${new Date(at).toISOString()}`.slice(0, 255), updatedAt: at },
+        );
+        this.logger.warn(`partner ${partner.name} answered 410 Gone: disabled`);
+      }
+      const common = { attempts: made, attemptsTotal: attempt, claim: null };
+      await manager.update(
+        Delivery,
+        { id: delivery.id },
+        ok
+          ? { ...common, status: 'delivered', deliveredAt: at, lastError: null }
+          : waitMs === undefined
+            ? { ...common, status: 'dead', lastError }
+            : { ...common, status: 'pending', nextAttemptAt: at + waitMs, lastError },
+      );
+    }
   }
 }
 

@@ -41,6 +41,10 @@ export class Delivery {
   @Column({ type: 'varchar', length: 16 }) status!: DeliveryStatus;
   /** Attempts in the current round of the schedule (a replay starts a new one; the attempt log keeps all). */
   @Column({ type: 'integer' }) attempts!: number;
+  /** Attempts ever made (the attempt log's last number). */
+  @Column({ name: 'attempts_total', type: 'integer' }) attemptsTotal!: number;
+  /** Who holds the claim of the attempt under way (one tick of one replica). */
+  @Column({ name: 'claim', type: 'varchar', length: 36, nullable: true }) claim!: string | null;
   /** Due time; while an attempt runs, pushed ahead by the claim lease. */
   @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMs }) nextAttemptAt!: number;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt!: number;
@@ -72,7 +76,7 @@ export function partnerTablesSql(): string[] {
       created_at ${big} NOT NULL, updated_at ${big} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS integrations_deliveries (
       id VARCHAR(36) NOT NULL PRIMARY KEY, partner_id VARCHAR(36) NOT NULL, event_id VARCHAR(64) NOT NULL, subject VARCHAR(128) NOT NULL,
-      aggregate_id VARCHAR(64) NOT NULL, seq ${big} NOT NULL, body TEXT NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL,
+      aggregate_id VARCHAR(64) NOT NULL, seq ${big} NOT NULL, body TEXT NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL, attempts_total INTEGER NOT NULL, claim VARCHAR(36) NULL,
       next_attempt_at ${big} NOT NULL, created_at ${big} NOT NULL, delivered_at ${big} NULL, last_error VARCHAR(255) NULL,
       CONSTRAINT integrations_deliveries_once UNIQUE (partner_id, event_id))`,
     'CREATE INDEX IF NOT EXISTS integrations_deliveries_due ON integrations_deliveries (status, next_attempt_at)',
