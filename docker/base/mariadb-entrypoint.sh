@@ -2,8 +2,9 @@
 # First start: make the data directory, the database and its user (as the official image does from
 # MARIADB_DATABASE, MARIADB_USER, MARIADB_PASSWORD); then run the server in the foreground.
 set -eu
-if [ ! -d /var/lib/mysql/mysql ]; then
-  mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db > /dev/null
+# (Debian's package made the system tables already: the marker says our own setup ran.)
+if [ ! -f /var/lib/mysql/.offramp-initialised ]; then
+  [ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db > /dev/null
   mariadbd --user=mysql --skip-networking --socket=/run/mysqld/init.sock &
   pid=$!
   i=0
@@ -15,6 +16,8 @@ CREATE DATABASE IF NOT EXISTS \`${MARIADB_DATABASE}\`;
 CREATE USER IF NOT EXISTS '${MARIADB_USER}'@'%' IDENTIFIED BY '${MARIADB_PASSWORD}';
 GRANT ALL ON \`${MARIADB_DATABASE}\`.* TO '${MARIADB_USER}'@'%';
 SQL
-  kill "$pid" && wait "$pid"
+  kill "$pid"
+  wait "$pid" || true
+  touch /var/lib/mysql/.offramp-initialised
 fi
 exec mariadbd --user=mysql --bind-address=0.0.0.0

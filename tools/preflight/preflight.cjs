@@ -43,6 +43,8 @@ const CONTAINER_PACKAGES = [
   { pkg: 'runc', present: () => onPath('runc') },
   { pkg: 'podman-compose', present: () => onPath('podman-compose') },
   { pkg: 'debootstrap', present: () => onPath('debootstrap') },
+  // Containers find each other by service name on a compose network (podman's CNI backend).
+  { pkg: 'golang-github-containernetworking-plugin-dnsname', present: () => fs.existsSync('/usr/lib/cni/dnsname') },
 ];
 
 const say = (line) => process.stderr.write(`[offramp preflight] ${line}\n`);
