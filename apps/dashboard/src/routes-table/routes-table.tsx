@@ -1,5 +1,5 @@
-import { listRoutes, routesTraffic } from '@offramp/contracts/admin-api';
-import { useMemo, useState } from 'react';
+import { type BreakerStateDto, type ListedRouteDto, listRoutes, type RouteTrafficDto, routesTraffic } from '@offramp/contracts/admin-api';
+import { memo, useMemo, useState } from 'react';
 import type { LiveState } from '../api/use-live';
 import { useAdmin } from '../api/use-admin';
 import type { Session } from '../api/session';
@@ -7,17 +7,24 @@ import { STATES } from '../overview/progress';
 import { backendLine, percent, routeHref } from '../shared/format';
 import { filterChoices, filterRoutes, NO_FILTER, type RouteFilter } from './filter-routes';
 
+/** Rows drawn at first and per "show more": a table of thousands stays quick to open; search finds the rest. */
+export const PAGE_ROWS = 100;
+
 /** Every route with its state and, over the last 5 minutes, its traffic per backend; filtered as asked. */
 export function RoutesTable({ session, live }: { session: Session; live: LiveState }) {
   const routes = useAdmin(() => listRoutes({ client: session.client }), [session, live.routes]);
   const traffic = useAdmin(() => routesTraffic({ client: session.client, query: { minutes: 5 } }), [session, live.traffic, live.routes]);
   const [filter, setFilter] = useState<RouteFilter>(NO_FILTER);
+  const [limit, setLimit] = useState(PAGE_ROWS);
   const all = useMemo(() => routes.data?.routes ?? [], [routes.data]);
   const shown = useMemo(() => filterRoutes(all, filter), [all, filter]);
   const choices = useMemo(() => filterChoices(all), [all]);
   const byRoute = useMemo(() => new Map((traffic.data?.routes ?? []).map((route) => [route.id, route])), [traffic.data]);
   const breakers = useMemo(() => new Map((traffic.data?.breakers ?? []).map((breaker) => [breaker.upstream, breaker.state])), [traffic.data]);
-  const set = (patch: Partial<RouteFilter>) => setFilter((current) => ({ ...current, ...patch }));
+  const set = (patch: Partial<RouteFilter>) => {
+    setFilter((current) => ({ ...current, ...patch }));
+    setLimit(PAGE_ROWS);
+  };
 
   return (
     <section aria-labelledby="routes-heading">
@@ -61,7 +68,9 @@ export function RoutesTable({ session, live }: { session: Session; live: LiveSta
         </p>
       )}
       <p className="muted" aria-live="polite">
-        {routes.loading && !routes.data ? 'Loading routes…' : `${shown.length} of ${all.length} routes; traffic over the last 5 minutes, every replica`}
+        {routes.loading && !routes.data
+          ? 'Loading routes…'
+          : `${shown.length} of ${all.length} routes${shown.length > limit ? `, the first ${limit} shown` : ''}; traffic over the last 5 minutes, every replica`}
       </p>
       <div className="table-scroll">
         <table className="routes">
@@ -78,34 +87,43 @@ export function RoutesTable({ session, live }: { session: Session; live: LiveSta
             </tr>
           </thead>
           <tbody>
-            {shown.map((route) => {
-              const counts = byRoute.get(route.id);
-              return (
-                <tr key={route.id} data-route={route.id}>
-                  <th scope="row">
-                    <a href={routeHref(route.id)}>{route.id}</a>
-                  </th>
-                  <td>
-                    <span className={`state state-${route.state}`}>{route.state}</span>
-                  </td>
-                  <td>{route.service ?? '—'}</td>
-                  <td>{route.state === 'canary' ? `${route.canaryPercent}%` : '—'}</td>
-                  <td className="match">{route.shadowMatch ? `${percent(route.shadowMatch.rate)} (${route.shadowMatch.samples})` : '—'}</td>
-                  <td className="traffic">
-                    {counts?.backends.length ? (
-                      counts.backends.map((backend) => <div key={backend.backend}>{backendLine(backend)}</div>)
-                    ) : (
-                      <span className="muted">none</span>
-                    )}
-                  </td>
-                  <td>{counts?.fallbacks ?? 0}</td>
-                  <td>{route.service ? (breakers.get(route.service) ?? 'closed').replace('_', '-') : '—'}</td>
-                </tr>
-              );
-            })}
+            {shown.slice(0, limit).map((route) => (
+              <RouteRow key={route.id} route={route} counts={byRoute.get(route.id)} breaker={route.service ? breakers.get(route.service) : undefined} />
+            ))}
           </tbody>
         </table>
       </div>
+      {shown.length > limit && (
+        <button type="button" onClick={() => setLimit((current) => current + PAGE_ROWS)}>
+          Show {Math.min(PAGE_ROWS, shown.length - limit)} more ({shown.length - limit} not shown)
+        </button>
+      )}
     </section>
   );
 }
+
+/** One route's row; redrawn only when its own data changes (live updates redraw the table often). */
+const RouteRow = memo(function RouteRow({ route, counts, breaker }: { route: ListedRouteDto; counts?: RouteTrafficDto; breaker?: BreakerStateDto['state'] }) {
+  return (
+    <tr data-route={route.id}>
+      <th scope="row">
+        <a href={routeHref(route.id)}>{route.id}</a>
+      </th>
+      <td>
+        <span className={`state state-${route.state}`}>{route.state}</span>
+      </td>
+      <td>{route.service ?? '—'}</td>
+      <td>{route.state === 'canary' ? `${route.canaryPercent}%` : '—'}</td>
+      <td className="match">{route.shadowMatch ? `${percent(route.shadowMatch.rate)} (${route.shadowMatch.samples})` : '—'}</td>
+      <td className="traffic">
+        {counts?.backends.length ? (
+          counts.backends.map((backend) => <div key={backend.backend}>{backendLine(backend)}</div>)
+        ) : (
+          <span className="muted">none</span>
+        )}
+      </td>
+      <td>{counts?.fallbacks ?? 0}</td>
+      <td>{route.service ? (breaker ?? 'closed').replace('_', '-') : '—'}</td>
+    </tr>
+  );
+});
