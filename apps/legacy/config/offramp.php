@@ -19,6 +19,10 @@ return [
         ? [App\Jobs\SendOrderConfirmation::class, App\Jobs\RecalculateProductPopularity::class]
         : array_values(array_filter(array_map('trim', explode(',', (string) $takenOver)))),
 
+    // Whether this app's scheduler still queues the hourly RecalculateProductPopularity. Set
+    // OFFRAMP_PHP_SCHEDULES_POPULARITY=false once Offramp's pipelines schedule it (one runner).
+    'php_schedules_popularity' => (bool) env('OFFRAMP_PHP_SCHEDULES_POPULARITY', true),
+
     // The transactional outbox table.
     'outbox_table' => env('OFFRAMP_OUTBOX_TABLE', 'offramp_outbox'),
 ];

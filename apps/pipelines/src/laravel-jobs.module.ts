@@ -4,6 +4,7 @@ import { createInboxTableSql, LaravelJobRunner } from '@offramp/messaging';
 import { SERVICE_CONFIG } from '@offramp/platform';
 import type { DataSource } from 'typeorm';
 import type { PipelinesConfig } from './pipelines-config.type.js';
+import { RecalculateProductPopularityModule } from './recalculate-product-popularity/recalculate-product-popularity.module.js';
 import { SendOrderConfirmationModule } from './send-order-confirmation/send-order-confirmation.module.js';
 
 /** The worker semantics every taken-over job shares (tries, backoff, failed_jobs), and the inbox handlers record in. */
@@ -28,5 +29,5 @@ class LaravelJobRunnerModule implements OnModuleInit {
 }
 
 /** The handlers of the Laravel jobs taken over from the monolith. */
-@Module({ imports: [LaravelJobRunnerModule, SendOrderConfirmationModule] })
+@Module({ imports: [LaravelJobRunnerModule, SendOrderConfirmationModule, RecalculateProductPopularityModule] })
 export class LaravelJobsModule {}

@@ -7,7 +7,7 @@ import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
 import type { PipelinesConfig } from './pipelines-config.type.js';
 import { QueueBridgeModule } from './queue-bridge/queue-bridge.module.js';
-import { jobsConsumer } from './taken-over-jobs.js';
+import { jobsConsumers } from './taken-over-jobs.js';
 
 let config!: PipelinesConfig;
 const service = await bootstrapService({
@@ -29,7 +29,7 @@ void (async () => {
   try {
     await declareEventStreams(await service.app.get(NatsConnectionManager).connected(), config, logger, stopping.signal);
     if (stopping.signal.aborted) return;
-    await startJetStreamConsumers(service.app, { consumers: [jobsConsumer(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS)] });
+    await startJetStreamConsumers(service.app, { consumers: jobsConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS) });
   } catch (error) {
     if (!(error instanceof RetryAbortedError)) logger.error(`the job handlers did not start: ${(error as Error).message}`);
   }

@@ -46,6 +46,10 @@ export const pipelinesConfig = {
   QUEUE_JOBS_ACK_WAIT_MS: int(1_000, 600_000)
     .default(30_000)
     .describe('how long JetStream waits before handing a job of a dead process to another (1000-600000 ms; kept alive while a handler runs)'),
+  SCHEDULE_POPULARITY_ENABLED: booleanField(false).describe(
+    'true or false (1 or 0): queue RecalculateProductPopularity hourly from here (one replica per hour)',
+  ),
+  SCHEDULE_TICK_MS: int(1_000, 3_600_000).default(60_000).describe('how often the schedule checks for a due hour, ms (1000-3600000)'),
   APP_KEY: z
     .string()
     .optional()

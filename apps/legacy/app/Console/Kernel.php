@@ -12,8 +12,11 @@ class Kernel extends ConsoleKernel
 
     protected function schedule(Schedule $schedule)
     {
-        // Queued; as a taken-over job class it lands on the `offramp` queue.
-        $schedule->job(new RecalculateProductPopularity())->hourly()->name('recalculate-product-popularity');
+        // Queued; as a taken-over job class it lands on the `offramp` queue. Off when Offramp's
+        // pipelines run the schedule (config offramp.php_schedules_popularity).
+        if (config('offramp.php_schedules_popularity', true)) {
+            $schedule->job(new RecalculateProductPopularity())->hourly()->name('recalculate-product-popularity');
+        }
     }
 
     protected function commands()

@@ -94,4 +94,19 @@ class QueueTest extends TestCase
         $this->assertSame('offramp', $job->queue);
         $this->assertSame(RecalculateProductPopularity::class, json_decode($job->payload, true)['displayName']);
     }
+
+    public function test_the_popularity_schedule_is_switched_off_by_config_when_offramp_runs_it(): void
+    {
+        $kernel = $this->app->make(\Illuminate\Contracts\Console\Kernel::class);
+        $define = new \ReflectionMethod($kernel, 'schedule');
+        $define->setAccessible(true);
+
+        config(['offramp.php_schedules_popularity' => false]);
+        $define->invoke($kernel, $off = new Schedule());
+        $this->assertCount(0, $off->events());
+
+        config(['offramp.php_schedules_popularity' => true]);
+        $define->invoke($kernel, $on = new Schedule());
+        $this->assertCount(1, $on->events());
+    }
 }

@@ -1,21 +1,13 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { LaravelEncrypter, parseAppKey } from '@offramp/legacy-bridge';
-import {
-  DatabaseQueueDriver,
-  EventPublisher,
-  NatsConnectionManager,
-  QueueBridge,
-  type QueueDriver,
-  RedisQueueDriver,
-  RetryAbortedError,
-} from '@offramp/messaging';
-import { Redis } from 'ioredis';
+import { EventPublisher, NatsConnectionManager, QueueBridge, type QueueDriver, RetryAbortedError } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { SERVICE_CONFIG } from '@offramp/platform';
 import { DataSource } from 'typeorm';
 import { declareEventStreams } from '../event-streams.js';
 import type { PipelinesConfig } from '../pipelines-config.type.js';
 import { TAKEN_OVER_JOBS } from '../taken-over-jobs.js';
+import { createQueueDriver } from './queue-driver.factory.js';
 
 /**
  * Runs the Laravel queue bridge in this process: the monolith's Offramp queue into JetStream.
@@ -27,7 +19,7 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('QueueBridge');
   private bridge?: QueueBridge;
   private dataSource?: DataSource;
-  private redis?: Redis;
+  private queue?: { driver: QueueDriver; close(): void };
   private starting?: Promise<void>;
   private readonly shutdown = new AbortController();
 
@@ -49,8 +41,9 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
     if (this.shutdown.signal.aborted) return;
     this.dataSource = new DataSource(createDataSourceOptions({ url: this.config.DATABASE_URL, poolSize: 2 }));
     await this.dataSource.initialize();
+    this.queue = createQueueDriver(this.config, this.dataSource);
     this.bridge = new QueueBridge({
-      driver: this.driver(this.dataSource),
+      driver: this.queue.driver,
       publisher: new EventPublisher(() => nc),
       jobs: TAKEN_OVER_JOBS,
       queue: this.config.QUEUE_BRIDGE_QUEUE,
@@ -64,23 +57,11 @@ export class QueueBridgeService implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
-  private driver(dataSource: DataSource): QueueDriver {
-    const settings = {
-      dataSource,
-      connectionName: this.config.QUEUE_BRIDGE_CONNECTION ?? this.config.QUEUE_BRIDGE_DRIVER,
-      retryAfterSeconds: this.config.QUEUE_BRIDGE_RETRY_AFTER_SECONDS,
-    };
-    if (this.config.QUEUE_BRIDGE_DRIVER === 'database') return new DatabaseQueueDriver(settings);
-    // phpredis prefixes every key, those of the queue scripts included: keyPrefix does the same.
-    this.redis = new Redis(this.config.REDIS_URL, { keyPrefix: this.config.REDIS_PREFIX, maxRetriesPerRequest: 3 });
-    return new RedisQueueDriver({ ...settings, redis: this.redis });
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
     await this.starting;
     await this.bridge?.stop();
     await this.dataSource?.destroy();
-    this.redis?.disconnect();
+    this.queue?.close();
   }
 }

@@ -1,8 +1,8 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EventPayload } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent, LaravelJobRunner } from '@offramp/messaging';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent, JetStreamExceptionFilter, LaravelJobRunner } from '@offramp/messaging';
 import { DataSource } from 'typeorm';
 import { Mailer } from '../mail/mailer.js';
 import { orderConfirmationMail } from './order-confirmation.mail.js';
@@ -14,6 +14,9 @@ import { readOrderForConfirmation } from './order-confirmation.reader.js';
  * accepted the mail: only a send cut between that accept and the commit is repeated, and it
  * carries the same Message-ID (from the job's uuid), so the receiver can drop it.
  */
+// The transport needs the handler's own error (a RetryLaterError carries the job's backoff); the
+// microservice starts after the app, too late for a global filter.
+@UseFilters(new JetStreamExceptionFilter())
 @Controller()
 export class SendOrderConfirmationHandler {
   constructor(

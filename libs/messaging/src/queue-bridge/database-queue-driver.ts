@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { FailedJobsTable, type FailedJob } from './failed-jobs-table.js';
 import { JobsTable } from './jobs-table.js';
 import type { QueueDriver, ReservedJob } from './queue-driver.js';
@@ -41,6 +41,10 @@ export class DatabaseQueueDriver implements QueueDriver {
 
   handToPhp(job: ReservedJob, queue: string): Promise<void> {
     return this.jobs.moveToQueue(job.handle as number, queue);
+  }
+
+  push(queue: string, payload: string, db?: DataSource | EntityManager): Promise<void> {
+    return this.jobs.push(queue, payload, { db });
   }
 
   async fail(job: ReservedJob, failed: FailedJob): Promise<void> {

@@ -4,7 +4,14 @@ export { RedisQueueDriver, type RedisQueueDriverSettings } from './redis-queue-d
 export { DatabaseQueueDriver, type DatabaseQueueDriverSettings } from './database-queue-driver.js';
 export { JobsTable, unixNow, type ReservedJobRow } from './jobs-table.js';
 export { FailedJobsTable, type FailedJob } from './failed-jobs-table.js';
-export { OFFRAMP_QUEUE, SEND_ORDER_CONFIRMATION, RECALCULATE_PRODUCT_POPULARITY, sendOrderConfirmationPayload, laravelConnectionName } from './shop-jobs.js';
+export {
+  OFFRAMP_QUEUE,
+  SEND_ORDER_CONFIRMATION,
+  RECALCULATE_PRODUCT_POPULARITY,
+  sendOrderConfirmationPayload,
+  recalculateProductPopularityPayload,
+  laravelConnectionName,
+} from './shop-jobs.js';
 export { FAILURES_KEY, jobEnvelope, jobMessageId, type BridgedJobClass, type LaravelJobEnvelope } from './bridged-job.js';
 export {
   LaravelJobRunner,

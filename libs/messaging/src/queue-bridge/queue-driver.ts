@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import type { FailedJob } from './failed-jobs-table.js';
 
 /** A job the driver reserved on the monolith's queue for the bridge. */
@@ -22,6 +23,8 @@ export interface QueueDriver {
   release(jobs: ReservedJob[]): Promise<void>;
   /** A class the bridge does not take over: leave it on `queue`, where PHP workers run it. */
   handToPhp(job: ReservedJob, queue: string): Promise<void>;
+  /** Queues a Laravel job (Queue::pushRaw); the database driver writes through `db` when given (a caller's transaction). */
+  push(queue: string, payload: string, db?: DataSource | EntityManager): Promise<void>;
   /** A job that cannot be read: into failed_jobs with the reason, and off the queue. */
   fail(job: ReservedJob, failed: FailedJob): Promise<void>;
 }

@@ -118,6 +118,12 @@ export class RedisQueueDriver implements QueueDriver {
     return this.move(job, queue);
   }
 
+  /** RedisQueue::pushRaw: onto the list, with its notification. */
+  async push(queue: string, payload: string): Promise<void> {
+    const list = this.key(queue);
+    await this.settings.redis.multi().rpush(list, payload).rpush(`${list}:notify`, 1).exec();
+  }
+
   /** failed_jobs first, then off the reserved set: a crash in between fails it again, and the uuid keeps one row. */
   async fail(job: ReservedJob, failed: FailedJob): Promise<void> {
     await this.failedJobs.record(this.settings.dataSource, failed);

@@ -51,3 +51,8 @@ export const RECALCULATE_PRODUCT_POPULARITY: BridgedJobClass = {
   subject: 'shop.jobs.recalculate-product-popularity.v1',
   fields: () => ({}),
 };
+
+/** What `$schedule->job(new RecalculateProductPopularity())` queues in the monolith (queue set by the OfframpDispatcher). */
+export function recalculateProductPopularityPayload(queue = OFFRAMP_QUEUE): string {
+  return createJobPayload({ command: new PhpObject(RECALCULATE_PRODUCT_POPULARITY.phpClass, queueableProperties(queue)) });
+}
