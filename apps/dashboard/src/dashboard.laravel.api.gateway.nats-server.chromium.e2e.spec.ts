@@ -51,10 +51,12 @@ describe('the migration dashboard in a real browser against the real stack', () 
     [nats, legacy] = await Promise.all([startNatsServer(), startLegacyApp({ env: { APP_DEBUG: 'false' } })]);
     api = await startService({
       app: 'api',
+      timeoutMs: 60_000, // a small machine shared with other work can take a while
       env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
     });
     gateway = await startService({
       app: 'gateway',
+      timeoutMs: 60_000,
       adminPortVariable: 'GATEWAY_ADMIN_PORT',
       env: {
         NATS_URL: nats.url,

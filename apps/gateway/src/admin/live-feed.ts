@@ -46,7 +46,10 @@ export class LiveFeed implements OnModuleInit, OnApplicationShutdown {
     void retryWithBackoff(() => this.watch(), {
       backoff: linearBackoff({ stepMs: 250, maxMs: 5_000 }),
       signal: this.stopping.signal,
-      onRetry: (error, failures) => this.logger.warn(`live feed not watching yet (attempt ${failures}): ${(error as Error).message}`),
+      // The buckets are made by their owners as the gateway starts: the first misses are expected.
+      onRetry: (error, failures) => {
+        if (failures >= 5) this.logger.warn(`live feed not watching yet (attempt ${failures}): ${(error as Error).message}`);
+      },
     }).catch((error: unknown) => {
       if (!(error instanceof RetryAbortedError)) this.logger.error(`live feed: ${(error as Error).message}`);
     });
