@@ -28,7 +28,7 @@ export interface SmtpServerHandle {
  * A real SMTP server on loopback standing in for the mail provider (a third party): no auth, no
  * TLS, every accepted message parsed and kept for the test to read.
  */
-export async function startSmtpServer(): Promise<SmtpServerHandle> {
+export async function startSmtpServer(options: { port?: number; onMail?: (mail: ReceivedMail) => void } = {}): Promise<SmtpServerHandle> {
   const mails: ReceivedMail[] = [];
   let refusals = 0;
   const server = new SMTPServer({
@@ -59,6 +59,7 @@ export async function startSmtpServer(): Promise<SmtpServerHandle> {
               text: parsed.text ?? '',
               raw,
             });
+            options.onMail?.(mails[mails.length - 1]);
             callback();
           },
           (error: Error) => callback(error),
@@ -66,7 +67,7 @@ export async function startSmtpServer(): Promise<SmtpServerHandle> {
       });
     },
   });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

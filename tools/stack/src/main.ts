@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/processes';
 import { portInUse } from './port-in-use.js';
-import { FAKE_CARRIER, LEGACY, NODE_SERVICES, type ServiceSpec } from './services.js';
+import { FAKE_CARRIER, LEGACY, LOCAL_MAIL, NODE_SERVICES, type ServiceSpec } from './services.js';
 import { loadOrCreateSecrets, secretsFor } from './stack-secrets.js';
 import { supervise, type SupervisedProcess } from './supervised-process.js';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const secrets = loadOrCreateSecrets(dataDir);
   const databaseUrl = process.env.DATABASE_URL || `sqlite://${join(dataDir, 'offramp.sqlite')}`;
-  const wanted = [FAKE_CARRIER, ...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES];
+  const wanted = [FAKE_CARRIER, LOCAL_MAIL, ...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES];
 
   for (const spec of wanted) {
     for (const port of [spec.port, ...(spec.adminPort ? [spec.adminPort] : [])]) {
@@ -53,9 +53,9 @@ async function main(): Promise<void> {
     say(`starting ${spec.name} on :${spec.port} (log: ${relative(service.logFile)})`);
     await waitReady(spec, service);
   };
-  // The fake carrier and the monolith first (its first start migrates and seeds the shared
+  // The fake carrier, the mail server and the monolith first (its first start migrates and seeds the shared
   // database), then the Node services side by side.
-  const first = wanted.filter((spec) => spec === FAKE_CARRIER || spec === LEGACY);
+  const first = wanted.filter((spec) => spec === FAKE_CARRIER || spec === LOCAL_MAIL || spec === LEGACY);
   for (const spec of first) await launch(spec);
   await Promise.all(wanted.filter((spec) => !first.includes(spec)).map(launch));
   printTable(natsUrl, databaseUrl, wanted);

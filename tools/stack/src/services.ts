@@ -44,6 +44,18 @@ export const FAKE_CARRIER: ServiceSpec = {
   readyTimeoutMs: 10_000,
 };
 
+/**
+ * The mail provider is a third party too: locally a loopback SMTP server (libs/testing) on the
+ * default MAIL_PORT 1025, where pipelines sends the order confirmations; GET / on 1080 lists them.
+ */
+export const LOCAL_MAIL: ServiceSpec = {
+  name: 'mail',
+  port: 1080,
+  command: (node) => [node, ['libs/testing/dist/smtp-server.main.js']],
+  readyPath: '/health',
+  readyTimeoutMs: 10_000,
+};
+
 export const NODE_SERVICES: ServiceSpec[] = [
   nodeService('api', 3001),
   nodeService('integrations', 3002),
