@@ -1,0 +1,59 @@
+import { type Dialect, dialectOf, sqlParam } from '@offramp/messaging';
+import type { DataSource } from 'typeorm';
+
+export const DAILY_SALES_TABLE = 'offramp_daily_sales';
+
+/** The UTC day (`YYYY-MM-DD`) of the monolith's `paid_at` (a UTC timestamp without zone), per database. */
+function paidDay(dialect: Dialect): string {
+  if (dialect === 'postgres') return `to_char(o.paid_at, 'YYYY-MM-DD')`;
+  if (dialect === 'mysql') return `DATE_FORMAT(o.paid_at, '%Y-%m-%d')`;
+  return `substr(o.paid_at, 1, 10)`;
+}
+
+/**
+ * The sales report's aggregate: one row per UTC day of payment and currency, with the paid orders,
+ * their units and their revenue, as ReportController::salesCsv adds them up order by order.
+ */
+export class DailySales {
+  private readonly dialect: Dialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  async ensureTable(): Promise<void> {
+    await this.dataSource.query(
+      `CREATE TABLE IF NOT EXISTS ${DAILY_SALES_TABLE} (day CHAR(10) NOT NULL, currency CHAR(3) NOT NULL, orders INTEGER NOT NULL, items BIGINT NOT NULL, revenue_cents BIGINT NOT NULL, PRIMARY KEY (day, currency))`,
+    );
+  }
+
+  /** Day one: the aggregate recomputed from the orders table, in one transaction. */
+  async rebuild(): Promise<number> {
+    await this.ensureTable();
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM ${DAILY_SALES_TABLE}`);
+      await manager.query(
+        `INSERT INTO ${DAILY_SALES_TABLE} (day, currency, orders, items, revenue_cents)
+         SELECT ${paidDay(this.dialect)} AS day, o.currency, COUNT(*), COALESCE(SUM(i.units), 0), SUM(o.total_cents)
+         FROM orders o LEFT JOIN (SELECT order_id, SUM(quantity) AS units FROM order_items GROUP BY order_id) i ON i.order_id = o.id
+         WHERE o.status = 'paid' AND o.paid_at IS NOT NULL
+         GROUP BY ${paidDay(this.dialect)}, o.currency`,
+      );
+      const [row] = (await manager.query(`SELECT COUNT(*) AS n FROM ${DAILY_SALES_TABLE}`)) as Array<{ n: number | string }>;
+      return Number(row.n);
+    });
+  }
+
+  /** GET /reports/sales.csv of the monolith, byte for byte: `from`/`to` inclusive UTC days, rows by day then currency. */
+  async csv(range: { from?: string; to?: string } = {}): Promise<string> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (range.from) where.push(`day >= ${sqlParam(this.dialect, params.push(range.from))}`);
+    if (range.to) where.push(`day <= ${sqlParam(this.dialect, params.push(range.to))}`);
+    const rows = (await this.dataSource.query(
+      `SELECT day, currency, orders, items, revenue_cents FROM ${DAILY_SALES_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY day, currency`,
+      params,
+    )) as Array<{ day: string; currency: string; orders: number | string; items: number | string; revenue_cents: number | string }>;
+    return `date,orders,items,revenue_cents,currency\n${rows.map((r) => `${r.day},${Number(r.orders)},${Number(r.items)},${Number(r.revenue_cents)},${r.currency.trim()}\n`).join('')}`;
+  }
+}
