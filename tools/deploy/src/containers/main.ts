@@ -4,7 +4,7 @@
 //   --tag=<tag>    image tag (default: local)
 import { randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createProjectGraphAsync } from '@nx/devkit';
 import { freePort, workspaceRoot } from '@offramp/testing';
 import { ensureBaseImages } from './base-images.js';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     const result = await runCommand('nx', ['run-many', '-t', 'build', '-p', ...SERVICES, '--outputStyle=static'], { cwd: root, timeoutMs: 600_000 });
     if (result.code !== 0) throw new CommandFailedError('nx run-many -t build', result);
   });
-  const npmPackage = join((await runCommand('npm', ['root', '-g'])).stdout.trim(), 'npm');
+  // The npm package beside the machine's npm command (bin/npm-cli.js inside it).
+  const npmPackage = dirname(dirname((await runCommand('sh', ['-c', 'readlink -f "$(command -v npm)"'])).stdout.trim()));
   const base = await phase('base images', () =>
     ensureBaseImages(podman, {
       root,
