@@ -18,6 +18,9 @@ import {
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * The slice's routes through the real gateway (apps/gateway/routes.yaml as the seed), in front of the
  * real Laravel monolith, a real nats-server and the fake carrier: the quote goes legacy → shadow
@@ -71,6 +74,7 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
     await sql.initialize();
     integrations = await startService({
       app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: {
         DATABASE_URL: legacy.databaseUrl,
         NATS_URL: nats.url,
@@ -87,11 +91,13 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
     // The outbox relay: the monolith's and the slice's outbox rows onto JetStream.
     pipelines = await startService({
       app: 'pipelines',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn', QUEUE_BRIDGE_ENABLED: 'false' },
     });
     partner = await startPartner(() => (partnerDown ? 503 : 200));
     gateway = await startService({
       app: 'gateway',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       adminPortVariable: 'GATEWAY_ADMIN_PORT',
       env: {
         NATS_URL: nats.url,

@@ -6,6 +6,9 @@ import { toHeaders } from '@offramp/messaging';
 import { startNatsServer, startService, tempSqlite, waitUntil, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
 import { Webhook } from 'standardwebhooks';
 
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * Partner webhooks out, on a real nats-server and real loopback receivers: registration through
  * the admin API (token, bad input refused with nothing written), one Standard Webhooks signed
@@ -67,6 +70,7 @@ describe('partner webhooks out (real nats-server, loopback receivers)', () => {
     database = tempSqlite('partners.sqlite');
     slice = await startService({
       app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: {
         DATABASE_URL: database.url,
         NATS_URL: nats.url,

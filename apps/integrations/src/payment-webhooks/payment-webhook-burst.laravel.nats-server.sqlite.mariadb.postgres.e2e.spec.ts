@@ -13,6 +13,9 @@ import {
 } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * A provider's burst, with the monolith and the slice live at once (canary): 1,000 webhooks, 10%
  * of them duplicates and 200 concurrent retries of one event id, spread over both, give exactly
@@ -40,6 +43,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('a burst of payment we
     await sql.initialize();
     slice = await startService({
       app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: { DATABASE_URL: database.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', PAYMENT_WEBHOOK_SECRET: SECRET },
     });
   }, 180_000);

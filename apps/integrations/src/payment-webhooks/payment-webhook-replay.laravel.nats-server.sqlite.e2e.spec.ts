@@ -12,6 +12,9 @@ import {
 } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * A webhook has effects, so it is never shadowed: the same recorded webhooks (every documented
  * case) go to the real monolith and to the slice, each on its own copy of the same database, and
@@ -62,6 +65,7 @@ describe('payment webhooks replayed to the monolith and to the slice (real Larav
     await sliceDb.initialize();
     slice = await startService({
       app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: { DATABASE_URL: copy.url, NATS_URL: nats.url, LOG_LEVEL: 'warn', PAYMENT_WEBHOOK_SECRET: SECRET, PAYMENT_WEBHOOK_TOLERANCE: '300' },
     });
   }, 120_000);

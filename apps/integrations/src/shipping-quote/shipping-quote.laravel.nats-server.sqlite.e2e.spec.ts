@@ -10,6 +10,9 @@ import {
   type ServiceProcess,
 } from '@offramp/testing';
 
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /**
  * The quote from the monolith (blocking cURL) and from the slice against the same fake carrier (a
  * real HTTP server on loopback): the same statuses and JSON for every case; then what only the
@@ -34,7 +37,7 @@ describe('GET /api/shipping/quote from the monolith and from the slice (real Lar
     nats = await startNatsServer();
     carrier = await startFakeCarrier();
     legacy = await startLegacyApp({ env: { APP_DEBUG: 'false', CARRIER_BASE_URL: carrier.url, CARRIER_TIMEOUT_MS: '500' } });
-    slice = await startService({ app: 'integrations', env: env(carrier.url) });
+    slice = await startService({ app: 'integrations', timeoutMs: STARTUP_TIMEOUT_MS, env: env(carrier.url) });
   }, 120_000);
 
   afterAll(async () => {
@@ -86,6 +89,7 @@ describe('GET /api/shipping/quote from the monolith and from the slice (real Lar
     const own = await startFakeCarrier({ fail: 'http_500' });
     const guarded = await startService({
       app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
       env: env(own.url, { CARRIER_RETRIES: '1', CARRIER_BREAKER_FAILURES: '3', CARRIER_BREAKER_COOLDOWN_MS: '300' }),
     });
     try {
@@ -108,7 +112,7 @@ describe('GET /api/shipping/quote from the monolith and from the slice (real Lar
 
   it('serves identical quotes from the short cache (key: zip and grams), never errors', async () => {
     const own = await startFakeCarrier();
-    const cached = await startService({ app: 'integrations', env: env(own.url, { QUOTE_CACHE_TTL_MS: '60000' }) });
+    const cached = await startService({ app: 'integrations', timeoutMs: STARTUP_TIMEOUT_MS, env: env(own.url, { QUOTE_CACHE_TTL_MS: '60000' }) });
     try {
       const first = await get(cached.url, '?zip=10115&weight=1200');
       expect(await get(cached.url, '?zip=%2010115&weight=1200')).toEqual(first);
@@ -124,7 +128,11 @@ describe('GET /api/shipping/quote from the monolith and from the slice (real Lar
   }, 60_000);
 
   it('says the carrier is unreachable when nothing listens', async () => {
-    const dead = await startService({ app: 'integrations', env: env(`http://127.0.0.1:${await freePort()}`, { CARRIER_RETRIES: '0' }) });
+    const dead = await startService({
+      app: 'integrations',
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      env: env(`http://127.0.0.1:${await freePort()}`, { CARRIER_RETRIES: '0' }),
+    });
     try {
       const answer = await get(dead.url, '?zip=10115&weight=10');
       expect(answer.status).toBe(502);
