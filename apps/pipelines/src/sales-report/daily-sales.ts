@@ -1,7 +1,9 @@
 import { type Dialect, dialectOf, sqlParam } from '@offramp/messaging';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export const DAILY_SALES_TABLE = 'offramp_daily_sales';
+/** The orders counted in the aggregate: an order adds to it once, whether from the rebuild or its event, however often replayed. */
+export const SALES_ORDERS_TABLE = 'offramp_sales_orders';
 
 /** The UTC day (`YYYY-MM-DD`) of the monolith's `paid_at` (a UTC timestamp without zone), per database. */
 function paidDay(dialect: Dialect): string {
@@ -22,6 +24,7 @@ export class DailySales {
   }
 
   async ensureTable(): Promise<void> {
+    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${SALES_ORDERS_TABLE} (order_id BIGINT NOT NULL PRIMARY KEY)`);
     await this.dataSource.query(
       `CREATE TABLE IF NOT EXISTS ${DAILY_SALES_TABLE} (day CHAR(10) NOT NULL, currency CHAR(3) NOT NULL, orders INTEGER NOT NULL, items BIGINT NOT NULL, revenue_cents BIGINT NOT NULL, PRIMARY KEY (day, currency))`,
     );
@@ -32,6 +35,8 @@ export class DailySales {
     await this.ensureTable();
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`DELETE FROM ${DAILY_SALES_TABLE}`);
+      await manager.query(`DELETE FROM ${SALES_ORDERS_TABLE}`);
+      await manager.query(`INSERT INTO ${SALES_ORDERS_TABLE} (order_id) SELECT id FROM orders WHERE status = 'paid' AND paid_at IS NOT NULL`);
       await manager.query(
         `INSERT INTO ${DAILY_SALES_TABLE} (day, currency, orders, items, revenue_cents)
          SELECT ${paidDay(this.dialect)} AS day, o.currency, COUNT(*), COALESCE(SUM(i.units), 0), SUM(o.total_cents)
@@ -42,6 +47,45 @@ export class DailySales {
       const [row] = (await manager.query(`SELECT COUNT(*) AS n FROM ${DAILY_SALES_TABLE}`)) as Array<{ n: number | string }>;
       return Number(row.n);
     });
+  }
+
+  /**
+   * A paid order (shop.orders.paid.v1) added to its day, inside the consumer's inbox transaction;
+   * false when the aggregate has it already. Its numbers come from the orders table, as the report's.
+   */
+  async addPaidOrder(manager: EntityManager, orderId: number): Promise<boolean> {
+    const p = (i: number) => sqlParam(this.dialect, i);
+    const claim =
+      this.dialect === 'mysql'
+        ? ((await manager.query(`INSERT IGNORE INTO ${SALES_ORDERS_TABLE} (order_id) VALUES (?)`, [orderId])) as { affectedRows?: number }).affectedRows
+        : (
+            (await manager.query(`INSERT INTO ${SALES_ORDERS_TABLE} (order_id) VALUES (${p(1)}) ON CONFLICT DO NOTHING RETURNING order_id`, [
+              orderId,
+            ])) as unknown[]
+          ).length;
+    if (!claim) return false;
+    const [order] = (await manager.query(
+      `SELECT ${paidDay(this.dialect)} AS day, o.currency, o.total_cents, (SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE order_id = o.id) AS units
+       FROM orders o WHERE o.id = ${p(1)} AND o.status = 'paid' AND o.paid_at IS NOT NULL`,
+      [orderId],
+    )) as Array<{ day: string; currency: string; total_cents: number | string; units: number | string }>;
+    if (!order) throw new Error(`order ${orderId} is not paid in the orders table`);
+    const values = [order.day, order.currency, 1, Number(order.units), Number(order.total_cents)];
+    if (this.dialect === 'mysql') {
+      await manager.query(
+        `INSERT INTO ${DAILY_SALES_TABLE} (day, currency, orders, items, revenue_cents) VALUES (?, ?, ?, ?, ?)
+         ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders), items = items + VALUES(items), revenue_cents = revenue_cents + VALUES(revenue_cents)`,
+        values,
+      );
+    } else {
+      const t = DAILY_SALES_TABLE;
+      await manager.query(
+        `INSERT INTO ${t} (day, currency, orders, items, revenue_cents) VALUES (${[1, 2, 3, 4, 5].map(p).join(', ')})
+         ON CONFLICT (day, currency) DO UPDATE SET orders = ${t}.orders + excluded.orders, items = ${t}.items + excluded.items, revenue_cents = ${t}.revenue_cents + excluded.revenue_cents`,
+        values,
+      );
+    }
+    return true;
   }
 
   /** GET /reports/sales.csv of the monolith, byte for byte: `from`/`to` inclusive UTC days, rows by day then currency. */
