@@ -37,6 +37,12 @@ function signed(name: string, event: unknown, options: { contentType?: string; s
   return { name, headers, body };
 }
 
+/** Signed bytes json_decode refuses (malformed UTF-8 in a string): no input at all for PHP. */
+function invalidUtf8(): Recorded {
+  const body = Buffer.concat([Buffer.from('{"id":"evt_'), Buffer.from([0xff, 0xfe]), Buffer.from('","type":"payment.refunded","data":{"x":1}}')]);
+  return { name: 'malformed UTF-8', headers: { 'content-type': 'application/json', 'payment-signature': signTimestamped(SECRET, body, now()) }, body };
+}
+
 describe('payment webhooks replayed to the monolith and to the slice (real Laravel, SQLite copies)', () => {
   let nats: NatsServerHandle;
   let legacy: LegacyApp;
@@ -123,6 +129,7 @@ describe('payment webhooks replayed to the monolith and to the slice (real Larav
       signed('body not JSON', null, { raw: 'this is not json' }),
       signed('empty body, no content type', null, { raw: '', contentType: '' }),
       signed('JSON scalar', null, { raw: '42' }),
+      invalidUtf8(),
       signed('signed garbage', { type: 'payment.succeeded', data: [] }),
       signed('order id not an integer', { id: 'evt_replay_bad_order', type: 'payment.succeeded', data: { order_id: 'abc', amount_cents: 1 } }),
       signed('amount missing', { id: 'evt_replay_no_amount', type: 'payment.succeeded', data: { order_id: a.id } }),

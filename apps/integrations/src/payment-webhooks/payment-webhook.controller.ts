@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { phpJson, validateLaravel } from '@offramp/legacy-bridge';
+import { isPhpArray, phpJson, phpJsonDecode, validateLaravel } from '@offramp/legacy-bridge';
 import { LaravelExceptionFilter, LaravelValidationErrorDto, LaravelValidationException } from '@offramp/legacy-bridge/nest';
 import { SERVICE_CONFIG, verifyTimestamped } from '@offramp/platform';
 import type { IntegrationsConfig } from '../integrations.config.js';
@@ -10,14 +10,10 @@ import { PAYMENT_EVENT_RULES, type PaymentEvent } from './payment-event.rules.js
 import { signatureError } from './payment-signature-errors.js';
 import { RecordPaymentEvent } from './record-payment-event.service.js';
 
-/** json_decode($body, true) fed to the validator: anything but a JSON object or list is []. */
+/** json_decode($body, true) fed to the validator (`is_array($event) ? $event : []`), PHP's types kept. */
 function decodeEvent(body: Buffer): unknown {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
+  const decoded = phpJsonDecode(body);
+  return isPhpArray(decoded) ? decoded : {};
 }
 
 /** POST /webhooks/payments, PaymentWebhookController taken over: its statuses and JSON bodies, byte for byte. */

@@ -9,7 +9,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type LaravelRuleSet, parsePhpQuery, phpJson, validateLaravel } from '@offramp/legacy-bridge';
+import { laravelRequestInput, type LaravelRuleSet, phpJson, validateLaravel } from '@offramp/legacy-bridge';
 import { LaravelExceptionFilter, LaravelValidationErrorDto, LaravelValidationException } from '@offramp/legacy-bridge/nest';
 import { CarrierError } from './carrier-error.js';
 import { CarrierErrorDto, ShippingQuoteDto } from './shipping-quote.dto.js';
@@ -20,19 +20,6 @@ export const QUOTE_RULES: LaravelRuleSet = [
   ['zip', ['required', 'string', 'regex:/^[A-Za-z0-9 -]{3,10}$/']],
   ['weight', ['required', 'integer', 'min:1', 'max:70000']],
 ];
-
-/** TrimStrings and ConvertEmptyStringsToNull over the query string, as the monolith's global middleware. */
-function laravelQuery(rawQuery: string): Map<string, unknown> {
-  const clean = (value: unknown): unknown => {
-    if (typeof value === 'string') {
-      const trimmed = value.trim();
-      return trimmed === '' ? null : trimmed;
-    }
-    if (value instanceof Map) return new Map([...value].map(([key, item]) => [key, clean(item)]));
-    return value;
-  };
-  return clean(parsePhpQuery(rawQuery)) as Map<string, unknown>;
-}
 
 /** GET /api/shipping/quote, taken over from the monolith: same statuses and JSON, without blocking a worker on the carrier. */
 @ApiTags('shipping')
@@ -50,12 +37,18 @@ export class ShippingQuoteController {
   @ApiBadGatewayResponse({ type: CarrierErrorDto, description: 'carrier_unavailable or carrier_bad_response' })
   @ApiGatewayTimeoutResponse({ type: CarrierErrorDto, description: 'carrier_timeout (CARRIER_TIMEOUT_MS)' })
   async quote(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    const query = laravelQuery(request.url.split('?')[1] ?? '');
-    const errors = validateLaravel(query, QUOTE_RULES);
+    // $request->validate() reads $request->all(): query and body, after TrimStrings and ConvertEmptyStringsToNull.
+    const input = laravelRequestInput({
+      method: request.method,
+      contentType: request.headers['content-type'],
+      query: request.url.split('?')[1] ?? '',
+      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+    }) as Record<string, unknown>;
+    const errors = validateLaravel(input, QUOTE_RULES);
     if (errors.size > 0) throw new LaravelValidationException(errors);
     void reply.header('content-type', 'application/json').header('cache-control', 'no-cache, private');
-    const zip = query.get('zip') as string;
-    const weight = Math.trunc(Number(query.get('weight')));
+    const zip = input['zip'] as string;
+    const weight = Math.trunc(Number(input['weight']));
     try {
       return Buffer.from(phpJson(await this.quotes.quote(zip, weight)));
     } catch (error) {
