@@ -7,6 +7,8 @@ import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
 import type { PipelinesConfig } from './pipelines-config.type.js';
 import { QueueBridgeModule } from './queue-bridge/queue-bridge.module.js';
+import { SALES_CONSUMER } from './sales-report/sales-consumer.js';
+import { SalesReportModule } from './sales-report/sales-report.module.js';
 import { jobsConsumers } from './taken-over-jobs.js';
 
 let config!: PipelinesConfig;
@@ -16,11 +18,11 @@ const service = await bootstrapService({
   config: pipelinesConfig,
   imports: (validated) => {
     config = validated;
-    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule];
+    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule, SalesReportModule];
   },
 });
 
-// The job handlers start once the streams are declared (NATS may come up after us; the service
+// The job handlers and the sales aggregate start once the streams are declared (NATS may come up after us; the service
 // stays up meanwhile). A shutdown during the wait ends it.
 const logger = new Logger('LaravelJobs');
 const stopping = new AbortController();
@@ -29,8 +31,9 @@ void (async () => {
   try {
     await declareEventStreams(await service.app.get(NatsConnectionManager).connected(), config, logger, stopping.signal);
     if (stopping.signal.aborted) return;
-    await startJetStreamConsumers(service.app, { consumers: jobsConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS) });
+    await startJetStreamConsumers(service.app, { consumers: [...jobsConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS), SALES_CONSUMER] });
   } catch (error) {
-    if (!(error instanceof RetryAbortedError)) logger.error(`the job handlers did not start: ${(error as Error).message}`);
+    // Stopping while they start (NATS drained under them) is a shutdown, not a failed start.
+    if (!(error instanceof RetryAbortedError) && !stopping.signal.aborted) logger.error(`the job handlers did not start: ${(error as Error).message}`);
   }
 })();
