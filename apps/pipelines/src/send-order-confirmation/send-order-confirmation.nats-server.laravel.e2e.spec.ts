@@ -87,7 +87,7 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
 
   it('an order placed in PHP gets its confirmation once, with a Message-ID from the job uuid', async () => {
     const orderId = await placeOrder();
-    await waitUntil(async () => mailsFor(orderId).length > 0, { timeoutMs: 20_000, description: `the mail of order ${orderId}` });
+    await waitUntil(async () => mailsFor(orderId).length > 0, { timeoutMs: 60_000, description: `the mail of order ${orderId}` });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const [mail, ...more] = mailsFor(orderId);
     expect(more).toEqual([]);
@@ -101,13 +101,13 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
 
   it("sends the very mail PHP's own handler sends (recipient, subject, body)", async () => {
     const orderId = await placeOrder();
-    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 20_000, description: `the mail of order ${orderId}` });
+    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 60_000, description: `the mail of order ${orderId}` });
     const node = mailsFor(orderId)[0];
     // the same Laravel payload, run by PHP's worker from a queue the bridge does not drain
     const job = (await jobMessages()).find((message) => message.order_id === orderId);
     await new JobsTable(db).push('php-compare', job?.job.payload ?? '');
     await artisan(legacy.databaseUrl, ['queue:work', 'database', '--queue=php-compare', '--once'], { ...mailEnv(), APP_KEY: legacy.appKey });
-    await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 10_000, description: 'the mail sent by PHP' });
+    await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 30_000, description: 'the mail sent by PHP' });
     const php = mailsFor(orderId)[1];
     // Swift Mailer sends quoted-printable with CRLF and one more CRLF before the end of DATA
     const normalize = (text: string) => text.replace(/\r\n/g, '\n').replace(/\n+$/, '\n');
@@ -123,11 +123,11 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
 
   it("a job written in Node is run by PHP's own worker (Node → PHP: queue:work --once)", async () => {
     const orderId = await placeOrder();
-    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 20_000, description: `the mail of order ${orderId}` });
+    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 60_000, description: `the mail of order ${orderId}` });
     // a queue only PHP works on: the slice dispatches a job that PHP still owns
     await new JobsTable(db).push('php-owned', sendOrderConfirmationPayload(orderId, 'sqlite', 'php-owned'));
     await artisan(legacy.databaseUrl, ['queue:work', 'database', '--queue=php-owned', '--once'], { ...mailEnv(), APP_KEY: legacy.appKey });
-    await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 10_000, description: 'the mail sent by PHP' });
+    await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 30_000, description: 'the mail sent by PHP' });
     expect(mailsFor(orderId)[1].messageId).toMatch(/@swift\.generated>$/);
     expect(await db.query(`SELECT id FROM jobs`)).toEqual([]);
     expect(await failedJobs()).toEqual([]);
@@ -164,6 +164,6 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
     await db.query('DELETE FROM failed_jobs');
     // the next order still gets its mail
     const orderId = await placeOrder();
-    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 20_000, description: `the mail of order ${orderId}` });
+    await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 60_000, description: `the mail of order ${orderId}` });
   }, 60_000);
 });
