@@ -1,9 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from './data-source-options.js';
-import { DatabaseGate } from './database-gate.js';
+import { DatabaseGate, isSqliteBusy } from './database-gate.js';
+
+/** better-sqlite3 itself (no type package in the workspace): a second connection, as the monolith's PHP worker holds one. */
+type RawSqlite = { exec(sql: string): void; close(): void };
+const openRawSqlite = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options: { timeout: number }) => RawSqlite;
 
 /** Thrown inside a transaction to roll it back. */
 class RolledBackOnPurpose extends Error {}
@@ -92,6 +97,55 @@ describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole pr
     await expect(second).resolves.toBe('second done');
     expect(events).toEqual(['first begins', 'first ends', 'second begins', 'second ends']);
     expect(await dataSource.query('SELECT quantity FROM stock')).toEqual([{ quantity: 2 }]);
+  });
+});
+
+describe('DatabaseGate on SQLite while another process holds the write lock (the monolith)', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let monolith: RawSqlite;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'offramp-gate-busy-'));
+    const file = join(dir, 'gate.sqlite');
+    dataSource = new DataSource(createDataSourceOptions({ url: `sqlite://${file}`, busyTimeoutMs: 100 }));
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE stock (id INTEGER PRIMARY KEY, quantity INTEGER NOT NULL)');
+    monolith = new openRawSqlite(file, { timeout: 0 });
+  });
+
+  afterAll(async () => {
+    monolith.close();
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The monolith's transaction holds SQLite's write lock for `ms`, as a slow PHP request does. */
+  const monolithHoldsLock = (ms: number) => {
+    monolith.exec('BEGIN IMMEDIATE');
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        monolith.exec('COMMIT');
+        resolve();
+      }, ms),
+    );
+  };
+  const insert = () => dataSource.transaction((manager) => manager.query('INSERT INTO stock (quantity) VALUES (1)'));
+
+  it('runs a write again once the lock is free, instead of failing with SQLITE_BUSY after the busy timeout', async () => {
+    const released = monolithHoldsLock(600);
+    await expect(new DatabaseGate(dataSource).write(insert)).resolves.toBeDefined();
+    await released;
+    expect(Number((await dataSource.query('SELECT COUNT(*) AS n FROM stock'))[0].n)).toBe(1);
+  });
+
+  it('gives up with the SQLITE_BUSY error once its retry budget is spent, having written nothing', async () => {
+    await dataSource.query('DELETE FROM stock');
+    const released = monolithHoldsLock(600);
+    const error = await new DatabaseGate(dataSource).write(insert, 150).catch((e: unknown) => e);
+    await released;
+    expect(isSqliteBusy(error)).toBe(true);
+    expect(Number((await dataSource.query('SELECT COUNT(*) AS n FROM stock'))[0].n)).toBe(0);
   });
 });
 
