@@ -34,6 +34,12 @@ interface Seen {
   headers: IncomingHttpHeaders;
 }
 
+/**
+ * A body that is allowed (1 MiB, under the route's 8 MiB limit: a larger one is refused with 413
+ * before anything is read) but sent one byte at a time, so it never completes during the test.
+ */
+const TRICKLED_UPLOAD_HEAD = 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\nx';
+
 describe('the edge against hostile clients (real gateway, api slice and nats-server)', () => {
   let nats: NatsServerHandle;
   let db: TempSqlite;
@@ -233,7 +239,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
         const socket = await open(gateway).catch(() => undefined);
         if (!socket) continue;
         socket.on('error', () => undefined);
-        socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\nx');
+        socket.write(TRICKLED_UPLOAD_HEAD);
         tricklers.push(socket);
       }
       const trickle = setInterval(() => tricklers.forEach((socket) => socket.writable && socket.write('x')), 500);
@@ -254,7 +260,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
       for (let index = 0; index < 60; index++) {
         const socket = await open(strict);
         socket.on('error', () => undefined);
-        socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\nx');
+        socket.write(TRICKLED_UPLOAD_HEAD);
         tricklers.push(socket);
       }
       const trickle = setInterval(() => tricklers.forEach((socket) => socket.writable && socket.write('x')), 300);
