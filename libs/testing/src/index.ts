@@ -1,6 +1,7 @@
 export { startProcess, type ManagedProcess } from './child-process.js';
 export { freePort } from './free-port.js';
 export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './nats-server.js';
+export { startNatsCluster, type ClusterNode, type NatsCluster } from './nats-cluster.js';
 export { startService, type ServiceProcess, type StartServiceOptions } from './service-process.js';
 export { tempDir, tempSqlite, type TempDir, type TempSqlite } from './temp-dir.js';
 export { describeServiceFoundation } from './service-foundation.suite.js';
@@ -13,3 +14,4 @@ export { answersInfo, httpStatus, waitUntil, workspaceRoot, type WaitOptions } f
 export { artisan, TEST_APP_KEY } from './artisan.js';
 export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSettings, type CarrierFailure } from './fake-carrier.js';
 export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';
+export { startOtlpReceiver, decodeTraces, SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

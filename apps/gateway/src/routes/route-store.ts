@@ -6,6 +6,7 @@ import { routeId, routeSpecSchema, type RouteChange, type RouteRecord, type Rout
 import { isWrongLastSequence, RevisionConflict, RouteStoreUnavailable } from './route-errors.js';
 import { routeIdFromKey, routeKey } from './route-key.js';
 import { RouteTable } from './route-table.js';
+import { ResumingKvWatch } from './resuming-kv-watch.js';
 
 export interface RouteRevision extends RouteRecord {
   id: string;
@@ -25,7 +26,8 @@ export class RouteFileError extends Error {}
 /**
  * The route table lives in a NATS KV bucket, one key per route. Every replica watches the bucket
  * and applies each change to its table in place as it arrives, with no restart and no rebuild. Each
- * revision carries who, when and why: the bucket's history is the audit log.
+ * revision carries who, when and why: the bucket's history is the audit log. The watch is made
+ * again when it falls behind the bucket (its consumer's node died: ResumingKvWatch).
  */
 /** How long a write waits for this replica's watcher to apply it before answering anyway. */
 const READ_YOUR_WRITES_MS = 2_000;
@@ -38,7 +40,7 @@ export class RouteStore {
   private nc?: NatsConnection;
   private readonly records = new Map<string, RouteRecord & { revision: number }>();
   private table?: RouteTable;
-  private stopWatching?: () => void;
+  private watch?: ResumingKvWatch;
   /** The bucket's highest revision this replica has applied, and writers waiting to see theirs. */
   private appliedRevision = 0;
   private readonly awaitingRevision = new Set<{ revision: number; done: () => void }>();
@@ -54,23 +56,22 @@ export class RouteStore {
   async open(nc: NatsConnection): Promise<void> {
     this.nc = nc;
     this.kv = await new Kvm(nc).create(this.bucket, { history: this.historyDepth });
-    const watcher = await this.kv.watch();
-    this.stopWatching = () => watcher.stop();
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const watch = new ResumingKvWatch(this.kv, (entry) => {
+      this.apply(entry.key, entry.operation, entry.revision, entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined);
+      if (entry.isUpdate || entry.delta === 0) markReady();
+    });
+    this.watch = watch;
+    await watch.start();
     if ((await this.kv.status()).values === 0) markReady();
-    void (async () => {
-      for await (const entry of watcher) {
-        this.apply(entry.key, entry.operation, entry.revision, entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined);
-        if (entry.isUpdate || entry.delta === 0) markReady();
-      }
-    })();
     await ready;
     this.rebuild();
+    watch.keepUp();
   }
 
   close(): void {
-    this.stopWatching?.();
+    this.watch?.stop();
   }
 
   list(): (RouteRecord & { id: string; revision: number })[] {

@@ -21,6 +21,7 @@ import {
 import { createDataSourceOptions } from '@offramp/persistence';
 import {
   startLegacyApp,
+  startNatsCluster,
   startProcess,
   startService,
   tempDir,
@@ -28,6 +29,7 @@ import {
   waitUntil,
   workspaceRoot,
   type LegacyApp,
+  type NatsCluster,
   type ManagedProcess,
   type ServiceProcess,
   type TempDir,
@@ -35,7 +37,6 @@ import {
 } from '@offramp/testing';
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { startNatsCluster, type NatsCluster } from './nats-cluster.js';
 
 const EVENTS = 'OFFRAMP_EVENTS';
 const ROUTES_BUCKET = 'cluster_routes';

@@ -1,4 +1,5 @@
-import { freePort, startNatsServer, type NatsServerHandle } from '@offramp/testing';
+import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { freePort } from './free-port.js';
 
 export interface ClusterNode extends NatsServerHandle {
   /** The node's server name, as JetStream reports a stream's leader. */

@@ -1,0 +1,97 @@
+import type { KV, KvWatchEntry } from '@nats-io/kv';
+
+/** How often the watch is compared with its bucket's last revision. */
+export const WATCH_CHECK_MS = 1_000;
+/** How long the watch may stay behind its bucket before it is made again. */
+export const WATCH_STALL_MS = 3_000;
+
+type Watcher = Awaited<ReturnType<KV['watch']>>;
+
+/**
+ * A KV watch that does not stay stuck when the node holding its consumer dies.
+ *
+ * kv.watch() runs an ordered push consumer with one replica, on one node of the cluster. When that
+ * node is killed nothing tells the client: @nats-io/jetstream notices only after two missed idle
+ * heartbeats, which it sets to 30 s for ordered consumers, so the watch delivers nothing for 60 to
+ * 90 s (the route added after a leader election in the 3-node soak). Here the bucket's last
+ * revision is checked against the last one delivered; behind for longer than the stall window, the
+ * watch is made again from the next revision and the old one stopped. Each revision is delivered
+ * once, in the bucket's order, whichever watch brings it.
+ */
+export class ResumingKvWatch {
+  private watcher?: Watcher;
+  private lastRevision = 0;
+  private behindSince?: number;
+  private timer?: NodeJS.Timeout;
+  private checking = false;
+  private stopped = false;
+  /** How many times the watch was made again (for tests and logs). */
+  resumed = 0;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly deliver: (entry: KvWatchEntry) => void,
+    private readonly checkMs = WATCH_CHECK_MS,
+    private readonly stallMs = WATCH_STALL_MS,
+  ) {}
+
+  /** Starts the watch (the bucket's current values first, then every change). */
+  async start(): Promise<void> {
+    this.follow(await this.kv.watch());
+  }
+
+  /**
+   * From now on, a watch left behind its bucket is made again. Called once the current values are
+   * loaded: a large first load is slow, not stalled.
+   */
+  keepUp(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.check(), this.checkMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.watcher?.stop();
+  }
+
+  private follow(watcher: Watcher): void {
+    this.watcher = watcher;
+    void (async () => {
+      for await (const entry of watcher) {
+        // A stopped watch may still hand over what it had queued: already delivered by its successor.
+        if (this.watcher !== watcher || entry.revision <= this.lastRevision) continue;
+        this.lastRevision = entry.revision;
+        this.deliver(entry);
+      }
+    })();
+  }
+
+  private async check(): Promise<void> {
+    if (this.checking || this.stopped) return;
+    this.checking = true;
+    try {
+      const last = (await this.kv.status()).streamInfo.state.last_seq;
+      if (last <= this.lastRevision) {
+        this.behindSince = undefined;
+        return;
+      }
+      this.behindSince ??= Date.now();
+      if (Date.now() - this.behindSince < this.stallMs) return;
+      const next = await this.kv.watch({ resumeFromRevision: this.lastRevision + 1 });
+      if (this.stopped) {
+        next.stop();
+        return;
+      }
+      this.watcher?.stop();
+      this.resumed += 1;
+      this.behindSince = undefined;
+      this.follow(next);
+    } catch {
+      // NATS unreachable or electing a leader: the next check asks again.
+    } finally {
+      this.checking = false;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startNatsCluster, waitUntil, type NatsCluster } from '@offramp/testing';
+import { routeKey } from './route-key.js';
+import { parseRouteSpec, type RouteRecord } from './route-spec.js';
+import { RouteStore, type RouteTransition } from './route-store.js';
+
+// The route watch when the node that holds its consumer dies (kill -9, as in the 3-node soak): the
+// watch's consumer has one replica, so it dies with its node, and nothing tells the client.
+const BUCKET = 'failover_routes';
+const change = { by: 'spec', at: new Date(0).toISOString(), reason: 'route store failover spec', action: 'set' };
+
+/** The node that holds the route store's watch consumer (the only consumer on the bucket's stream). */
+async function watchConsumerNode(jsm: JetStreamManager): Promise<string> {
+  return waitUntil(
+    async () => {
+      const consumers = await jsm.consumers
+        .list(`KV_${BUCKET}`)
+        .next()
+        .catch(() => []);
+      return consumers.length === 1 ? consumers[0]?.cluster?.leader : undefined;
+    },
+    { timeoutMs: 15_000, description: 'the route watch consumer and its node' },
+  );
+}
+
+describe('route store on a 3-node JetStream cluster: the node holding the watch consumer dies', () => {
+  let cluster: NatsCluster;
+  let admin: NatsConnection;
+  let gateway: NatsConnection;
+  let store: RouteStore;
+  const transitions: RouteTransition[] = [];
+
+  beforeAll(async () => {
+    cluster = await startNatsCluster(3);
+    const options = { servers: cluster.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 };
+    admin = await connect(options);
+    await waitUntil(async () => (await new Kvm(admin).create(BUCKET, { history: 8, replicas: 3 }).catch(() => undefined)) !== undefined, {
+      timeoutMs: 30_000,
+      description: 'the R3 route bucket (once the cluster has a meta leader)',
+    });
+    gateway = await connect(options);
+    store = new RouteStore(BUCKET, 8, (_table, changed) => transitions.push(...changed));
+    await store.open(gateway);
+  }, 60_000);
+
+  afterAll(async () => {
+    store?.close();
+    await gateway?.close();
+    await admin?.close();
+    await cluster?.stop();
+  }, 30_000);
+
+  it('sees a route added after the kill within seconds, once, and every one written meanwhile', async () => {
+    const jsm = await jetstreamManager(admin);
+    const kv = await new Kvm(admin).open(BUCKET);
+    await store.put(parseRouteSpec({ method: 'GET', path: '/before' }), change, 0);
+    expect(store.get('GET /before')).toBeDefined();
+
+    const node = await watchConsumerNode(jsm);
+    await cluster.node(node).kill9();
+    // Another replica (the admin connection) writes while the node is down, through the elections.
+    const ids: string[] = [];
+    for (const path of ['/after/1', '/after/2', '/after/3']) {
+      const route = parseRouteSpec({ method: 'GET', path });
+      const record = JSON.stringify({ route, change } satisfies RouteRecord);
+      await waitUntil(async () => (await kv.put(routeKey(`GET ${path}`), record).catch(() => undefined)) !== undefined, {
+        timeoutMs: 30_000,
+        description: `route ${path} stored with ${node} down`,
+      });
+      ids.push(`GET ${path}`);
+    }
+    const storedAt = Date.now();
+    // The library alone notices a dead ordered consumer after two missed 30 s heartbeats (60-90 s);
+    // made again, the watch may land on the dead node once more (it is still a peer of the stream).
+    await waitUntil(() => ids.every((id) => store.get(id)), { timeoutMs: 30_000, intervalMs: 50, description: 'the routes added while a node was down' });
+    process.stdout.write(`route watch after the watch node died: routes seen ${Date.now() - storedAt} ms after the last write\n`);
+    for (const id of ids) expect(transitions.filter((transition) => transition.id === id)).toHaveLength(1);
+
+    // The node comes back; a change after that is seen too, and nothing is applied twice.
+    await cluster.node(node).restart();
+    const revision = store.get('GET /after/1')?.revision;
+    await store.put(parseRouteSpec({ method: 'GET', path: '/after/1', state: 'shadow', service: 'api' }), change, revision);
+    await waitUntil(() => store.get('GET /after/1')?.route.state === 'shadow', { timeoutMs: 15_000, description: 'a change after the node returned' });
+    expect(transitions.filter((transition) => transition.id === 'GET /after/1')).toHaveLength(2);
+  }, 120_000);
+});
