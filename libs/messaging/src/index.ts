@@ -35,3 +35,4 @@ export { retryWithBackoff, RetryAbortedError, type RetryOptions } from './retry/
 export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';
 export * from './queue-bridge/index.js';
 export { deliverySchedule, retryAfterMs, STANDARD_WEBHOOKS_SCHEDULE_MS, type DeliverySchedule } from './retry/delivery-schedule.js';
+export { currentTraceContext, parseTraceContext, tracedConsume, tracedPublish, type TraceCarrier } from './tracing/message-trace.js';

@@ -14,3 +14,4 @@ export { answersInfo, httpStatus, waitUntil, workspaceRoot, type WaitOptions } f
 export { artisan, TEST_APP_KEY } from './artisan.js';
 export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSettings, type CarrierFailure } from './fake-carrier.js';
 export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';
+export { startOtlpReceiver, decodeTraces, SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

@@ -21,6 +21,8 @@ const PARTS = new Set([
   'eslint',
   // Debian's chromium, driven by playwright-core (the dashboard's browser test).
   'chromium',
+  // A loopback OTLP/HTTP receiver (libs/testing) the services export their spans to.
+  'otlp',
 ]);
 
 /** Nest's file kinds, which stay part of the subject's name. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { endHttpServerSpan, injectTraceHeaders, startHttpServerSpan, type HttpServerSpan } from '@offramp/platform';
 import type { CsrfGuard } from '../csrf/csrf-guard.js';
 import { CsrfSessionUnavailableError } from '../csrf/csrf-session-source.js';
 import type { CallerIdentity, IdentityProvider } from '../identity/identity-provider.js';
@@ -82,6 +83,8 @@ export interface RoutedRequest {
   /** Canonical path and the client's query: what a slice receives. The monolith gets the URL as sent. */
   servicePath: string;
   peer: Peer;
+  /** The gateway's server span (tracing on): upstream requests and shadow copies carry its context. */
+  trace?: HttpServerSpan;
 }
 
 /** Where a request goes, chosen once by the route's state (and, in canary, the caller). */
@@ -181,7 +184,9 @@ export class ProxyEngine {
 
   /** The headers for an upstream request: one builder for plain requests, upgrades and shadow copies. */
   headersFor(routed: RoutedRequest, identityToken?: string): Record<string, string | string[]> {
-    return upstreamHeaders(routed.req.headers, routed.peer, { requestId: routed.requestId, identityToken });
+    const headers = upstreamHeaders(routed.req.headers, routed.peer, { requestId: routed.requestId, identityToken });
+    if (routed.trace) injectTraceHeaders(routed.trace.context, headers);
+    return headers;
   }
 
   /** The signed identity for a slice, valid only at that slice. */
@@ -198,7 +203,16 @@ export class ProxyEngine {
       if (!(error instanceof PathRefusedError)) throw error;
       return this.refuse(this.unrouted(req, res, requestId, startedAt), 400, 'Bad Request', error.message);
     }
-    const exchange: Exchange = { ...routed, res, route: routed.match?.route, startedAt, origin: publicOrigin(req, routed.peer), csrfVerified: false };
+    const exchange: Exchange = {
+      ...routed,
+      res,
+      route: routed.match?.route,
+      startedAt,
+      origin: publicOrigin(req, routed.peer),
+      csrfVerified: false,
+      // Undefined, at the cost of one field read, while tracing is off.
+      trace: startHttpServerSpan(req.headers, routed.method),
+    };
     const stopWatching = hasBody(req) ? watchBodyIdle(req, this.settings.bodyIdleTimeoutMs, () => this.bodyStalled(exchange)) : undefined;
     try {
       // One size policy, checked before any upstream is chosen: nothing of a refused request goes anywhere.
@@ -222,6 +236,7 @@ export class ProxyEngine {
       this.failUnexpectedly(exchange, error as Error);
     } finally {
       stopWatching?.();
+      if (exchange.trace) endHttpServerSpan(exchange.trace, res.statusCode, undefined, `gateway ${exchange.routeId}`);
     }
   }
 

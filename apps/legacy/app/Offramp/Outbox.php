@@ -65,9 +65,34 @@ final class Outbox
             'published_at' => null,
             'attempts' => 0,
             'last_error' => null,
+            'trace_context' => self::traceContext(),
         ]);
 
         return $eventId;
+    }
+
+    /**
+     * The W3C trace context of the request being served (the gateway's traceparent, and tracestate),
+     * as JSON for the trace_context column; null outside a request or without a well-formed traceparent.
+     */
+    public static function traceContext(): ?string
+    {
+        if (! function_exists('app') || ! app()->bound('request')) {
+            return null;
+        }
+        $request = app('request');
+        $traceparent = strtolower(trim((string) $request->headers->get('traceparent', '')));
+        if (! preg_match('/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/', $traceparent)
+            || str_starts_with($traceparent, 'ff') || str_contains($traceparent, '-00000000000000000000000000000000-') || str_contains($traceparent, '-0000000000000000-')) {
+            return null;
+        }
+        $context = ['traceparent' => $traceparent];
+        $tracestate = trim((string) $request->headers->get('tracestate', ''));
+        if ($tracestate !== '' && strlen($tracestate) <= 512) {
+            $context['tracestate'] = $tracestate;
+        }
+
+        return json_encode($context, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
     }
 
     /** Current UTC time with microseconds, as stored in occurred_at: 2026-01-31 12:00:00.123456 */

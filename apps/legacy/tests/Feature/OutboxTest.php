@@ -40,6 +40,24 @@ class OutboxTest extends TestCase
         $this->assertSame(0, DB::table('offramp_outbox')->where('aggregate_id', 'rolled-back')->count());
     }
 
+    public function test_row_carries_the_traceparent_of_the_request_it_was_recorded_in(): void
+    {
+        $traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        $this->app->instance('request', \Illuminate\Http\Request::create('/orders', 'POST', server: ['HTTP_TRACEPARENT' => $traceparent, 'HTTP_TRACESTATE' => 'vendor=1']));
+        $id = DB::transaction(fn () => Outbox::record('order', 'traced', Outbox::ORDER_PLACED, []));
+        $row = DB::table('offramp_outbox')->where('event_id', $id)->first();
+        $this->assertSame(['traceparent' => $traceparent, 'tracestate' => 'vendor=1'], json_decode($row->trace_context, true));
+    }
+
+    public function test_a_malformed_or_missing_traceparent_leaves_the_trace_context_empty(): void
+    {
+        foreach (['', 'not-a-traceparent', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'] as $i => $value) {
+            $this->app->instance('request', \Illuminate\Http\Request::create('/orders', 'POST', server: $value === '' ? [] : ['HTTP_TRACEPARENT' => $value]));
+            $id = DB::transaction(fn () => Outbox::record('order', "untraced-{$i}", Outbox::ORDER_PLACED, []));
+            $this->assertNull(DB::table('offramp_outbox')->where('event_id', $id)->value('trace_context'), $value);
+        }
+    }
+
     public function test_ids_increase_in_commit_order_and_timestamps_are_utc_microseconds(): void
     {
         $ids = [];

@@ -4,6 +4,7 @@ import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstrea
 import { validateEvent } from '@offramp/contracts';
 import type { ResolvedConsumer } from '../jetstream/definitions.js';
 import { fromHeaders } from '../jetstream/event-headers.js';
+import { tracedConsume } from '../tracing/message-trace.js';
 import { type Backoff, exponentialBackoff, linearBackoff } from '../retry/backoff.js';
 import { publishDeadLetter } from './dead-letter.js';
 import { JetStreamContext } from './jetstream.context.js';
@@ -142,7 +143,8 @@ export class ConsumerRunner {
       const check = validateEvent(subject, data);
       if (check.ok === false) return this.deadLetter(message, `payload does not match the schema of ${subject}: ${check.reason}`);
     }
-    const context = new JetStreamContext([message, fromHeaders(message.headers, `${info.stream}:${info.streamSequence}`), this.consumer.durable, deliveries]);
+    const metadata = fromHeaders(message.headers, `${info.stream}:${info.streamSequence}`);
+    const context = new JetStreamContext([message, metadata, this.consumer.durable, deliveries]);
 
     // Keep-alive and deadline: the sweeper tells the server a long handler is still working
     // so the message is not handed to someone else, and abandons it at the deadline.
@@ -152,7 +154,8 @@ export class ConsumerRunner {
     });
     this.running.add(entry);
     try {
-      await Promise.race([this.dispatch(subject, data, context), abandoned]);
+      // A consumer span, child of the publish that sent the message (its traceparent header).
+      await tracedConsume(subject, this.consumer.durable, metadata, () => Promise.race([this.dispatch(subject, data, context), abandoned]));
       this.running.delete(entry);
       this.ack(message);
       this.onOutcome?.('acked', subject, this.consumer.durable);

@@ -9,6 +9,7 @@ export const EventHeader = {
   occurredAt: 'Offramp-Occurred-At',
   aggregate: 'Offramp-Aggregate',
   traceparent: 'traceparent',
+  tracestate: 'tracestate',
   identity: 'Offramp-Identity',
   // Dead-letter copies.
   deadLetterReason: 'Offramp-Dead-Letter-Reason',
@@ -27,6 +28,7 @@ export interface EventMetadata {
   occurredAt?: string;
   aggregate?: string;
   traceparent?: string;
+  tracestate?: string;
   identity?: string;
 }
 
@@ -40,6 +42,7 @@ export function toHeaders(metadata: EventMetadata): MsgHdrs {
     [EventHeader.occurredAt, metadata.occurredAt],
     [EventHeader.aggregate, metadata.aggregate],
     [EventHeader.traceparent, metadata.traceparent],
+    [EventHeader.tracestate, metadata.tracestate],
     [EventHeader.identity, metadata.identity],
   ];
   for (const [name, value] of optional) if (value) h.set(name, value);
@@ -55,6 +58,7 @@ export function fromHeaders(h: MsgHdrs | undefined, fallbackId: string): EventMe
     occurredAt: get(EventHeader.occurredAt),
     aggregate: get(EventHeader.aggregate),
     traceparent: get(EventHeader.traceparent),
+    tracestate: get(EventHeader.tracestate),
     identity: get(EventHeader.identity),
   };
 }

@@ -37,4 +37,8 @@ export class OutboxRecord {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** W3C trace context of the change (`{"traceparent": …}`), so the relay's publish joins its trace. */
+  @Column({ name: 'trace_context', type: 'varchar', length: 1024, nullable: true })
+  traceContext!: string | null;
 }

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventPublisher } from '../publisher/event-publisher.js';
 import { exponentialBackoff } from '../retry/backoff.js';
+import { parseTraceContext, tracedPublish } from '../tracing/message-trace.js';
 import type { OutboxRow } from './outbox-row.js';
 import { parseOutboxTimestamp } from './outbox-timestamp.js';
 import { dialectOf, OUTBOX_TABLE, OutboxSql } from './outbox-store.js';
@@ -51,6 +52,7 @@ export class OutboxRelay {
   private lastLagCheck = 0;
   private holdsLease = false;
   private leaseTableReady = false;
+  private traceColumn?: boolean;
 
   constructor(private readonly settings: OutboxRelaySettings) {
     this.sql = new OutboxSql(dialectOf(settings.dataSource), settings.table ?? OUTBOX_TABLE);
@@ -135,7 +137,7 @@ export class OutboxRelay {
     return this.withRunner(async (runner) => {
       await runner.startTransaction('READ COMMITTED');
       try {
-        const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200);
+        const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200, await this.hasTraceColumn(runner));
         if (batch.length === 0) {
           await runner.commitTransaction();
           return 0;
@@ -171,7 +173,7 @@ export class OutboxRelay {
       }
       this.holdsLease = await this.sql.acquireLease(runner, LEASE_NAME, this.owner, ttl);
       if (!this.holdsLease) return 0;
-      const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200);
+      const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200, await this.hasTraceColumn(runner));
       if (batch.length === 0) return 0;
       const startedAt = Date.now();
       const { published, failed } = await this.publishInOrder(batch);
@@ -213,13 +215,18 @@ export class OutboxRelay {
       [...byAggregate.entries()].map(async ([aggregate, chain]) => {
         for (const row of chain) {
           try {
-            await this.settings.publisher.publishRaw(row.eventType, ENCODER.encode(row.payload), {
-              eventId: row.eventId,
-              occurredAt: new Date(parseOutboxTimestamp(row.occurredAt)).toISOString(),
-              aggregate,
-              timeoutMs: this.settings.publishTimeoutMs ?? 5_000,
-              retryForMs: 0,
-            });
+            // The publish continues the trace of the request that recorded the row.
+            await tracedPublish(row.eventType, parseTraceContext(row.traceContext), (trace) =>
+              this.settings.publisher.publishRaw(row.eventType, ENCODER.encode(row.payload), {
+                eventId: row.eventId,
+                occurredAt: new Date(parseOutboxTimestamp(row.occurredAt)).toISOString(),
+                aggregate,
+                traceparent: trace.traceparent,
+                tracestate: trace.tracestate,
+                timeoutMs: this.settings.publishTimeoutMs ?? 5_000,
+                retryForMs: 0,
+              }),
+            );
             const ackedAt = Date.now();
             published.push(row);
             this.metrics.latency.observe(Math.max(0, ackedAt - parseOutboxTimestamp(row.occurredAt)) / 1_000);
@@ -232,6 +239,10 @@ export class OutboxRelay {
       }),
     );
     return { published, failed };
+  }
+
+  private async hasTraceColumn(runner: QueryRunner): Promise<boolean> {
+    return (this.traceColumn ??= await this.sql.hasTraceContext(runner));
   }
 
   private afterMarked(published: OutboxRow[], failed: number): void {

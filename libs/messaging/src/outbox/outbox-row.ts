@@ -8,6 +8,8 @@ export interface OutboxRow {
   payload: string;
   /** UTC, as written by PHP: `2026-01-31 12:00:00.123456`. */
   occurredAt: string;
+  /** `{"traceparent": …}` of the request that recorded it (null without one, or before the column existed). */
+  traceContext: string | null;
 }
 
 export function toOutboxRow(raw: Record<string, unknown>): OutboxRow {
@@ -19,5 +21,6 @@ export function toOutboxRow(raw: Record<string, unknown>): OutboxRow {
     eventType: String(raw['event_type']),
     payload: String(raw['payload']),
     occurredAt: String(raw['occurred_at']),
+    traceContext: typeof raw['trace_context'] === 'string' && raw['trace_context'] !== '' ? raw['trace_context'] : null,
   };
 }

@@ -42,11 +42,20 @@ export class OutboxSql {
     return 'occurred_at';
   }
 
+  /**
+   * Whether the table has the `trace_context` column: a monolith that has not run its newer
+   * migration yet is relayed as before, without trace context (asked once per relay).
+   */
+  async hasTraceContext(runner: QueryRunner): Promise<boolean> {
+    return runner.hasColumn(this.table, 'trace_context');
+  }
+
   /** The oldest unpublished rows; on MariaDB/PostgreSQL locked, skipping rows another relay holds. */
-  async nextBatch(runner: QueryRunner, limit: number): Promise<OutboxRow[]> {
+  async nextBatch(runner: QueryRunner, limit: number, withTraceContext = false): Promise<OutboxRow[]> {
     const lock = this.dialect === 'sqlite' ? '' : ' FOR UPDATE SKIP LOCKED';
+    const traceContext = withTraceContext ? ', trace_context' : '';
     const rows = (await runner.query(
-      `SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, ${this.occurredAt} FROM ${this.table}
+      `SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, ${this.occurredAt}${traceContext} FROM ${this.table}
        WHERE published_at IS NULL ORDER BY id LIMIT ${Math.floor(limit)}${lock}`,
     )) as Array<Record<string, unknown>>;
     return rows.map(toOutboxRow);

@@ -4,6 +4,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { EVENT_CATALOG, type EventPayload } from '@offramp/contracts';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { scratchDatabase, workspaceRoot, type ScratchDatabase } from '@offramp/testing';
@@ -105,6 +108,7 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the outbox writer on 
       eventType: 'shop.orders.placed.v1',
       payload: JSON.stringify(placed),
       occurredAt: expect.stringMatching(OUTBOX_TIME),
+      traceContext: null,
     });
     // The same shapes as the monolith's row: a v4 UUID, UTC with microseconds, the catalog's aggregate.
     expect([monolith.eventId, ours?.eventId]).toEqual([expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4)]);
@@ -115,6 +119,29 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the outbox writer on 
       Record<string, unknown>
     >;
     expect({ ...columns, attempts: Number(columns['attempts']) }).toEqual({ published_at: null, attempts: 0, last_error: null });
+  }, 60_000);
+
+  it('stores the trace context of the change (W3C traceparent as the monolith writes it) and the relay reads it back', async () => {
+    // The propagation and context the platform's SDK registers; the span is the caller's, taken as it came.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const caller = trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+      const eventId = await context.with(trace.setSpan(context.active(), caller), () =>
+        dataSource.transaction((manager) => recordOutboxEvent(manager, 'shop.orders.placed.v1', placed)),
+      );
+      const runner = dataSource.createQueryRunner();
+      try {
+        expect(await sql.hasTraceContext(runner)).toBe(true);
+        const row = (await sql.nextBatch(runner, 1_000, true)).find((candidate) => candidate.eventId === eventId);
+        expect(row?.traceContext).toBe('{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}');
+      } finally {
+        await runner.release();
+      }
+    } finally {
+      propagation.disable();
+      context.disable();
+    }
   }, 60_000);
 
   it('takes the aggregate id from the payload: the product of a stock change, not its order', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_CATALOG, type EventPayload, type EventSubject, validateEvent } from '@offramp/contracts';
 import type { EntityManager } from 'typeorm';
 import { InvalidEventPayloadError } from '../publisher/event-publisher.js';
+import { currentTraceContext } from '../tracing/message-trace.js';
 import { OutboxRecord } from './outbox-record.entity.js';
 import { outboxTimestamp } from './outbox-timestamp.js';
 
@@ -36,6 +37,7 @@ export async function recordOutboxEvent<S extends EventSubject>(manager: EntityM
     publishedAt: null,
     attempts: 0,
     lastError: null,
+    traceContext: currentTraceContext(),
   });
   return eventId;
 }

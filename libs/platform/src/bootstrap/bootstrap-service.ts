@@ -11,6 +11,8 @@ import { loadConfig, serviceConfigSchema, type ServiceConfig } from '../config/s
 import { ShutdownState } from '../health/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from '../logging/request-context.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { endHttpServerSpan, startHttpServerSpan, withHttpServerSpan, type HttpServerSpan } from '../tracing/http-server-span.js';
+import { startTracing } from '../tracing/tracing.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 
 export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, never>> {
@@ -73,6 +75,8 @@ export async function createService<Extra extends z.ZodRawShape>(
   const productionDefaults = definition.productionDefaults as Record<string, string> | undefined;
   checkProductionDefaults(schema, productionDefaults);
   const config = loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
+  // Before the modules are built: what they start (consumers, the relay) may already make spans.
+  const tracing = await startTracing(config);
   const root: DynamicModule = {
     module: ServiceRootModule,
     imports: [
@@ -90,7 +94,13 @@ export async function createService<Extra extends z.ZodRawShape>(
     trustProxy: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
+  } catch (error) {
+    await tracing.shutdown();
+    throw error;
+  }
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const shutdownState = app.get(ShutdownState);
@@ -110,6 +120,8 @@ export async function createService<Extra extends z.ZodRawShape>(
       deadline.unref();
       // Stops accepting, lets in-flight requests finish, then drains NATS and closes the database.
       await app.close();
+      // The spans of the last requests and messages leave before the process does.
+      await tracing.shutdown().catch((error: Error) => logger.warn(`trace export at shutdown failed: ${error.message}`, 'Lifecycle'));
       clearTimeout(deadline);
       logger.log('stopped', 'Lifecycle');
     })());
@@ -121,10 +133,17 @@ export async function createService<Extra extends z.ZodRawShape>(
   return { app, url, shutdown };
 }
 
+const SERVER_SPAN = Symbol('offramp.serverSpan');
+type TracedRequest = { [SERVER_SPAN]?: HttpServerSpan };
+
 function instrument(fastify: FastifyInstance, metrics: MetricsService, shutdownState: ShutdownState): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    runWithRequestId(request.id, done);
+    // A server span continuing the caller's traceparent (the gateway's); none while tracing is off.
+    const server = startHttpServerSpan(request.headers, request.method);
+    if (!server) return runWithRequestId(request.id, done);
+    (request as TracedRequest)[SERVER_SPAN] = server;
+    withHttpServerSpan(server, () => runWithRequestId(request.id, done));
   });
   // A keep-alive connection that carried a request in flight at shutdown would otherwise hold the
   // server open until its idle timeout; ask the client to reconnect (to another replica) instead.
@@ -134,6 +153,8 @@ function instrument(fastify: FastifyInstance, metrics: MetricsService, shutdownS
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1_000);
+    const server = (request as TracedRequest)[SERVER_SPAN];
+    if (server) endHttpServerSpan(server, reply.statusCode, request.routeOptions.url);
     done();
   });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDatabaseUrl } from '@offramp/persistence';
 import { parseNatsUrl } from '@offramp/messaging';
 import { identityAudienceWithDefault, identityConfigShape } from '../identity/identity-keys.js';
+import { tracingConfigShape } from '../tracing/tracing-config.js';
 import { ConfigError } from './config-error.js';
 import { OFFRAMP_ENVS } from './production-defaults.js';
 
@@ -53,6 +54,7 @@ export function serviceConfigSchema(defaults: { port: number; service: string })
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('milliseconds (100-600000)'),
     ...identityConfigShape,
     IDENTITY_TOKEN_AUDIENCE: identityAudienceWithDefault(defaults.service),
+    ...tracingConfigShape(defaults.service),
   });
 }
 

@@ -1,0 +1,76 @@
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { TracingConfig } from './tracing-config.js';
+
+/** The tracer of this process while tracing is on; undefined when off, so hot paths test one field. */
+let activeTracer: Tracer | undefined;
+
+export function currentTracer(): Tracer | undefined {
+  return activeTracer;
+}
+
+export interface Tracing {
+  /** Exports the spans still queued, then stops the SDK (graceful shutdown). */
+  shutdown(): Promise<void>;
+}
+
+const OFF: Tracing = { shutdown: () => Promise.resolve() };
+
+/**
+ * Starts the OpenTelemetry SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the SDK is not
+ * even loaded and the API stays its no-op. W3C trace context, OTLP/HTTP (JSON) export in batches,
+ * the configured sampler. The API's globals are what libs/messaging's spans and propagation use.
+ */
+export async function startTracing(config: TracingConfig): Promise<Tracing> {
+  if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return OFF;
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, sdk, { ATTR_SERVICE_NAME }] =
+    await Promise.all([
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
+  const { BatchSpanProcessor, TracerProvider } = sdk;
+  const exporter = new OTLPTraceExporter({ url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME }),
+    sampler: samplerFor(config, sdk),
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  activeTracer = provider.getTracer('@offramp/platform');
+  return {
+    async shutdown() {
+      activeTracer = undefined;
+      await provider.shutdown();
+      // A later start in the same process (tests) may register its own.
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
+
+function samplerFor(config: TracingConfig, sdk: typeof import('@opentelemetry/sdk-trace')): Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk;
+  const ratio = new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG);
+  switch (config.OTEL_TRACES_SAMPLER) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
