@@ -41,8 +41,11 @@ import { DataSource } from 'typeorm';
 const EVENTS = 'OFFRAMP_EVENTS';
 const ROUTES_BUCKET = 'cluster_routes';
 const ADMIN_TOKEN = 'cluster-admin-token-0123456789';
-/** Per round: enough that the monolith is still writing when the leader dies. */
-const ORDERS = 300;
+/**
+ * Per round: enough that the monolith is still writing when the leader dies, on an idle machine too
+ * (with 300, the monolith had written them all before the 60th event was relayed in one run of three).
+ */
+const ORDERS = 800;
 const PRICE_CHANGES = 60;
 
 interface OutboxFigures {
