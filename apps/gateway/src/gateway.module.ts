@@ -44,7 +44,11 @@ const providers: Provider[] = [
   AdminTokenGuard,
   { provide: ReplayBudget, useFactory: (config: GatewayConfig) => new ReplayBudget(config.GATEWAY_REPLAY_BUFFER_BYTES), inject: [GATEWAY_CONFIG] },
   { provide: TrustedProxies, useFactory: (config: GatewayConfig) => new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES), inject: [GATEWAY_CONFIG] },
-  { provide: MetricsHistory, useFactory: (config: GatewayConfig) => new MetricsHistory(config.GATEWAY_HISTORY_BUCKET), inject: [GATEWAY_CONFIG] },
+  {
+    provide: MetricsHistory,
+    useFactory: (config: GatewayConfig) => new MetricsHistory(config.GATEWAY_HISTORY_BUCKET, { replicas: config.GATEWAY_NATS_REPLICAS }),
+    inject: [GATEWAY_CONFIG],
+  },
   {
     provide: MetricsHistoryConnection,
     useFactory: (config: GatewayConfig, nats: NatsConnectionManager, history: MetricsHistory) =>
@@ -83,14 +87,22 @@ const providers: Provider[] = [
     useFactory: (config: GatewayConfig, bridge: LegacyIdentityBridge, replay: ReplayBudget) => csrfGuardFromConfig(config, bridge, replay),
     inject: [GATEWAY_CONFIG, IDENTITY_BRIDGE, ReplayBudget],
   },
-  { provide: ShadowStats, useFactory: (config: GatewayConfig) => new ShadowStats(config.GATEWAY_STATS_BUCKET), inject: [GATEWAY_CONFIG] },
+  {
+    provide: ShadowStats,
+    useFactory: (config: GatewayConfig) => new ShadowStats(config.GATEWAY_STATS_BUCKET, config.GATEWAY_NATS_REPLICAS),
+    inject: [GATEWAY_CONFIG],
+  },
   {
     provide: MismatchStore,
     useFactory: (config: GatewayConfig) =>
-      new MismatchStore(config.GATEWAY_SHADOW_STREAM, {
-        maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S,
-        perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE,
-      }),
+      new MismatchStore(
+        config.GATEWAY_SHADOW_STREAM,
+        {
+          maxAgeSeconds: config.GATEWAY_SHADOW_SAMPLE_MAX_AGE_S,
+          perRoute: config.GATEWAY_SHADOW_SAMPLES_PER_ROUTE,
+        },
+        config.GATEWAY_NATS_REPLICAS,
+      ),
     inject: [GATEWAY_CONFIG],
   },
   {
@@ -172,7 +184,7 @@ const providers: Provider[] = [
   {
     provide: RouteStore,
     useFactory: (config: GatewayConfig, engine: ProxyEngine, stats: ShadowStats, shadow: ShadowRunner) =>
-      new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, routeChangeHandler({ engine, stats, shadow })),
+      new RouteStore(config.GATEWAY_ROUTES_BUCKET, config.GATEWAY_ROUTES_HISTORY, routeChangeHandler({ engine, stats, shadow }), config.GATEWAY_NATS_REPLICAS),
     inject: [GATEWAY_CONFIG, ProxyEngine, ShadowStats, ShadowRunner],
   },
   { provide: RouteLifecycle, useFactory: (store: RouteStore, stats: ShadowStats) => new RouteLifecycle(store, stats), inject: [RouteStore, ShadowStats] },

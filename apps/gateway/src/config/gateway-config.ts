@@ -184,6 +184,15 @@ export const gatewayConfigShape = {
     .max(10_000)
     .default(200)
     .describe('newest mismatch samples kept per route (1-10000; applied to an existing stream on start)'),
+  GATEWAY_NATS_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe(
+      'JetStream replicas of the route, shadow-stats and history buckets and the shadow stream (1 locally, 3 on a cluster; grown on start, never shrunk)',
+    ),
   GATEWAY_STATS_BUCKET: z.string().default('offramp_shadow_stats').describe('NATS KV bucket for per-replica shadow counts'),
   GATEWAY_DASHBOARD_DIR: z.string().optional().describe('the built dashboard (default: apps/dashboard/dist beside the gateway), served on the admin listener'),
   GATEWAY_HISTORY_BUCKET: z

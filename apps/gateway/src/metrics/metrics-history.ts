@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { routeIdFromKey, routeKey } from '../routes/route-key.js';
+import { openReplicatedBucket } from '../nats/stream-replicas.js';
 import { addRequest, addRouteMinute, emptyBackendMinute, emptyRouteMinute, type RouteMinute } from './minute-buckets.js';
 
 /** How long minutes are kept: the 24 h the dashboard shows, plus an hour so the oldest minute of a day view is whole. */
@@ -15,6 +16,8 @@ export interface HistoryOptions {
   flushIntervalMs?: number;
   /** Tests: the clock. */
   now?: () => number;
+  /** JetStream replicas of the bucket (GATEWAY_NATS_REPLICAS; default 1). */
+  replicas?: number;
 }
 
 /** One minute of one route, summed over every replica. */
@@ -48,7 +51,7 @@ export class MetricsHistory {
   }
 
   async open(nc: NatsConnection): Promise<void> {
-    this.kv = await new Kvm(nc).create(this.bucket, { history: 1, ttl: HISTORY_RETENTION_MS });
+    this.kv = await openReplicatedBucket(nc, this.bucket, { history: 1, ttl: HISTORY_RETENTION_MS }, this.options.replicas ?? 1);
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { ClosedConnectionError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { parse as parseYaml } from 'yaml';
 import { routeId, routeSpecSchema, type RouteChange, type RouteRecord, type RouteSpec } from './route-spec.js';
 import { isWrongLastSequence, RevisionConflict, RouteStoreUnavailable } from './route-errors.js';
 import { routeIdFromKey, routeKey } from './route-key.js';
 import { RouteTable } from './route-table.js';
 import { ResumingKvWatch } from './resuming-kv-watch.js';
+import { openReplicatedBucket } from '../nats/stream-replicas.js';
 
 export interface RouteRevision extends RouteRecord {
   id: string;
@@ -49,13 +50,15 @@ export class RouteStore {
     private readonly bucket: string,
     private readonly historyDepth: number,
     private readonly onChange: (table: RouteTable, transitions: RouteTransition[]) => void,
+    /** JetStream replicas of the bucket (GATEWAY_NATS_REPLICAS). */
+    private readonly replicas = 1,
     private readonly writeWaitMs = ROUTE_WRITE_WAIT_MS,
   ) {}
 
   /** Opens (or creates) the bucket and resolves once the current table is loaded. */
   async open(nc: NatsConnection): Promise<void> {
     this.nc = nc;
-    this.kv = await new Kvm(nc).create(this.bucket, { history: this.historyDepth });
+    this.kv = await openReplicatedBucket(nc, this.bucket, { history: this.historyDepth }, this.replicas);
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const watch = new ResumingKvWatch(this.kv, (entry) => {

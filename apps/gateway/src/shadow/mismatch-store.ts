@@ -9,6 +9,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { routeKey } from '../routes/route-key.js';
+import { growStreamReplicas } from '../nats/stream-replicas.js';
 
 export interface MismatchRecord {
   routeId: string;
@@ -45,6 +46,8 @@ export class MismatchStore {
   constructor(
     private readonly stream: string,
     private readonly retention: SampleRetention,
+    /** JetStream replicas of the stream (GATEWAY_NATS_REPLICAS). */
+    private readonly replicas = 1,
   ) {}
 
   async open(nc: NatsConnection): Promise<void> {
@@ -56,12 +59,13 @@ export class MismatchStore {
       info = await this.jsm.streams.info(this.stream);
     } catch (error) {
       if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
-      await this.jsm.streams.add({ name: this.stream, subjects: [`${SUBJECT_PREFIX}.>`], allow_direct: true, ...limits });
+      await this.jsm.streams.add({ name: this.stream, subjects: [`${SUBJECT_PREFIX}.>`], allow_direct: true, num_replicas: this.replicas, ...limits });
       return;
     }
     if (info.config.max_msgs_per_subject !== limits.max_msgs_per_subject || info.config.max_age !== limits.max_age) {
       await this.jsm.streams.update(this.stream, limits); // merged into the stream's config by the client
     }
+    await growStreamReplicas(this.jsm, this.stream, this.replicas);
   }
 
   /** The retention the stream has now (for tests and the admin API). */

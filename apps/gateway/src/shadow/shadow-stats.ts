@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { routeIdFromKey, routeKey } from '../routes/route-key.js';
+import { openReplicatedBucket } from '../nats/stream-replicas.js';
 
 export interface MatchCounts {
   matches: number;
@@ -50,10 +51,14 @@ export class ShadowStats {
   private kv?: KV;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly bucket: string) {}
+  constructor(
+    private readonly bucket: string,
+    /** JetStream replicas of the bucket (GATEWAY_NATS_REPLICAS). */
+    private readonly replicas = 1,
+  ) {}
 
   async open(nc: NatsConnection): Promise<void> {
-    this.kv = await new Kvm(nc).create(this.bucket, { history: 1, ttl: 30 * 24 * 3600 * 1000 });
+    this.kv = await openReplicatedBucket(nc, this.bucket, { history: 1, ttl: 30 * 24 * 3600 * 1000 }, this.replicas);
     this.timer = setInterval(() => void this.flush(), 1_000);
     this.timer.unref();
   }

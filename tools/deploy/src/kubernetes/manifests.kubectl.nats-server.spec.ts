@@ -70,6 +70,7 @@ describe('Kubernetes manifests: every overlay renders and validates (kubectl kus
     for (const node of [0, 1, 2]) expect(natsConf).toContain(`nats://nats-${node}.nats-cluster:6222`);
     expect(named(objects, 'ConfigMap', 'nats-config').data?.['accounts.conf']).toBe(readFileSync(join(copy.path, 'nats/accounts.conf'), 'utf8'));
     expect(named(objects, 'ConfigMap', 'offramp-config').data?.EVENTS_STREAM_REPLICAS).toBe('3');
+    expect(named(objects, 'ConfigMap', 'offramp-config').data?.GATEWAY_NATS_REPLICAS).toBe('3');
     for (const service of ['gateway', 'api']) {
       const autoscaler = named(objects, 'HorizontalPodAutoscaler', service);
       expect(autoscaler.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: service });
@@ -93,6 +94,7 @@ describe('Kubernetes manifests: every overlay renders and validates (kubectl kus
     expect(named(objects, 'StatefulSet', 'nats').spec.replicas).toBe(1);
     expect(named(objects, 'ConfigMap', 'nats-config').data?.['nats.conf']).not.toMatch(/cluster\s*\{/);
     expect(named(objects, 'ConfigMap', 'offramp-config').data?.EVENTS_STREAM_REPLICAS).toBe('1');
+    expect(named(objects, 'ConfigMap', 'offramp-config').data?.GATEWAY_NATS_REPLICAS).toBe('1');
     expect(objects.filter((object) => ['HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(object.kind))).toEqual([]);
     for (const service of SERVICES) expect(named(objects, 'Deployment', service).spec.template.spec.containers[0].image).toBe(`offramp/${service}:local`);
   });

@@ -154,8 +154,8 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
     await effects.query(createInboxTableSql('better-sqlite3'));
     await effects.query('CREATE TABLE effects (id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, delivery INTEGER NOT NULL)');
     observer = new NatsConnectionManager({ url: cluster.url, name: 'cluster-observer' });
-    // The route bucket, replicated on the three nodes (the gateway opens a bucket that exists as it is).
-    await new Kvm(await observer.connected()).create(ROUTES_BUCKET, { history: 64, replicas: 3 });
+    // The route bucket as a gateway without GATEWAY_NATS_REPLICAS left it: one copy. This gateway grows it to three.
+    await new Kvm(await observer.connected()).create(ROUTES_BUCKET, { history: 64 });
     routes = tempDir('offramp-cluster-routes-');
     writeFileSync(join(routes.path, 'routes.yaml'), 'routes:\n  - { method: GET|HEAD, path: /products, state: legacy, name: products }\n');
   }, 120_000);
@@ -197,6 +197,7 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
         SESSION_FILES: join(legacy.storagePath, 'framework/sessions'),
         GATEWAY_ROUTES_FILE: join(routes.path, 'routes.yaml'),
         GATEWAY_ROUTES_BUCKET: ROUTES_BUCKET,
+        GATEWAY_NATS_REPLICAS: '3',
         GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
         IDENTITY_TOKEN_SECRET: 'cluster-identity-secret-0123456789abcdef',
         LOG_LEVEL: 'warn',
@@ -218,6 +219,13 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
     };
     // Live before the seeded bucket reached its table: wait for the seeded route.
     await waitUntil(async () => (await through('/products')).route === 'GET|HEAD /products', { timeoutMs: 15_000, description: 'the seeded route' });
+    // Every bucket and stream of the gateway has its three copies (the route bucket grown from one).
+    for (const stream of [`KV_${ROUTES_BUCKET}`, 'KV_offramp_shadow_stats', 'KV_offramp_metrics_history', 'OFFRAMP_SHADOW']) {
+      await waitUntil(async () => (await jsm.streams.info(stream).catch(() => undefined))?.config.num_replicas === 3, {
+        timeoutMs: 30_000,
+        description: `${stream} with 3 replicas`,
+      });
+    }
     expect(await through('/products')).toEqual({ status: 200, route: 'GET|HEAD /products' });
 
     const simulationEnv = {
