@@ -2,7 +2,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, httpStatus, startNatsServer, startProcess, startService, tempDir, waitUntil, type ManagedProcess } from '@offramp/testing';
+import {
+  freePort,
+  httpStatus,
+  startNatsServer,
+  startOtlpReceiver,
+  startProcess,
+  startService,
+  tempDir,
+  waitUntil,
+  type ManagedProcess,
+} from '@offramp/testing';
 import { laravelSession } from './gateway/laravel-session.js';
 import { load, type LoadResult } from './load.js';
 import { findOrInstallNginx, startNginx } from './gateway/nginx.js';
@@ -13,6 +23,7 @@ const KEYS = [
   'nginx',
   'fastify_proxy',
   'gateway_legacy',
+  'gateway_legacy_traced_1pct',
   'gateway_service_identity',
   'gateway_shadow',
   'gateway_10_routes',
@@ -20,6 +31,8 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 
+/** BENCH_TARGETS=gateway_legacy,gateway_legacy_traced_1pct runs only those (more rounds of one comparison). */
+const ONLY = new Set((process.env['BENCH_TARGETS'] ?? '').split(',').filter(Boolean));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -40,6 +53,8 @@ async function main(): Promise<void> {
   const processes: ManagedProcess[] = [];
   const results: Partial<Record<Key, Result>> = {};
   const nats = await startNatsServer();
+  // The traced gateway's collector: answers every export, keeps nothing (it only has to be there).
+  const collector = await startOtlpReceiver({ keep: false });
   try {
     const upstreamPort = await freePort();
     const upstream = startProcess(process.execPath, [join(here, 'gateway/upstream.server.js')], { env: { ...process.env, PORT: String(upstreamPort) } });
@@ -111,6 +126,13 @@ async function main(): Promise<void> {
         return { url: `http://127.0.0.1:${port}`, pid: proxy.pid, stop: () => proxy.stop() };
       },
       gateway_legacy: () => gateway(oneRoute('legacy')),
+      // Tracing on as in production: 1% of new traces sampled, the rest still propagated.
+      gateway_legacy_traced_1pct: () =>
+        gateway(oneRoute('legacy'), {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '0.01',
+        }),
       gateway_service_identity: async () => ({ ...(await gateway(oneRoute('service'))), headers: { cookie: session.cookie } }),
       gateway_shadow: () => gateway(oneRoute('shadow')),
       gateway_10_routes: () => gateway(manyRoutes(10)),
@@ -123,6 +145,7 @@ async function main(): Promise<void> {
     const started: Partial<Record<Key, Target>> = {};
     try {
       for (const key of KEYS) {
+        if (ONLY.size > 0 && !ONLY.has(key)) continue;
         log(`${key}: starting`);
         const target = await targets[key]();
         if (target) started[key] = target;
@@ -179,8 +202,10 @@ async function main(): Promise<void> {
   } finally {
     for (const child of processes) await child.stop();
     await nats.stop();
+    await collector.close();
     work.remove();
   }
+  log(`OTLP receiver: ${collector.requests} export request(s) from the traced gateway`);
   report(results);
 }
 
@@ -222,6 +247,7 @@ function report(results: Partial<Record<Key, Result>>): void {
     `gateway_legacy / nginx req/s:         ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.3)`,
     `gateway_legacy p99 at c8 − direct:    ${c8Gateway !== undefined && c8Direct !== undefined ? (c8Gateway - c8Direct).toFixed(2) : 'n/a'} ms (goal ≤ 2)`,
     `10,000 routes / 10 routes req/s:      ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
+    `tracing at 1% / off req/s:            ${ratio(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy'))} (goal ≥ 0.95: under 5% cost); CPU per request ${ratio(results['gateway_legacy_traced_1pct']?.cpuMicrosPerRequest, results['gateway_legacy']?.cpuMicrosPerRequest)}×`,
     '(medians of interleaved rounds; 2 shared cores: load generator, proxy and upstream compete with each other and with other work on the machine)',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -233,8 +259,22 @@ function report(results: Partial<Record<Key, Result>>): void {
       }),
     );
   process.stdout.write(
-    `${JSON.stringify({ bench: 'gateway', rps: pick((r) => r.c64.rps), p99_ms: pick((r) => r.c64.p99), p99_ms_c8: pick((r) => r.c8.p99) })}\n`,
+    `${JSON.stringify({
+      bench: 'gateway',
+      rps: pick((r) => r.c64.rps),
+      p99_ms: pick((r) => r.c64.p99),
+      p99_ms_c8: pick((r) => r.c8.p99),
+      cpu_us_per_request: pick((r) => (Number.isNaN(r.cpuMicrosPerRequest) ? -1 : Math.round(r.cpuMicrosPerRequest))),
+      tracing_1pct_vs_off: {
+        rps_ratio: ratioNumber(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy')),
+        cpu_ratio: ratioNumber(results['gateway_legacy_traced_1pct']?.cpuMicrosPerRequest, results['gateway_legacy']?.cpuMicrosPerRequest),
+      },
+    })}\n`,
   );
+}
+
+function ratioNumber(a?: number, b?: number): number | null {
+  return a !== undefined && b && !Number.isNaN(a) && !Number.isNaN(b) ? Number((a / b).toFixed(3)) : null;
 }
 
 await main();
