@@ -28,6 +28,7 @@ const INTEGRATIONS_TOKEN = 'tracing-e2e-partner-admin-0123';
 const ROUTES = `
 routes:
   - { method: POST, path: /api/orders, state: service, service: api, fallback: false, auth: true }
+  - { method: GET|HEAD, path: '/api/products/{id}', state: shadow, service: api }
 `;
 
 /** A partner's webhook endpoint on loopback (a third party): counts what it receives. */
@@ -198,6 +199,26 @@ describe('one trace per request across gateway, api, pipelines and integrations 
     // One tree under the caller's span: every other span has its parent in the same trace.
     const ids = new Set(trace.map((span) => span.spanId));
     expect(trace.filter((span) => span !== root && !ids.has(span.parentSpanId))).toEqual([]);
+  }, 120_000);
+
+  it('a shadowed request: the monolith answers, and the copy the api slice gets continues the gateway’s span', async () => {
+    const caller = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+    const response = await fetch(`${gateway.url}/api/products/1`, {
+      headers: { accept: 'application/json', traceparent: `00-${caller.traceId}-${caller.spanId}-01` },
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect({ status: response.status, backend: response.headers.get('x-offramp-backend') }).toEqual({ status: 200, backend: 'legacy' });
+    const { root, copy } = await waitUntil(
+      () => {
+        const trace = traceOf(receiver.spans, caller.traceId);
+        const root = trace.find((span) => span.service === 'gateway' && span.kind === SPAN_KIND.server);
+        const copy = childOf(trace, root, 'api', SPAN_KIND.server);
+        return root && copy ? { root, copy } : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the gateway’s span and the shadow copy’s span at the api' },
+    );
+    expect(root).toMatchObject({ name: 'gateway GET|HEAD /api/products/:id', parentSpanId: caller.spanId });
+    expect(copy).toMatchObject({ name: 'GET /api/products/:id', attributes: { 'http.response.status_code': 200 } });
   }, 120_000);
 
   it('an order the monolith places (route not migrated): its outbox row carries the gateway’s traceparent into the same trace', async () => {
