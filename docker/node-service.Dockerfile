@@ -16,9 +16,16 @@ WORKDIR /srv
 COPY package.json package-lock.json ./
 # No install scripts: the images carry no native addon (SQLite is for local runs). The npm cache
 # is shared by the builds of all four services. TypeScript sources and declarations, source maps,
-# Markdown and TypeORM's browser build are never loaded by a service.
+# Markdown and TypeORM's browser build are never loaded by a service; nor are better-sqlite3's C
+# sources and its addons for other platforms (it loads prebuilds/<platform>-<arch>.node), rxjs's
+# browser bundles and ES5 build, or the Swagger UI (no service serves it: @nestjs/swagger loads
+# swagger-ui-dist only in SwaggerModule.setup, and the OpenAPI documents are JSON).
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
- && rm -rf node_modules/typeorm/browser \
+ && rm -rf node_modules/typeorm/browser node_modules/rxjs/dist/bundles node_modules/rxjs/dist/esm5 node_modules/swagger-ui-dist \
+ && if [ -d node_modules/better-sqlite3 ]; then \
+      rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
+      && find node_modules/better-sqlite3/prebuilds -type f ! -name "$(node -p 'process.platform + "-" + process.arch').node" -delete; \
+    fi \
  && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' -o -name '*.md' \) -delete
 
 FROM ${NODE_IMAGE} AS node
@@ -38,6 +45,7 @@ WORKDIR /srv
 COPY --from=dependencies /srv/node_modules ./node_modules
 COPY libs/ ./node_modules/@offramp/
 COPY app/ ./app/
+COPY beside/ ./
 WORKDIR /srv/app
 USER node
 # Liveness on the port health answers on: the gateway's admin listener, else PORT.

@@ -225,7 +225,8 @@ function main() {
   const started = Date.now();
   const node = ensureNode();
   ensureSystemPackages();
-  if (COMMANDS[verb]?.packages) ensureSystemPackages(COMMANDS[verb].packages);
+  // Staging the image contexts alone (for docker build elsewhere) needs no podman.
+  if (COMMANDS[verb]?.packages && !rest.includes('--stage-only')) ensureSystemPackages(COMMANDS[verb].packages);
   const env = environmentFor(node);
   ensureDependencies(node, env);
   if (process.env.OFFRAMP_PREFLIGHT_TIMING || verb === 'check') say(`ready: Node ${node.version}, checks took ${Date.now() - started} ms`);

@@ -9,6 +9,12 @@ import { createLockFile, createPackageJson } from '@nx/js';
  */
 const RUNTIME_DRIVERS = ['mysql2', 'pg'];
 
+/**
+ * Built projects an app reads from beside its own folder, staged in `beside/` and copied to /srv:
+ * the gateway serves the dashboard from ../../dashboard/dist relative to its dist/ (gateway.module).
+ */
+const BESIDE: Record<string, string[]> = { gateway: ['apps/dashboard/dist'] };
+
 export interface ImageContext {
   folder: string;
   /** Workspace libraries copied in (built), beside the npm dependencies. */
@@ -24,6 +30,7 @@ export interface ImageContext {
  *   package.json, package-lock.json   for `npm ci --omit=dev` in the Dockerfile
  *   app/                               apps/<app>: package.json, dist/ (and routes.yaml)
  *   libs/<name>/                       each @offramp library: package.json, dist/
+ *   beside/                            what the app reads beside it (the gateway: dashboard/dist), else empty
  */
 export function stageImageContext(root: string, app: string, graph: ProjectGraph, folder: string): ImageContext {
   rmSync(folder, { recursive: true, force: true });
@@ -51,6 +58,11 @@ export function stageImageContext(root: string, app: string, graph: ProjectGraph
     copyBuilt(join(root, projectRoot), join(folder, 'libs', name.replace(/^@offramp\//, '')));
     return name;
   });
+  mkdirSync(join(folder, 'beside'));
+  for (const built of BESIDE[app] ?? []) {
+    if (!existsSync(join(root, built))) throw new Error(`${join(root, built)} is missing: build it first (nx run-many -t build)`);
+    cpSync(join(root, built), join(folder, 'beside', built.replace(/^apps\//, '')), { recursive: true, filter: (source) => !source.endsWith('.map') });
+  }
   return { folder, libs: names, dependencies: Object.keys(dependencies).length };
 }
 

@@ -1,6 +1,8 @@
 // npm run stack:containers: every image built with podman, the whole stack run from
 // docker/compose.yaml, a smoke test through the gateway's published port, everything stopped.
 //   --build-only   build the images (offramp/<service>:<tag>) and stop there (then push them)
+//   --stage-only   only stage each image's build context in .offramp/images/<service> (no podman:
+//                  for `docker build` on a machine with Docker)
 //   --tag=<tag>    image tag (default: local)
 import { randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
@@ -17,6 +19,7 @@ const root = workspaceRoot();
 const args = process.argv.slice(2);
 const tag = args.find((arg) => arg.startsWith('--tag='))?.slice('--tag='.length) ?? 'local';
 const buildOnly = args.includes('--build-only');
+const stageOnly = args.includes('--stage-only');
 const started = Date.now();
 const timings: { phase: string; seconds: number }[] = [];
 const say = (line: string) => process.stderr.write(`[stack:containers ${((Date.now() - started) / 1_000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -39,9 +42,19 @@ async function main(): Promise<void> {
   const images = Object.fromEntries([...SERVICES, 'legacy'].map((service) => [service, `localhost/offramp/${service}:${tag}`]));
 
   await phase('build the services (nx)', async () => {
-    const result = await runCommand('nx', ['run-many', '-t', 'build', '-p', ...SERVICES, '--outputStyle=static'], { cwd: root, timeoutMs: 600_000 });
+    // The dashboard goes into the gateway's image (served on its admin listener).
+    const result = await runCommand('nx', ['run-many', '-t', 'build', '-p', ...SERVICES, 'dashboard', '--outputStyle=static'], {
+      cwd: root,
+      timeoutMs: 600_000,
+    });
     if (result.code !== 0) throw new CommandFailedError('nx run-many -t build', result);
   });
+  if (stageOnly) {
+    const graph = await createProjectGraphAsync({ exitOnError: true });
+    for (const service of SERVICES) say(`${service}: ${stageImageContext(root, service, graph, join(root, '.offramp/images', service)).folder}`);
+    say(`legacy: ${stageLegacyContext()}`);
+    return;
+  }
   // The npm package beside the machine's npm command (bin/npm-cli.js inside it).
   const npmPackage = dirname(dirname((await runCommand('sh', ['-c', 'readlink -f "$(command -v npm)"'])).stdout.trim()));
   const base = await phase('base images', () =>
@@ -132,13 +145,20 @@ async function main(): Promise<void> {
       const out = await podman.run(['exec', mariadb, 'mariadb', '-uofframp', '-pofframp', 'shop', '-N', '-e', query]);
       return Number(out.trim());
     };
-    steps = await phase('smoke through the gateway', () => smokeThroughGateway(`http://127.0.0.1:${gatewayPort}`, publishedOrders));
+    steps = await phase('smoke through the gateway', () =>
+      smokeThroughGateway(`http://127.0.0.1:${gatewayPort}`, publishedOrders, `http://127.0.0.1:${adminPort}`),
+    );
   } catch (error) {
     const logs = await compose(['logs', '--tail=40'], 60_000);
     say(`the stack failed; its last log lines:\n${logs.stdout}${logs.stderr}`);
     throw error;
   } finally {
-    await phase('compose down', () => compose(['down', '-v'], 300_000));
+    await phase('compose down', async () => {
+      await compose(['down', '-v'], 300_000);
+      // podman-compose down leaves the project's network behind.
+      const network = `${project}_default`;
+      if ((await runCommand('podman', ['network', 'exists', network], { env: podman.env })).code === 0) await podman.run(['network', 'rm', '--force', network]);
+    });
   }
   report(sizes, steps);
 }

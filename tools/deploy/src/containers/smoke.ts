@@ -8,9 +8,10 @@ export interface SmokeResult {
 /**
  * What a user does, through the gateway's published port only: the catalog, a login, an order;
  * then the order's event relayed (its outbox row marked published by the pipelines relay, asked of
- * the database with `publishedOrders`).
+ * the database with `publishedOrders`); and the migration dashboard on the gateway's admin port,
+ * from the image's own copy of apps/dashboard/dist.
  */
-export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: () => Promise<number>): Promise<SmokeResult[]> {
+export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: () => Promise<number>, adminUrl: string): Promise<SmokeResult[]> {
   const steps: SmokeResult[] = [];
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -18,8 +19,8 @@ export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: (
     steps.push({ step: name, ms: Date.now() - started });
     return result;
   };
-  const answer = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${gatewayUrl}${path}`, { redirect: 'manual', ...init, signal: AbortSignal.timeout(15_000) });
+  const answer = async (path: string, init: RequestInit = {}, base = gatewayUrl) => {
+    const response = await fetch(`${base}${path}`, { redirect: 'manual', ...init, signal: AbortSignal.timeout(15_000) });
     return { status: response.status, body: await response.text(), route: response.headers.get('x-offramp-route') };
   };
   const expectStatus = (what: string, got: { status: number; body: string }, status: number) => {
@@ -45,5 +46,14 @@ export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: (
   await step('event relayed', () =>
     waitUntil(async () => (await publishedOrders()) > before, { timeoutMs: 60_000, intervalMs: 500, description: 'the order event published by the relay' }),
   );
+  await step('dashboard', async () => {
+    const page = await answer('/_offramp/dashboard/', { headers: { accept: 'text/html' } }, adminUrl);
+    expectStatus('GET /_offramp/dashboard/ on the admin port', page, 200);
+    if (!page.body.includes('<title>Offramp · migration dashboard</title>'))
+      throw new Error(`GET /_offramp/dashboard/: not the dashboard page: ${page.body.slice(0, 300)}`);
+    const script = /<script[^>]+src="\.\/([^"]+\.js)"/.exec(page.body)?.[1];
+    if (!script) throw new Error('GET /_offramp/dashboard/: the page names no script');
+    expectStatus(`GET /_offramp/dashboard/${script}`, await answer(`/_offramp/dashboard/${script}`, {}, adminUrl), 200);
+  });
   return steps;
 }
