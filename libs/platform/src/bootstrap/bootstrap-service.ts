@@ -107,6 +107,7 @@ export async function createService<Extra extends z.ZodRawShape>(
   instrument(app.getHttpAdapter().getInstance(), app.get(MetricsService), shutdownState);
 
   const logger = app.get(Logger);
+  tracing.reportTo((message) => logger.warn(message, 'Tracing'));
   for (const warning of productionWarnings(config)) logger.warn(warning, 'Config');
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) =>
@@ -121,7 +122,7 @@ export async function createService<Extra extends z.ZodRawShape>(
       // Stops accepting, lets in-flight requests finish, then drains NATS and closes the database.
       await app.close();
       // The spans of the last requests and messages leave before the process does.
-      await tracing.shutdown().catch((error: Error) => logger.warn(`trace export at shutdown failed: ${error.message}`, 'Lifecycle'));
+      await tracing.shutdown(Math.floor(config.SHUTDOWN_TIMEOUT_MS / 4));
       clearTimeout(deadline);
       logger.log('stopped', 'Lifecycle');
     })());

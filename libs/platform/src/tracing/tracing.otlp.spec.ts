@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context } from '@opentelemetry/api';
 import { currentTraceContext, parseTraceContext, tracedConsume, tracedPublish } from '@offramp/messaging';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from '@offramp/testing';
@@ -90,6 +92,47 @@ describe('tracing on, exported to a loopback OTLP/HTTP receiver', () => {
     expect(headers.traceparent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${producer?.spanId}-01`);
     expect(consumer).toMatchObject({ name: 'process shop.orders.placed.v1', parentSpanId: producer?.spanId });
     expect(JSON.parse(inside ?? '{}').traceparent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${consumer?.spanId}-01`);
+  });
+
+  /** A collector that answers every export with `status`, or never (`hang`). */
+  async function collector(status: number | 'hang') {
+    const server = createServer((request, response) => {
+      request.resume();
+      if (status !== 'hang') request.on('end', () => response.writeHead(status).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve(server.closeAllConnections()))),
+    };
+  }
+  const oneSpanThenShutdown = async (url: string, shutdownMs: number) => {
+    const tracing = await startTracing(loadConfig(schema, { OTEL_EXPORTER_OTLP_ENDPOINT: url }), { exportTimeoutMs: 1_000 });
+    const warnings: string[] = [];
+    tracing.reportTo((message) => warnings.push(message));
+    const server = startHttpServerSpan({}, 'GET');
+    if (!server) throw new Error('expected a server span with tracing on');
+    endHttpServerSpan(server, 200);
+    await tracing.shutdown(shutdownMs);
+    return warnings;
+  };
+
+  it('reports spans a collector refuses instead of dropping them silently', async () => {
+    const refusing = await collector(400);
+    try {
+      expect(await oneSpanThenShutdown(refusing.url, 5_000)).toEqual(['spans not exported at shutdown: Bad Request']);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('does not hold the shutdown for a collector that does not answer', async () => {
+    const hanging = await collector('hang');
+    try {
+      expect(await oneSpanThenShutdown(hanging.url, 100)).toEqual(['spans not exported within 100 ms of the shutdown']);
+    } finally {
+      await hanging.close();
+    }
   });
 
   it('samples at the configured ratio for new traces and follows the caller’s decision otherwise', async () => {
