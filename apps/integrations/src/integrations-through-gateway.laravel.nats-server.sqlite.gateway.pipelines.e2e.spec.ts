@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { signTimestamped } from '@offramp/platform';
@@ -7,12 +5,14 @@ import {
   startFakeCarrier,
   startLegacyApp,
   startNatsServer,
+  startPartnerEndpoint,
   startService,
   waitUntil,
   workspaceRoot,
   type FakeCarrier,
   type LegacyApp,
   type NatsServerHandle,
+  type PartnerEndpoint,
   type ServiceProcess,
 } from '@offramp/testing';
 import { Webhook } from 'standardwebhooks';
@@ -34,25 +34,6 @@ const ADMIN_TOKEN = 'integrations-e2e-admin-token-0123';
 const IDENTITY_SECRET = 'integrations-e2e-identity-secret-0123456789';
 const INTEGRATIONS_TOKEN = 'integrations-e2e-partner-admin-0123';
 
-/** A partner's endpoint on loopback: records what it gets, answers what `answer` says. */
-async function startPartner(answer: () => number) {
-  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(answer()).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/offramp-hooks`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('integrations through the gateway (real Laravel, gateway, nats-server, fake carrier)', () => {
   let nats: NatsServerHandle;
   let carrier: FakeCarrier;
@@ -60,7 +41,7 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
   let integrations: ServiceProcess;
   let gateway: ServiceProcess;
   let pipelines: ServiceProcess;
-  let partner: Awaited<ReturnType<typeof startPartner>>;
+  let partner: PartnerEndpoint;
   let partnerDown = false;
   let sql: DataSource;
 
@@ -94,7 +75,7 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
       timeoutMs: STARTUP_TIMEOUT_MS,
       env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn', QUEUE_BRIDGE_ENABLED: 'false' },
     });
-    partner = await startPartner(() => (partnerDown ? 503 : 200));
+    partner = await startPartnerEndpoint(() => (partnerDown ? 503 : 200));
     gateway = await startService({
       app: 'gateway',
       timeoutMs: STARTUP_TIMEOUT_MS,

@@ -15,3 +15,4 @@ export { artisan, TEST_APP_KEY } from './artisan.js';
 export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSettings, type CarrierFailure } from './fake-carrier.js';
 export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';
 export { startOtlpReceiver, decodeTraces, SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export { startPartnerEndpoint, type PartnerEndpoint } from './partner-endpoint.js';

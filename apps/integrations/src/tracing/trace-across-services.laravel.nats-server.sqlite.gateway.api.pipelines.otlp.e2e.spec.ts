@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   SPAN_KIND,
   startLegacyApp,
   startNatsServer,
   startOtlpReceiver,
+  startPartnerEndpoint,
   startService,
   tempDir,
   waitUntil,
   type LegacyApp,
   type NatsServerHandle,
   type OtlpReceiver,
+  type PartnerEndpoint,
   type ReceivedSpan,
   type ServiceProcess,
   type TempDir,
@@ -31,25 +31,6 @@ routes:
   - { method: GET|HEAD, path: '/api/products/{id}', state: shadow, service: api }
 `;
 
-/** A partner's webhook endpoint on loopback (a third party): counts what it receives. */
-async function startPartner() {
-  const bodies: string[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      bodies.push(Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /**
  * One order placed through the real gateway is one trace across the four services, collected by a
  * loopback OTLP/HTTP receiver: gateway server span → api server span (the slice answers the route)
@@ -62,7 +43,7 @@ describe('one trace per request across gateway, api, pipelines and integrations 
   let nats: NatsServerHandle;
   let legacy: LegacyApp;
   let receiver: OtlpReceiver;
-  let partner: Awaited<ReturnType<typeof startPartner>>;
+  let partner: PartnerEndpoint;
   let routesDir: TempDir;
   let api: ServiceProcess;
   let integrations: ServiceProcess;
@@ -72,7 +53,7 @@ describe('one trace per request across gateway, api, pipelines and integrations 
   beforeAll(async () => {
     nats = await startNatsServer();
     receiver = await startOtlpReceiver();
-    partner = await startPartner();
+    partner = await startPartnerEndpoint();
     legacy = await startLegacyApp({ env: { APP_DEBUG: 'false' } });
     routesDir = tempDir('offramp-tracing-routes-');
     const routesFile = join(routesDir.path, 'routes.yaml');
@@ -165,7 +146,7 @@ describe('one trace per request across gateway, api, pipelines and integrations 
     });
     return { caller, status: response.status, backend: response.headers.get('x-offramp-backend'), order: (await response.json()) as { id: number } };
   };
-  const delivered = (orderId: number) => partner.bodies.some((body) => (JSON.parse(body) as { data: { order_id: number } }).data.order_id === orderId);
+  const delivered = (orderId: number) => partner.received.some(({ body }) => (JSON.parse(body) as { data: { order_id: number } }).data.order_id === orderId);
   const traceOf = (spans: readonly ReceivedSpan[], traceId: string) => spans.filter((span) => span.traceId === traceId);
   const childOf = (spans: readonly ReceivedSpan[], parent: ReceivedSpan | undefined, service: string, kind: number) =>
     spans.find((span) => span.parentSpanId === parent?.spanId && span.service === service && span.kind === kind);
