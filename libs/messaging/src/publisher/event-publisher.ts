@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { validateEvent } from '@offramp/contracts';
 import { type EventMetadata, toHeaders } from '../jetstream/event-headers.js';
+import { activeTraceCarrier } from '../tracing/message-trace.js';
 import { exponentialBackoff } from '../retry/backoff.js';
 import { retryWithBackoff } from '../retry/retry-with-backoff.js';
 import { JetStreamAcks } from './jetstream-acks.js';
@@ -78,7 +79,15 @@ export class EventPublisher {
   /** Publishes bytes as they are (the outbox relay sends the monolith's JSON untouched). */
   async publishRaw(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
     const eventId = options.eventId ?? uuidv7();
-    const headers = toHeaders({ ...options, eventId, occurredAt: options.occurredAt ?? new Date().toISOString() });
+    // An event published while a request or a message is handled joins its trace (the relay passes the row's own).
+    const trace = options.traceparent ? options : activeTraceCarrier();
+    const headers = toHeaders({
+      ...options,
+      eventId,
+      occurredAt: options.occurredAt ?? new Date().toISOString(),
+      traceparent: trace.traceparent,
+      tracestate: trace.tracestate,
+    });
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs ?? 5_000;
     try {
       return await retryWithBackoff(

@@ -13,10 +13,16 @@ export interface TraceCarrier {
   tracestate?: string;
 }
 
-/** The current trace context, to be written with an outbox row (null outside a trace). */
-export function currentTraceContext(): string | null {
+/** The active trace context as headers (empty outside a trace, and always while tracing is off). */
+export function activeTraceCarrier(): TraceCarrier {
   const carrier: TraceCarrier = {};
   propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** The current trace context, to be written with an outbox row (null outside a trace). */
+export function currentTraceContext(): string | null {
+  const carrier = activeTraceCarrier();
   return carrier.traceparent ? JSON.stringify(carrier) : null;
 }
 
