@@ -25,10 +25,14 @@ const CARRIER_LATENCY_MS = 50;
 const QUOTE_KEYS = 200_000;
 const PARTNERS = 10;
 const EVENT_SECONDS = Number(process.env['BENCH_EVENT_SECONDS'] ?? 5);
-const EVENT_RATES = [100, 200, 400];
+const EVENT_RATES = (process.env['BENCH_EVENT_RATES'] ?? '100,200,400,800').split(',').map(Number);
 const QUOTE_GOAL = 20;
 const DELAY_GOAL_MS = 1_000;
 const HEADERS = { host: 'shop.test', accept: 'application/json' };
+/** BENCH_PARTS=partners (or quote) runs one of the two measures; both by default. */
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'quote,partners').split(',').map((part) => part.trim()));
+/** BENCH_PROFILE_DIR: the integrations process writes a V8 CPU profile there when it stops. */
+const PROFILE_DIR = process.env['BENCH_PROFILE_DIR'];
 
 const log = (line: string) => process.stderr.write(`bench:integrations: ${line}\n`);
 
@@ -90,8 +94,6 @@ interface PartnerRun {
 }
 
 async function main(): Promise<void> {
-  ensureDebianPackages(LEGACY_PRODUCTION_PACKAGES, log);
-  checkOpcache();
   const cores = availableParallelism();
   const work = tempDir('offramp-bench-integrations-');
   cleanups.push(() => work.remove());
@@ -104,23 +106,6 @@ async function main(): Promise<void> {
   const carrier = { url: `http://127.0.0.1:${carrierPort}` };
   await waitUntil(async () => (await httpStatus(`${carrier.url}/health`)) === 200, { timeoutMs: 10_000, description: 'fake carrier' });
   log(`fake carrier on ${carrier.url} (pid ${carrierProcess.pid}), answering in ${CARRIER_LATENCY_MS} ms`);
-
-  const databaseUrl = `sqlite://${join(work.path, 'shop.sqlite')}`;
-  const deployment = legacyDeployment(work.path, databaseUrl);
-  Object.assign(deployment.env, { CARRIER_BASE_URL: carrier.url, CARRIER_TIMEOUT_MS: '5000' });
-  await artisan(deployment, ['migrate', '--force']);
-  // A small shop: the server is ready once a product answers; the quote reads no table.
-  Object.assign(process.env, {
-    SEED_PRODUCTS: process.env['SEED_PRODUCTS'] ?? '5',
-    SEED_USERS: process.env['SEED_USERS'] ?? '2',
-    SEED_ORDERS: process.env['SEED_ORDERS'] ?? '1',
-  });
-  await artisan(deployment, ['shop:seed']);
-  await artisan(deployment, ['config:cache']);
-  await artisan(deployment, ['route:cache']);
-  log(`starting the monolith: php-fpm (pm = static, ${cores} workers, OPcache) behind nginx (${cores} workers)…`);
-  const legacy = await startLegacyServer(deployment, work.path, cores);
-  cleanups.push(() => legacy.stop());
 
   const nats = await startNatsServer();
   cleanups.push(() => nats.stop());
@@ -135,11 +120,43 @@ async function main(): Promise<void> {
       INTEGRATIONS_ADMIN_TOKEN: 'bench-integrations-admin-token-0123',
       PARTNER_ALLOWED_CIDRS: '127.0.0.0/8',
       PARTNER_POLL_MS: '50',
+      ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
     },
     timeoutMs: 60_000,
   });
   cleanups.push(() => slice.stop('SIGTERM', 10_000));
   log(`integrations on ${slice.url} (pid ${slice.pid})`);
+
+  const quotes = PARTS.has('quote') ? await quoteRuns(work.path, carrier.url, slice, cores) : undefined;
+  const partners = PARTS.has('partners') ? await partnerDeliveries(slice, nats.url) : undefined;
+  await cleanUp();
+  report(quotes, partners, cores);
+}
+
+interface QuoteRuns {
+  legacy: LoadResult;
+  slice: LoadResult;
+}
+
+async function quoteRuns(workPath: string, carrierUrl: string, slice: ServiceProcess, cores: number): Promise<QuoteRuns> {
+  ensureDebianPackages(LEGACY_PRODUCTION_PACKAGES, log);
+  checkOpcache();
+  const databaseUrl = `sqlite://${join(workPath, 'shop.sqlite')}`;
+  const deployment = legacyDeployment(workPath, databaseUrl);
+  Object.assign(deployment.env, { CARRIER_BASE_URL: carrierUrl, CARRIER_TIMEOUT_MS: '5000' });
+  await artisan(deployment, ['migrate', '--force']);
+  // A small shop: the server is ready once a product answers; the quote reads no table.
+  Object.assign(process.env, {
+    SEED_PRODUCTS: process.env['SEED_PRODUCTS'] ?? '5',
+    SEED_USERS: process.env['SEED_USERS'] ?? '2',
+    SEED_ORDERS: process.env['SEED_ORDERS'] ?? '1',
+  });
+  await artisan(deployment, ['shop:seed']);
+  await artisan(deployment, ['config:cache']);
+  await artisan(deployment, ['route:cache']);
+  log(`starting the monolith: php-fpm (pm = static, ${cores} workers, OPcache) behind nginx (${cores} workers)…`);
+  const legacy = await startLegacyServer(deployment, workPath, cores);
+  cleanups.push(() => legacy.stop());
 
   log('checking 20 quotes: 200 and the same on both sides…');
   await expectSameAnswers(legacy.url, slice.url, quotePaths(20, 150_000), HEADERS);
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       seconds,
       headers: HEADERS,
-      listFile: join(work.path, `${side}-quotes.json`),
+      listFile: join(workPath, `${side}-quotes.json`),
     });
   // Each run its own key range, so that no run finds another's quotes in the slice's cache.
   log(`warm-up ${WARMUP_SECONDS} s each…`);
@@ -165,10 +182,7 @@ async function main(): Promise<void> {
   const sliceQuote = await quote('integrations', SECONDS, 3_000_000);
   log(`integrations quote: ${sliceQuote.rps} req/s, p99 ${sliceQuote.p99} ms, ${sliceQuote.errors} errors, ${sliceQuote.non2xx} non-2xx`);
   if (sliceQuote.rps * SECONDS > QUOTE_KEYS) log(`note: more requests than distinct keys (${QUOTE_KEYS}); some quotes came from the cache`);
-
-  const partners = await partnerDeliveries(slice, nats.url);
-  await cleanUp();
-  report(legacyQuote, sliceQuote, partners, cores);
+  return { legacy: legacyQuote, slice: sliceQuote };
 }
 
 /** 10 partners (one down: connection refused), events at rising rates; arrival minus publish time per healthy delivery. */
@@ -244,56 +258,69 @@ async function partnerDeliveries(slice: ServiceProcess, natsUrl: string): Promis
   return runs;
 }
 
-function report(legacyQuote: LoadResult, sliceQuote: LoadResult, partners: PartnerRun[], cores: number): void {
-  const ratio = sliceQuote.rps / Math.max(1, legacyQuote.rps);
-  const at100 = partners[0];
-  const best = [...partners].reverse().find((run) => run.p99Ms < DELAY_GOAL_MS && run.healthyDeliveries === run.events * (PARTNERS - 1));
-  const rows = [
-    ['measure', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors+non-2xx', 'slice/legacy'],
-    [
+function report(quotes: QuoteRuns | undefined, partners: PartnerRun[] | undefined, cores: number): void {
+  const lines: string[] = [];
+  const ratio = quotes ? quotes.slice.rps / Math.max(1, quotes.legacy.rps) : undefined;
+  if (quotes && ratio !== undefined) {
+    const row = (server: string, run: LoadResult, versus: string) => [
       'quote',
-      'legacy (nginx + php-fpm)',
-      String(legacyQuote.rps),
-      String(legacyQuote.p50),
-      String(legacyQuote.p99),
-      String(legacyQuote.errors + legacyQuote.non2xx),
+      server,
+      String(run.rps),
+      String(run.p50),
+      String(run.p99),
+      String(run.errors + run.non2xx),
+      versus,
+    ];
+    lines.push(
+      table([
+        ['measure', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors+non-2xx', 'slice/legacy'],
+        row('legacy (nginx + php-fpm)', quotes.legacy, ''),
+        row('integrations', quotes.slice, `${ratio.toFixed(1)}×`),
+      ]),
       '',
-    ],
-    [
-      'quote',
-      'integrations',
-      String(sliceQuote.rps),
-      String(sliceQuote.p50),
-      String(sliceQuote.p99),
-      String(sliceQuote.errors + sliceQuote.non2xx),
-      `${ratio.toFixed(1)}×`,
-    ],
-  ];
-  const partnerRows = [
-    ['events/s', 'healthy deliveries', 'deliveries/s', 'p99 delay ms'],
-    ...partners.map((run) => [String(run.rate), String(run.healthyDeliveries), String(run.deliveriesPerSecond), String(run.p99Ms)]),
-  ];
-  const lines = [
-    table(rows),
-    '',
-    table(partnerRows),
-    '',
-    `quote: integrations/legacy req/s ${ratio.toFixed(1)} (goal ≥ ${QUOTE_GOAL}) ${ratio >= QUOTE_GOAL ? 'met' : 'NOT met'}`,
-    `partners at 100 events/s: p99 delay to the healthy nine ${at100.p99Ms} ms (goal < ${DELAY_GOAL_MS}) ${at100.p99Ms < DELAY_GOAL_MS ? 'met' : 'NOT met'}; highest rate tried that meets it: ${best ? `${best.rate} events/s (${best.deliveriesPerSecond} deliveries/s)` : 'none'}`,
-    `(${CONNECTIONS} connections, ${SECONDS} s per quote run after ${WARMUP_SECONDS} s warm-up, carrier ${CARRIER_LATENCY_MS} ms, ${QUOTE_KEYS} distinct keys per run; php-fpm ${cores} static workers; ${PARTNERS} partners, one refusing connections, ${EVENT_SECONDS} s per rate; ${cores} cores shared by load generator, servers and whatever else runs on the machine)`,
-  ];
+    );
+  }
+  const at100 = partners?.[0];
+  const best = partners && [...partners].reverse().find((run) => run.p99Ms < DELAY_GOAL_MS && run.healthyDeliveries === run.events * (PARTNERS - 1));
+  if (partners) {
+    lines.push(
+      table([
+        ['events/s', 'healthy deliveries', 'deliveries/s', 'p99 delay ms'],
+        ...partners.map((run) => [String(run.rate), String(run.healthyDeliveries), String(run.deliveriesPerSecond), String(run.p99Ms)]),
+      ]),
+      '',
+    );
+  }
+  if (ratio !== undefined) lines.push(`quote: integrations/legacy req/s ${ratio.toFixed(1)} (goal ≥ ${QUOTE_GOAL}) ${ratio >= QUOTE_GOAL ? 'met' : 'NOT met'}`);
+  if (at100) {
+    lines.push(
+      `partners at ${at100.rate} events/s: p99 delay to the healthy nine ${at100.p99Ms} ms (goal < ${DELAY_GOAL_MS}) ${at100.p99Ms < DELAY_GOAL_MS ? 'met' : 'NOT met'}; highest rate tried that meets it: ${best ? `${best.rate} events/s (${best.deliveriesPerSecond} deliveries/s)` : 'none'}`,
+    );
+  }
+  lines.push(
+    `(${CONNECTIONS} connections, ${SECONDS} s per quote run after ${WARMUP_SECONDS} s warm-up, carrier ${CARRIER_LATENCY_MS} ms, ${QUOTE_KEYS} distinct keys per run; php-fpm ${cores} static workers; ${PARTNERS} partners, one refusing connections, ${EVENT_SECONDS} s per rate, rates ${EVENT_RATES.join('/')}; ${cores} cores shared by load generator, servers and whatever else runs on the machine)`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'integrations',
-      rps: { legacy_quote: legacyQuote.rps, integrations_quote: sliceQuote.rps },
-      p99_ms: { legacy_quote: legacyQuote.p99, integrations_quote: sliceQuote.p99 },
-      partner: {
-        deliveries_per_s: at100.deliveriesPerSecond,
-        healthy_p99_ms: at100.p99Ms,
-        highest_rate_meeting_goal: best?.rate ?? null,
-        runs: partners,
-      },
+      ...(quotes
+        ? {
+            rps: { legacy_quote: quotes.legacy.rps, integrations_quote: quotes.slice.rps },
+            p99_ms: { legacy_quote: quotes.legacy.p99, integrations_quote: quotes.slice.p99 },
+            quote_ratio: Number(ratio?.toFixed(2)),
+          }
+        : {}),
+      ...(partners && at100
+        ? {
+            partner: {
+              deliveries_per_s: at100.deliveriesPerSecond,
+              healthy_p99_ms: at100.p99Ms,
+              highest_rate_meeting_goal: best?.rate ?? null,
+              runs: partners,
+            },
+          }
+        : {}),
     })}\n`,
   );
 }

@@ -80,6 +80,8 @@ export function partnerTablesSql(): string[] {
       next_attempt_at ${big} NOT NULL, created_at ${big} NOT NULL, delivered_at ${big} NULL, last_error VARCHAR(255) NULL,
       CONSTRAINT integrations_deliveries_once UNIQUE (partner_id, event_id))`,
     'CREATE INDEX IF NOT EXISTS integrations_deliveries_due ON integrations_deliveries (status, next_attempt_at)',
+    // The dispatcher looks for each partner's due rows on their own.
+    'CREATE INDEX IF NOT EXISTS integrations_deliveries_partner_due ON integrations_deliveries (partner_id, status, next_attempt_at)',
     `CREATE TABLE IF NOT EXISTS integrations_delivery_attempts (
       delivery_id VARCHAR(36) NOT NULL, attempt INTEGER NOT NULL, at ${big} NOT NULL, status_code INTEGER NULL, latency_ms INTEGER NOT NULL,
       error VARCHAR(255) NULL, response_excerpt VARCHAR(512) NULL, PRIMARY KEY (delivery_id, attempt))`,
