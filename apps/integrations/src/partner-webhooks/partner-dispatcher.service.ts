@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { type DataSource, type EntityManager, LessThanOrEqual } from 'typeorm';
 import { deliverySchedule, type DeliverySchedule, retryAfterMs } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { type OutboundAddressGuard, SERVICE_CONFIG } from '@offramp/platform';
@@ -148,25 +148,29 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Claims due deliveries in one UPDATE: the due time moves ahead by a lease and the claim names
-   * this tick, only where no one moved it first; the rows with this tick's claim are ours.
+   * Claims due deliveries in one transaction: each one's due time moves ahead by a lease, only where
+   * no one moved it first; the rows this changed are ours. One UPDATE per row by its primary key:
+   * with `id IN (…)` beside the due conditions SQLite's planner took the (status, next_attempt_at)
+   * index and scanned every due row, 7.5 ms a claim once the down partner's retries piled up.
    */
   private async claim(deliveries: Delivery[], now: number): Promise<Delivery[]> {
     if (deliveries.length === 0) return [];
     const claim = randomUUID();
-    const ids = deliveries.map((d) => d.id);
-    await this.gate.write(() =>
-      this.dataSource
-        .getRepository(Delivery)
-        .update(
-          { id: In(ids), status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
-          { nextAttemptAt: now + this.config.PARTNER_TIMEOUT_MS + 5_000, claim },
-        ),
+    const lease = now + this.config.PARTNER_TIMEOUT_MS + 5_000;
+    return this.gate.write(() =>
+      this.dataSource.transaction(async (manager) => {
+        const ours: Delivery[] = [];
+        for (const delivery of deliveries) {
+          const result = await manager.update(
+            Delivery,
+            { id: delivery.id, status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
+            { nextAttemptAt: lease, claim },
+          );
+          if (result.affected === 1) ours.push(delivery);
+        }
+        return ours;
+      }),
     );
-    const ours = new Set(
-      (await this.gate.read(() => this.dataSource.getRepository(Delivery).find({ select: { id: true }, where: { id: In(ids), claim } }))).map((d) => d.id),
-    );
-    return deliveries.filter((d) => ours.has(d.id));
   }
 
   /** Attempt results waiting to be written, in one transaction for all of them. */
