@@ -21,3 +21,4 @@ export {
   type JobOutcome,
   type LaravelJobRunnerSettings,
 } from './laravel-job-runner.js';
+export { OnceOutsideTransaction } from './once-outside-transaction.js';
