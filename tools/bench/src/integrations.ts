@@ -24,7 +24,8 @@ const CONNECTIONS = 256;
 const CARRIER_LATENCY_MS = 50;
 const QUOTE_KEYS = 200_000;
 const PARTNERS = 10;
-const EVENT_SECONDS = Number(process.env['BENCH_EVENT_SECONDS'] ?? 5);
+// 10 s: the down partner's first retries fall due after 5 s, inside every rate's run.
+const EVENT_SECONDS = Number(process.env['BENCH_EVENT_SECONDS'] ?? 10);
 const EVENT_RATES = (process.env['BENCH_EVENT_RATES'] ?? '100,200,400,800').split(',').map(Number);
 const QUOTE_GOAL = 20;
 const DELAY_GOAL_MS = 1_000;

@@ -117,12 +117,24 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
     for (const delivery of await this.claim(chosen, now)) {
       const partner = partners.get(delivery.partnerId) as Partner;
       this.inFlight.set(partner.id, (this.inFlight.get(partner.id) ?? 0) + 1);
-      const sent = this.attempt(partner, delivery)
+      let released = false;
+      // The slot bounds requests to the partner, so it is free once the answer is in: a slot held
+      // until the attempt was written waited for the writes queued ahead (every consumed event's
+      // transaction) and capped a healthy partner at 8 per write round trip. The row stays claimed
+      // (its due time is the lease) until the attempt is written.
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.inFlight.set(partner.id, (this.inFlight.get(partner.id) ?? 1) - 1);
+        this.wake();
+      };
+      const sent = this.attempt(partner, delivery, release)
         // Not recorded: the claim's lease runs out and the delivery is tried again.
         .catch((error: unknown) => this.logger.error({ err: error, delivery: delivery.id }, 'recording a delivery attempt failed'))
         .finally(() => {
-          this.inFlight.set(partner.id, (this.inFlight.get(partner.id) ?? 1) - 1);
+          release();
           this.sending.delete(sent);
+          // Written: an ordered partner's next delivery of the aggregate is now the head.
           this.wake();
         });
       this.sending.add(sent);
@@ -184,14 +196,17 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
   }> = [];
   private flushing?: Promise<void>;
 
-  private attempt(partner: Partner, delivery: Delivery): Promise<void> {
-    return this.sender.send(partner, delivery).then(
-      (result) =>
-        new Promise<void>((done, failed) => {
-          this.results.push({ partner, delivery, result, at: Date.now(), done, failed });
-          this.startFlush();
-        }),
-    );
+  private attempt(partner: Partner, delivery: Delivery, answered: () => void): Promise<void> {
+    return this.sender
+      .send(partner, delivery)
+      .finally(answered)
+      .then(
+        (result) =>
+          new Promise<void>((done, failed) => {
+            this.results.push({ partner, delivery, result, at: Date.now(), done, failed });
+            this.startFlush();
+          }),
+      );
   }
 
   private startFlush(): void {
