@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NatsConnectionManager, RetryAbortedError, startJetStreamConsumers } from '@offramp/messaging';
 import { bootstrapService } from '@offramp/platform';
 import { declareEventStreams } from './event-streams.js';
+import { JobStatsModule } from './job-stats/job-stats.module.js';
 import { LaravelJobsModule } from './laravel-jobs.module.js';
 import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
@@ -18,7 +19,7 @@ const service = await bootstrapService({
   config: pipelinesConfig,
   imports: (validated) => {
     config = validated;
-    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule, SalesReportModule];
+    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule, SalesReportModule.forRoot(validated), JobStatsModule];
   },
 });
 

@@ -46,6 +46,14 @@ export const pipelinesConfig = {
   QUEUE_JOBS_ACK_WAIT_MS: int(1_000, 600_000)
     .default(30_000)
     .describe('how long JetStream waits before handing a job of a dead process to another (1000-600000 ms; kept alive while a handler runs)'),
+  PIPELINES_ADMIN_TOKEN: z
+    .string()
+    .default('')
+    .refine((token) => token === '' || token.length >= 16, 'at least 16 characters')
+    .describe('bearer token of the jobs admin API (at least 16 characters; empty turns the admin API off)'),
+  SALES_REPORT_HTTP_ENABLED: booleanField(false).describe(
+    "true or false (1 or 0): answer GET /reports/sales.csv from the aggregate (needs the gateway's identity key: IDENTITY_TOKEN_PUBLIC_KEY or _SECRET)",
+  ),
   SCHEDULE_POPULARITY_ENABLED: booleanField(false).describe(
     'true or false (1 or 0): queue RecalculateProductPopularity hourly from here (one replica per hour)',
   ),
