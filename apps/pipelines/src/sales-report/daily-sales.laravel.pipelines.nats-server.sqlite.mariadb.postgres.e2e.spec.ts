@@ -1,7 +1,18 @@
 // The sales report from the aggregate, byte for byte the monolith's GET /reports/sales.csv on its
-// seeded data (the real Laravel app over HTTP, logged in as the admin), for several from/to.
+// seeded data: the real Laravel app over HTTP logged in as the admin, and pipelines' own
+// GET /reports/sales.csv (a process, with a real nats-server) called with the gateway's identity token.
+import { IdentityTokenSigner, identityKeysFromConfig, type OfframpIdentity } from '@offramp/platform';
 import { createDataSourceOptions } from '@offramp/persistence';
-import { scratchDatabase, startLegacyApp, type LegacyApp, type ScratchDatabase } from '@offramp/testing';
+import {
+  scratchDatabase,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ScratchDatabase,
+  type ServiceProcess,
+} from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { DailySales } from './daily-sales.js';
 
@@ -12,21 +23,57 @@ const RANGES: Array<{ from?: string; to?: string }> = [
   { from: '2025-06-30', to: '2025-07-02' },
   { from: '2025-05-05', to: '2025-05-05' },
   { from: '2030-01-01' },
+  { from: '2025-07-02', to: '2025-06-30' }, // to before from: no rows
+  { from: '', to: '' }, // empty strings are null for Laravel: unbounded
+  { from: ' 2025-03-01 ', to: '2025-03-31' }, // trimmed
 ];
+
+/** Answers the monolith gives before any report: bad dates (Laravel's 422) and its error JSON. */
+const BAD_QUERIES = ['from=2025-02-30', 'to=2025-1-05', 'from=yesterday&to=2025-13-01', 'from[]=2025-01-01', 'to=2025-01-01T00:00:00'];
+
+const SECRET = 'sales-report-test-secret-of-at-least-32-characters';
 
 describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the daily sales aggregate on %s', (kind) => {
   let database: ScratchDatabase;
   let legacy: LegacyApp;
   let db: DataSource;
+  let nats: NatsServerHandle;
+  let pipelines: ServiceProcess;
+  const signer = new IdentityTokenSigner(
+    identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 300 }, 'sign'),
+  );
+  const asUser = async (userId: string): Promise<Record<string, string>> => {
+    const identity: OfframpIdentity = { userId, roles: [], source: 'laravel-session' };
+    return { 'x-offramp-identity': await signer.sign(identity, { audience: 'pipelines', csrfVerified: false }) };
+  };
 
   beforeAll(async () => {
     database = await scratchDatabase(kind, 'offramp_sales');
-    legacy = await startLegacyApp({ databaseUrl: database.url, env: { SEED_ORDERS: '1500', SEED_PRODUCTS: '100', SEED_USERS: '20' }, timeoutMs: 120_000 });
+    legacy = await startLegacyApp({
+      databaseUrl: database.url,
+      env: { SEED_ORDERS: '1500', SEED_PRODUCTS: '100', SEED_USERS: '20', APP_DEBUG: 'false' },
+      timeoutMs: 120_000,
+    });
     db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1 }));
     await db.initialize();
+    nats = await startNatsServer();
+    pipelines = await startService({
+      app: 'pipelines',
+      env: {
+        DATABASE_URL: database.url,
+        NATS_URL: nats.url,
+        LOG_LEVEL: 'warn',
+        SALES_REPORT_HTTP_ENABLED: 'true',
+        IDENTITY_TOKEN_SECRET: SECRET,
+        QUEUE_BRIDGE_ENABLED: 'false',
+        OUTBOX_RELAY_ENABLED: 'false',
+      },
+    });
   }, 180_000);
 
   afterAll(async () => {
+    await pipelines?.stop();
+    await nats?.stop();
     await db?.destroy();
     await legacy?.close();
     await database?.drop();
@@ -36,11 +83,40 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the daily sales aggre
     const sales = new DailySales(db);
     expect(await sales.rebuild()).toBeGreaterThan(100);
     const admin = await legacy.login('admin@example.test');
+    const adminToken = await asUser('1');
     for (const range of RANGES) {
       const query = new URLSearchParams(range as Record<string, string>).toString();
-      const response = await fetch(`${legacy.url}/reports/sales.csv${query ? `?${query}` : ''}`, { headers: { cookie: admin } });
-      expect(response.status).toBe(200);
-      expect(await sales.csv(range)).toBe(await response.text());
+      const path = `/reports/sales.csv${query ? `?${query}` : ''}`;
+      const [monolith, slice] = await Promise.all([
+        fetch(`${legacy.url}${path}`, { headers: { cookie: admin } }),
+        fetch(`${pipelines.url}${path}`, { headers: adminToken }),
+      ]);
+      expect(monolith.status).toBe(200);
+      expect(slice.status).toBe(200);
+      for (const header of ['content-type', 'content-disposition', 'cache-control'])
+        expect([path, slice.headers.get(header)]).toEqual([path, monolith.headers.get(header)]);
+      expect([path, await slice.text()]).toEqual([path, await monolith.text()]);
+    }
+
+    // the monolith's refusals, as JSON (Accept: application/json): bad dates, a customer, a guest
+    const json = { accept: 'application/json' };
+    const customer = await legacy.login('customer@example.test');
+    const cases: Array<[path: string, monolith: Record<string, string>, slice: Record<string, string>]> = [
+      ...BAD_QUERIES.map((query): [string, Record<string, string>, Record<string, string>] => [`/reports/sales.csv?${query}`, { cookie: admin }, adminToken]),
+      ['/reports/sales.csv?from=bad', { cookie: customer }, await asUser('2')],
+      ['/reports/sales.csv', {}, {}],
+    ];
+    for (const [path, monolithHeaders, sliceHeaders] of cases) {
+      const [monolith, slice] = await Promise.all([
+        fetch(`${legacy.url}${path}`, { headers: { ...json, ...monolithHeaders } }),
+        fetch(`${pipelines.url}${path}`, { headers: { ...json, ...sliceHeaders } }),
+      ]);
+      expect([path, slice.status, slice.headers.get('content-type'), await slice.text()]).toEqual([
+        path,
+        monolith.status,
+        monolith.headers.get('content-type'),
+        await monolith.text(),
+      ]);
     }
     // rebuilding again changes nothing
     const before = await sales.csv();

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { phpJson, phpPrettyJson } from '../php/php-json.js';
 import { errorsJson } from '../validation/laravel-validator.js';
-import { LaravelModelNotFoundException, LaravelRouteNotFoundException, LaravelValidationException } from './laravel-exceptions.js';
+import { LaravelAbortException, LaravelModelNotFoundException, LaravelRouteNotFoundException, LaravelValidationException } from './laravel-exceptions.js';
 
 /**
  * The monolith's error answers on the routes it hands over, byte for byte: validation and
@@ -27,6 +27,7 @@ export class LaravelExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (exception instanceof LaravelAbortException && status < 500) return [status, phpPrettyJson({ message: exception.message })];
       // ThrottleRequestsException's words. Known by its status rather than as @nestjs/throttler's
       // ThrottlerException, so that the bridge does not load the throttler (which Jest's ESM mode
       // cannot load either); a slice's only 429 is its rate limit.

@@ -21,3 +21,10 @@ export class LaravelRouteNotFoundException extends HttpException {
     super('', 404);
   }
 }
+
+/** `abort($status, $message)`: an HTTP error answered with the message the monolith gave it (e.g. EnsureAdmin's 403 "Admins only."). */
+export class LaravelAbortException extends HttpException {
+  constructor(status: number, message: string) {
+    super(message, status);
+  }
+}

@@ -156,7 +156,24 @@ function failure(name: string, parameter: string, value: unknown, rules: Laravel
       if (name === 'min' ? size >= limit : size <= limit) return undefined;
       return SIZE_MESSAGES[name][sizeKind(rules)].replace(`:${name}`, parameter);
     }
+    case 'date_format':
+      return dateFormatMatches(parameter, value) ? undefined : 'The :attribute does not match the format :format.'.replace(':format', parameter);
     default:
       throw new Error(`unsupported Laravel rule ${name}`);
   }
+}
+
+/**
+ * `date_format:Y-m-d` (the one format the monolith uses): DateTime::createFromFormat('!Y-m-d') read
+ * back with the same format must give the value, so only a real calendar day in that exact spelling.
+ */
+function dateFormatMatches(format: string, value: unknown): boolean {
+  if (format !== 'Y-m-d') throw new Error(`unsupported Laravel date_format ${format}`);
+  if (typeof value !== 'string') return false;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
