@@ -11,7 +11,6 @@ import { IntegrationsAdminGuard } from './partner-webhooks/integrations-admin.gu
 import { PartnerDispatcher } from './partner-webhooks/partner-dispatcher.service.js';
 import { OUTBOUND_GUARD, PartnerRegistry } from './partner-webhooks/partner-registry.service.js';
 import { PARTNER_ENTITIES } from './partner-webhooks/partner-tables.js';
-import { PartnerTablesBootstrap } from './partner-webhooks/partner-tables.bootstrap.js';
 import { PartnersController } from './partner-webhooks/partners.controller.js';
 import { CarrierClient } from './shipping-quote/carrier-client.js';
 import { ShippingQuoteController } from './shipping-quote/shipping-quote.controller.js';
@@ -35,7 +34,6 @@ export class IntegrationsModule {
         RecordPaymentEvent,
         CarrierClient,
         ShippingQuotes,
-        PartnerTablesBootstrap,
         PartnerRegistry,
         PartnerDispatcher,
         IntegrationsAdminGuard,

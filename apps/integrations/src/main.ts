@@ -2,6 +2,7 @@ import { eventsStream, startJetStreamConsumers } from '@offramp/messaging';
 import { bootstrapService } from '@offramp/platform';
 import { integrationsConfigShape } from './integrations.config.js';
 import { INTEGRATIONS_ENTITIES, IntegrationsModule } from './integrations.module.js';
+import { INTEGRATIONS_MIGRATIONS } from './migrations/integrations-migrations.js';
 import { partnerConsumer } from './partner-webhooks/partner-consumer.js';
 
 let deliveries = true;
@@ -10,6 +11,7 @@ const service = await bootstrapService({
   defaultPort: 3002,
   config: integrationsConfigShape,
   entities: INTEGRATIONS_ENTITIES,
+  migrations: INTEGRATIONS_MIGRATIONS,
   imports: (config) => {
     deliveries = config.PARTNER_DELIVERIES_ENABLED;
     return [IntegrationsModule.forRoot(config)];

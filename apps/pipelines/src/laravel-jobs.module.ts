@@ -1,13 +1,13 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { createInboxTableSql, LaravelJobRunner } from '@offramp/messaging';
+import { LaravelJobRunner } from '@offramp/messaging';
 import { SERVICE_CONFIG } from '@offramp/platform';
 import type { DataSource } from 'typeorm';
 import type { PipelinesConfig } from './pipelines-config.type.js';
 import { RecalculateProductPopularityModule } from './recalculate-product-popularity/recalculate-product-popularity.module.js';
 import { SendOrderConfirmationModule } from './send-order-confirmation/send-order-confirmation.module.js';
 
-/** The worker semantics every taken-over job shares (tries, backoff, failed_jobs), and the inbox handlers record in. */
+/** The worker semantics every taken-over job shares (tries, backoff, failed_jobs); the inbox handlers record in is a migration (PIPELINES_MIGRATIONS). */
 @Global()
 @Module({
   providers: [
@@ -19,14 +19,7 @@ import { SendOrderConfirmationModule } from './send-order-confirmation/send-orde
   ],
   exports: [LaravelJobRunner],
 })
-class LaravelJobRunnerModule implements OnModuleInit {
-  constructor(@Inject(getDataSourceToken()) private readonly dataSource: DataSource) {}
-
-  /** The inbox table, where the monolith's database lacks it (a no-op otherwise). */
-  async onModuleInit(): Promise<void> {
-    await this.dataSource.query(createInboxTableSql(this.dataSource.options.type));
-  }
-}
+class LaravelJobRunnerModule {}
 
 /** The handlers of the Laravel jobs taken over from the monolith. */
 @Module({ imports: [LaravelJobRunnerModule, SendOrderConfirmationModule, RecalculateProductPopularityModule] })

@@ -4,6 +4,7 @@ import { bootstrapService } from '@offramp/platform';
 import { declareEventStreams } from './event-streams.js';
 import { JobStatsModule } from './job-stats/job-stats.module.js';
 import { LaravelJobsModule } from './laravel-jobs.module.js';
+import { PIPELINES_MIGRATIONS } from './migrations/pipelines-migrations.js';
 import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
 import type { PipelinesConfig } from './pipelines-config.type.js';
@@ -17,6 +18,7 @@ const service = await bootstrapService({
   name: 'pipelines',
   defaultPort: 3003,
   config: pipelinesConfig,
+  migrations: PIPELINES_MIGRATIONS,
   imports: (validated) => {
     config = validated;
     return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule, SalesReportModule.forRoot(validated), JobStatsModule];

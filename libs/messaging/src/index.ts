@@ -36,3 +36,4 @@ export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestRepl
 export * from './queue-bridge/index.js';
 export { deliverySchedule, retryAfterMs, STANDARD_WEBHOOKS_SCHEDULE_MS, type DeliverySchedule } from './retry/delivery-schedule.js';
 export { currentTraceContext, parseTraceContext, tracedConsume, tracedPublish, type TraceCarrier } from './tracing/message-trace.js';
+export { CONSUMER_MIGRATIONS, RELAY_MIGRATIONS } from './migrations.js';

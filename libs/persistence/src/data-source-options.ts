@@ -7,6 +7,8 @@ export interface DataSourceSettings {
   url: string;
   entities?: DataSourceOptions['entities'];
   migrations?: DataSourceOptions['migrations'];
+  /** Where the migrations run are recorded: the slice's own table (sliceMigrationsTable), never the monolith's `migrations`. */
+  migrationsTableName?: string;
   /** SQLite: how long a writer waits for the monolith's lock before failing. */
   busyTimeoutMs?: number;
   poolSize?: number;
@@ -22,6 +24,7 @@ export function createDataSourceOptions(settings: DataSourceSettings): DataSourc
   const common = {
     entities: settings.entities ?? [],
     migrations: settings.migrations ?? [],
+    ...(settings.migrationsTableName ? { migrationsTableName: settings.migrationsTableName } : {}),
     synchronize: false,
     logging: settings.logging ?? false,
   };

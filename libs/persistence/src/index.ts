@@ -2,3 +2,14 @@ export { parseDatabaseUrl, redact, InvalidDatabaseUrlError, type DatabaseKind, t
 export { createDataSourceOptions, type DataSourceSettings } from './data-source-options.js';
 export { PersistenceModule } from './persistence.module.js';
 export { DatabaseGate } from './database-gate.js';
+export {
+  MIGRATIONS_MODES,
+  MIGRATIONS_LOCK_TIMEOUT_MS,
+  MigrationsLockTimeoutError,
+  MigrationsTableNotSetError,
+  pendingMigrations,
+  runMigrationsLocked,
+  sliceMigrationsTable,
+  type MigrationsMode,
+} from './migrations/slice-migrations.js';
+export { migrateCommand, type MigrateCommand } from './migrations/migrate-command.js';

@@ -22,3 +22,4 @@ export { BearerTokenGuard } from './admin/bearer-token.guard.js';
 export { startTracing, currentTracer, type Tracing } from './tracing/tracing.js';
 export { tracingConfigShape, TRACES_SAMPLERS, type TracingConfig } from './tracing/tracing-config.js';
 export { startHttpServerSpan, endHttpServerSpan, injectTraceHeaders, withHttpServerSpan, type HttpServerSpan } from './tracing/http-server-span.js';
+export { MigrationsGate, migrateJobName } from './migrations/migrations-gate.js';

@@ -14,7 +14,8 @@ function paidDay(dialect: Dialect): string {
 
 /**
  * The sales report's aggregate: one row per UTC day of payment and currency, with the paid orders,
- * their units and their revenue, as ReportController::salesCsv adds them up order by order.
+ * their units and their revenue, as ReportController::salesCsv adds them up order by order. Its
+ * tables are a migration (PIPELINES_MIGRATIONS).
  */
 export class DailySales {
   private readonly dialect: Dialect;
@@ -23,16 +24,8 @@ export class DailySales {
     this.dialect = dialectOf(dataSource);
   }
 
-  async ensureTable(): Promise<void> {
-    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${SALES_ORDERS_TABLE} (order_id BIGINT NOT NULL PRIMARY KEY)`);
-    await this.dataSource.query(
-      `CREATE TABLE IF NOT EXISTS ${DAILY_SALES_TABLE} (day CHAR(10) NOT NULL, currency CHAR(3) NOT NULL, orders INTEGER NOT NULL, items BIGINT NOT NULL, revenue_cents BIGINT NOT NULL, PRIMARY KEY (day, currency))`,
-    );
-  }
-
   /** Day one: the aggregate recomputed from the orders table, in one transaction. */
   async rebuild(): Promise<number> {
-    await this.ensureTable();
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`DELETE FROM ${DAILY_SALES_TABLE}`);
       await manager.query(`DELETE FROM ${SALES_ORDERS_TABLE}`);

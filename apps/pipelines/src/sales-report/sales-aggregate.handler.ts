@@ -1,4 +1,4 @@
-import { Controller, type OnModuleInit, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EventPayload } from '@offramp/contracts';
@@ -9,7 +9,7 @@ import { DailySales } from './daily-sales.js';
 /** Keeps the daily sales aggregate current from the monolith's payments: each paid order once, with the inbox row. */
 @UseFilters(new JetStreamExceptionFilter())
 @Controller()
-export class SalesAggregateHandler implements OnModuleInit {
+export class SalesAggregateHandler {
   private readonly sales: DailySales;
 
   constructor(
@@ -17,10 +17,6 @@ export class SalesAggregateHandler implements OnModuleInit {
     private readonly once: IdempotentConsumer,
   ) {
     this.sales = new DailySales(dataSource);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.sales.ensureTable();
   }
 
   @JetStreamEvent('shop.orders.paid.v1')

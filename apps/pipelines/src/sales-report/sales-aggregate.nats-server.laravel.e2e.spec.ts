@@ -1,10 +1,11 @@
 // The aggregate kept current by pipelines (a process, real nats-server) from shop.orders.paid.v1 on
 // the monolith's database: a payment adds its order once, a replay of the event changes nothing.
 import { EventPublisher, NatsConnectionManager } from '@offramp/messaging';
-import { createDataSourceOptions } from '@offramp/persistence';
+import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
 import { artisan, startNatsServer, startService, tempSqlite, waitUntil, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { DailySales } from './daily-sales.js';
+import { PIPELINES_MIGRATIONS } from '../migrations/pipelines-migrations.js';
 
 describe('the daily sales aggregate follows the payments (real Laravel database, nats-server, pipelines process)', () => {
   let database: TempSqlite;
@@ -17,8 +18,12 @@ describe('the daily sales aggregate follows the payments (real Laravel database,
     database = tempSqlite('sales.sqlite');
     await artisan(database.url, ['migrate', '--force']);
     await artisan(database.url, ['shop:seed', '--products=60', '--users=10', '--orders=300']);
-    db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1 }));
+    db = new DataSource(
+      createDataSourceOptions({ url: database.url, poolSize: 1, migrations: PIPELINES_MIGRATIONS, migrationsTableName: sliceMigrationsTable('pipelines') }),
+    );
     await db.initialize();
+    // The rebuild runs before the service (which would migrate at start-up): the migrate Job's order.
+    await runMigrationsLocked(db);
     server = await startNatsServer();
     nats = new NatsConnectionManager({ url: server.url, name: 'sales-test' });
   }, 120_000);

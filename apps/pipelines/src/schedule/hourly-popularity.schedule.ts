@@ -43,7 +43,6 @@ export class HourlyPopularitySchedule implements OnApplicationBootstrap, OnAppli
 
   /** Claims this hour; the winner queues the job, in the claim's transaction on the database driver. */
   async tick(now = Date.now()): Promise<boolean> {
-    await this.slots.ensureTable();
     const queue = createQueueDriver(this.config, this.dataSource);
     try {
       const queued = await this.dataSource.transaction(async (manager) => {

@@ -1,6 +1,7 @@
-import { createDataSourceOptions } from '@offramp/persistence';
+import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
 import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
+import { PIPELINES_MIGRATIONS } from '../migrations/pipelines-migrations.js';
 import { hourSlot, ScheduleSlots } from './schedule-slots.js';
 
 describe.each(['sqlite', 'mariadb', 'postgres'] as const)('schedule slots on %s', (kind) => {
@@ -11,11 +12,13 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('schedule slots on %s'
     database = await scratchDatabase(kind, 'offramp_schedule');
     replicas = await Promise.all(
       [1, 2, 3].map(async () => {
-        const ds = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 2 }));
+        const ds = new DataSource(
+          createDataSourceOptions({ url: database.url, poolSize: 2, migrations: PIPELINES_MIGRATIONS, migrationsTableName: sliceMigrationsTable('pipelines') }),
+        );
         return ds.initialize();
       }),
     );
-    await new ScheduleSlots(replicas[0]).ensureTable();
+    await runMigrationsLocked(replicas[0]);
   });
 
   afterAll(async () => {

@@ -7,14 +7,10 @@ export const SCHEDULE_TABLE = 'offramp_schedule_slots';
  * One row per schedule: the last period (hour number since the epoch, for an hourly schedule)
  * that a runner claimed. Claiming is one conditional upsert, so of any number of replicas exactly
  * one wins a period, on every database; a runner that was down over several periods claims only
- * the current one: what was missed is caught up once.
+ * the current one: what was missed is caught up once. The table is a migration (PIPELINES_MIGRATIONS).
  */
 export class ScheduleSlots {
   constructor(private readonly dataSource: DataSource) {}
-
-  async ensureTable(): Promise<void> {
-    await this.dataSource.query(`CREATE TABLE IF NOT EXISTS ${SCHEDULE_TABLE} (name VARCHAR(128) NOT NULL PRIMARY KEY, last_slot BIGINT NOT NULL)`);
-  }
 
   /**
    * True when this caller claimed `slot` of `name` (inside `db`'s transaction when given). A

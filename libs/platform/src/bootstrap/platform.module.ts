@@ -3,13 +3,14 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule } from '@offramp/messaging';
-import { PersistenceModule, type DataSourceSettings } from '@offramp/persistence';
+import { PersistenceModule, sliceMigrationsTable, type DataSourceSettings } from '@offramp/persistence';
 import type { ServiceConfig } from '../config/service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { createValidationPipe } from '../errors/validation.js';
 import { HealthController } from '../health/health.controller.js';
 import { ShutdownState } from '../health/shutdown-state.js';
+import { MIGRATIONS_SLICE, MigrationsGate } from '../migrations/migrations-gate.js';
 import { loggerOptions } from '../logging/logger-options.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -32,7 +33,12 @@ export class PlatformModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(service, config)),
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, entities: options.entities, migrations: options.migrations }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          entities: options.entities,
+          migrations: options.migrations,
+          migrationsTableName: sliceMigrationsTable(service),
+        }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           name: service,
@@ -51,6 +57,8 @@ export class PlatformModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: MetricsService, useValue: new MetricsService(service) },
         ShutdownState,
+        { provide: MIGRATIONS_SLICE, useValue: service },
+        MigrationsGate,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseDatabaseUrl } from '@offramp/persistence';
+import { MIGRATIONS_MODES, parseDatabaseUrl } from '@offramp/persistence';
 import { parseNatsUrl } from '@offramp/messaging';
 import { identityAudienceWithDefault, identityConfigShape } from '../identity/identity-keys.js';
 import { tracingConfigShape } from '../tracing/tracing-config.js';
@@ -40,6 +40,10 @@ export function serviceConfigSchema(defaults: { port: number; service: string })
     DATABASE_URL: validatedBy(parseDatabaseUrl)
       .default(`sqlite://${resolve('data/offramp.sqlite')}`)
       .describe('sqlite:///abs/path, mysql://… or postgres://…'),
+    DATABASE_MIGRATIONS: z
+      .enum(MIGRATIONS_MODES)
+      .default('run')
+      .describe("run or verify: run the slice's migrations at start-up, or only check they ran (production: the migrate Job runs them)"),
     NATS_URL: validatedBy(parseNatsUrl).default('nats://127.0.0.1:4222').describe('nats://[user:pass@]host:port[,…]'),
     NATS_CREDS_FILE: readableFile.describe('path of a NATS .creds file (JWT + nkey seed)'),
     NATS_NKEY_SEED_FILE: readableFile.describe('path of a file holding a NATS user nkey seed (SU…)'),

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { NatsConnectionManager } from '@offramp/messaging';
+import { MigrationsGate } from '../migrations/migrations-gate.js';
 import { ShutdownState } from './shutdown-state.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly nats: NatsConnectionManager,
     private readonly shutdown: ShutdownState,
+    private readonly migrations: MigrationsGate,
   ) {}
 
   /** The process is alive: the event loop answers. Never depends on NATS or the database. */
@@ -22,11 +24,26 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** The service can do its work: NATS and the database answer. 503 otherwise. */
+  /** The service can do its work: NATS and the database answer, and its migrations have run. 503 otherwise. */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.accepting(), () => this.natsReachable(), () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS })]);
+    return this.health.check([
+      () => this.accepting(),
+      () => this.natsReachable(),
+      () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+      () => this.migrated(),
+    ]);
+  }
+
+  private async migrated() {
+    const session = this.indicators.check('migrations');
+    try {
+      if ((await this.migrations.pending()).length === 0) return session.up();
+      return session.down({ message: this.migrations.message() });
+    } catch (error) {
+      return session.down({ message: `cannot read the migrations table: ${(error as Error).message}` });
+    }
   }
 
   private accepting() {
