@@ -19,8 +19,8 @@ interface Step {
 const STEPS: Step[] = [
   {
     command: '(cd apps/legacy && php artisan route:list --json) | npx offramp routes import -',
-    // Already in the table: the six routes apps/gateway/routes.yaml seeds (four of the api, two of integrations).
-    says: [/^imported \d+ route\(s\) as legacy; 6 already in the table$/m],
+    // Already in the table: the seven routes apps/gateway/routes.yaml seeds (four of the api, two of integrations, one of pipelines).
+    says: [/^imported \d+ route\(s\) as legacy; 7 already in the table$/m],
   },
   { command: 'npx offramp routes list', says: [/^ROUTE\s+STATE\s+SERVICE/, /^GET\|HEAD \/api\/products\s+legacy\s+api\s/m] },
   { command: 'npx offramp routes promote GET /api/products --to shadow', says: [/^GET\|HEAD \/api\/products: now shadow$/m] },

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
+import {
+  seededRandom,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  waitUntil,
+  workspaceRoot,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+} from '@offramp/testing';
+import { DataSource } from 'typeorm';
+import { PIPELINES_MIGRATIONS } from '../migrations/pipelines-migrations.js';
+import { DailySales } from './daily-sales.js';
+
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+const ADMIN_TOKEN = 'sales-e2e-gateway-admin-token-0123';
+const IDENTITY_SECRET = 'sales-e2e-identity-secret-0123456789abcdef';
+
+/**
+ * GET /reports/sales.csv through the real gateway (apps/gateway/routes.yaml as the seed) in front of
+ * the real Laravel monolith and pipelines, with a real nats-server: legacy → shadow (admin traffic
+ * over many from/to, ≥ 99% match) → service, where pipelines answers byte for byte what the monolith did.
+ */
+describe('the sales report through the gateway (real Laravel, gateway, pipelines, nats-server)', () => {
+  let nats: NatsServerHandle;
+  let legacy: LegacyApp;
+  let pipelines: ServiceProcess;
+  let gateway: ServiceProcess;
+  let sql: DataSource;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    legacy = await startLegacyApp({ env: { APP_DEBUG: 'false', SEED_ORDERS: '1500', SEED_PRODUCTS: '100', SEED_USERS: '20' }, timeoutMs: 120_000 });
+    sql = new DataSource(
+      createDataSourceOptions({
+        url: legacy.databaseUrl,
+        poolSize: 1,
+        migrations: PIPELINES_MIGRATIONS,
+        migrationsTableName: sliceMigrationsTable('pipelines'),
+      }),
+    );
+    await sql.initialize();
+    await runMigrationsLocked(sql); // the migrate Job's order: tables, the rebuild, then the service
+    await new DailySales(sql).rebuild();
+    pipelines = await startService({
+      app: 'pipelines',
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      env: {
+        DATABASE_URL: legacy.databaseUrl,
+        NATS_URL: nats.url,
+        LOG_LEVEL: 'warn',
+        QUEUE_BRIDGE_ENABLED: 'false',
+        SALES_REPORT_HTTP_ENABLED: 'true',
+        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+      },
+    });
+    gateway = await startService({
+      app: 'gateway',
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      adminPortVariable: 'GATEWAY_ADMIN_PORT',
+      env: {
+        NATS_URL: nats.url,
+        LEGACY_URL: legacy.url,
+        DATABASE_URL: legacy.databaseUrl,
+        GATEWAY_ROUTES_FILE: join(workspaceRoot(), 'apps/gateway/routes.yaml'),
+        GATEWAY_ROUTES_BUCKET: 'sales_e2e_routes',
+        GATEWAY_SERVICES: `pipelines=${pipelines.url}`,
+        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+        APP_KEY: legacy.appKey,
+        SESSION_FILES: `${legacy.storagePath}/framework/sessions`,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    await waitUntil(async () => (await admin('GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
+  }, 240_000);
+
+  afterAll(async () => {
+    await gateway?.stop('SIGTERM');
+    await pipelines?.stop('SIGTERM');
+    await legacy?.close();
+    await sql?.destroy();
+    await nats?.stop();
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test picks fields out of the admin API's JSON
+  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${gateway.adminUrl}/_offramp/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  }
+  const promote = (to: string) => admin('POST', '/routes/promote', { method: 'GET', path: '/reports/sales.csv', to, by: 'e2e', reason: `sales e2e: ${to}` });
+  const route = async () => (await admin('GET', `/routes?method=GET&path=${encodeURIComponent('/reports/sales.csv')}`)).json.routes[0];
+  const through = async (path: string, cookie: string) => {
+    const response = await fetch(`${gateway.url}${path}`, { redirect: 'manual', headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+    return {
+      status: response.status,
+      backend: response.headers.get('x-offramp-backend'),
+      type: response.headers.get('content-type'),
+      body: await response.text(),
+    };
+  };
+
+  /** Random ranges over the seeded year and the edges: one day, to before from, unbounded, past the data. */
+  function ranges(count: number): string[] {
+    const random = seededRandom(12);
+    const day = () => new Date(Date.UTC(2025, 0, 1) + random.int(0, 400) * 86_400_000).toISOString().slice(0, 10);
+    const edges = ['', '?from=2025-05-05&to=2025-05-05', '?from=2025-07-02&to=2025-06-30', '?from=2025-03-01', '?to=2025-02-14', '?from=2031-01-01'];
+    return [...edges, ...Array.from({ length: count - edges.length }, () => `?from=${day()}&to=${day()}`)];
+  }
+
+  it('goes legacy → shadow (≥ 99% match over many from/to) → service, still byte-equal', async () => {
+    const cookie = await legacy.login('admin@example.test');
+    const queries = ranges(120);
+    expect((await promote('shadow')).status).toBe(200);
+    const monolith = new Map<string, string>();
+    for (let i = 0; i < queries.length; i += 8) {
+      const answers = await Promise.all(queries.slice(i, i + 8).map((query) => through(`/reports/sales.csv${query}`, cookie)));
+      answers.forEach((answer, j) => {
+        expect([answer.status, answer.backend]).toEqual([200, 'legacy']);
+        monolith.set(queries[i + j] ?? '', answer.body);
+      });
+    }
+    await waitUntil(async () => (await route()).shadowMatch?.samples >= queries.length, { timeoutMs: 60_000, intervalMs: 250, description: 'shadow samples' });
+    const shadow = (await route()).shadowMatch;
+    const diffs = shadow.rate < 0.99 ? (await admin('GET', `/diffs?method=GET&path=${encodeURIComponent('/reports/sales.csv')}&limit=5`)).json : [];
+    expect({ samples: shadow.samples, rate: shadow.rate, diffs }).toEqual({ samples: queries.length, rate: 1, diffs: [] });
+
+    const toService = await promote('service');
+    expect({ status: toService.status, detail: toService.json?.detail }).toEqual({ status: 200, detail: undefined });
+    for (const query of queries) {
+      const served = await through(`/reports/sales.csv${query}`, cookie);
+      expect([query, served.status, served.backend, served.type, served.body]).toEqual([
+        query,
+        200,
+        'pipelines',
+        'text/csv; charset=UTF-8',
+        monolith.get(query),
+      ]);
+    }
+  }, 240_000);
+});
