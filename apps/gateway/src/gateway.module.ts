@@ -8,9 +8,11 @@ import { AdminController } from './admin/admin.controller.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { DashboardAssets } from './admin/dashboard-assets.js';
 import { DashboardController } from './admin/dashboard.controller.js';
+import { JobsRelayController } from './admin/jobs-relay.controller.js';
 import { LiveEventsController } from './admin/live-events.controller.js';
 import { LiveFeed } from './admin/live-feed.js';
 import { MetricsHistoryController } from './admin/metrics-history.controller.js';
+import { SliceAdminRelay } from './admin/slice-admin-relay.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config.js';
 import { CsrfGuard } from './csrf/csrf-guard.js';
 import { csrfGuardFromConfig } from './csrf/csrf-guard-from-config.js';
@@ -42,6 +44,7 @@ import { ShadowStats } from './shadow/shadow-stats.js';
  */
 const providers: Provider[] = [
   AdminTokenGuard,
+  SliceAdminRelay,
   { provide: ReplayBudget, useFactory: (config: GatewayConfig) => new ReplayBudget(config.GATEWAY_REPLAY_BUFFER_BYTES), inject: [GATEWAY_CONFIG] },
   { provide: TrustedProxies, useFactory: (config: GatewayConfig) => new TrustedProxies(config.GATEWAY_TRUSTED_PROXIES), inject: [GATEWAY_CONFIG] },
   {
@@ -219,7 +222,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [IdentityModule.forSigning(config)],
-      controllers: [AdminController, MetricsHistoryController, LiveEventsController, DashboardController],
+      controllers: [AdminController, MetricsHistoryController, LiveEventsController, DashboardController, JobsRelayController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...providers],
     };
   }

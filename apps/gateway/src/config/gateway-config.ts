@@ -59,6 +59,12 @@ export const gatewayConfigShape = {
   GATEWAY_ROUTES_HISTORY: z.coerce.number().int().min(1).max(64).default(64).describe('revisions kept per route (1-64)'),
   GATEWAY_ROUTING_HEADERS: bool(true).describe('true or false: x-offramp-route / x-offramp-backend on responses'),
   GATEWAY_ADMIN_TOKEN: z.string().min(16).optional().describe('bearer token for the admin API, at least 16 characters'),
+  GATEWAY_PIPELINES_ADMIN_TOKEN: z.string().min(16).optional().describe("the pipelines slice's PIPELINES_ADMIN_TOKEN, for the dashboard's jobs pages"),
+  GATEWAY_INTEGRATIONS_ADMIN_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe("the integrations slice's INTEGRATIONS_ADMIN_TOKEN, for the dashboard's partner pages"),
   GATEWAY_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

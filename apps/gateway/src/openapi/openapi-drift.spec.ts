@@ -34,6 +34,9 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
     expect(Object.keys(paths).sort()).toEqual([
       '/_offramp/admin/diffs',
       '/_offramp/admin/events',
+      '/_offramp/admin/pipelines/jobs/failed',
+      '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
+      '/_offramp/admin/pipelines/jobs/rates',
       '/_offramp/admin/routes',
       '/_offramp/admin/routes/history',
       '/_offramp/admin/routes/import',

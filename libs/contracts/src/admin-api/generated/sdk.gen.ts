@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, ServerSentEventsResult, TDataShape } from './client/index.js';
-import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
+import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -33,6 +33,33 @@ export const shadowDiffs = <ThrowOnError extends boolean = false>(options?: Opti
 export const liveEvents = <ThrowOnError extends boolean = false>(options?: Options<LiveEventsData, ThrowOnError, LiveEventsResponse>): Promise<ServerSentEventsResult<LiveEventsResponses>> => (options?.client ?? client).sse.get<LiveEventsResponses, LiveEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/admin/events',
+    ...options
+});
+
+/**
+ * Laravel's failed_jobs, newest first (pipelines)
+ */
+export const listFailedJobs = <ThrowOnError extends boolean = false>(options?: Options<ListFailedJobsData, ThrowOnError>): RequestResult<ListFailedJobsResponses, ListFailedJobsErrors, ThrowOnError> => (options?.client ?? client).get<ListFailedJobsResponses, ListFailedJobsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/pipelines/jobs/failed',
+    ...options
+});
+
+/**
+ * php artisan queue:retry <uuid>: the job back on its queue, through the bridge (pipelines)
+ */
+export const retryFailedJob = <ThrowOnError extends boolean = false>(options: Options<RetryFailedJobData, ThrowOnError>): RequestResult<RetryFailedJobResponses, RetryFailedJobErrors, ThrowOnError> => (options.client ?? client).post<RetryFailedJobResponses, RetryFailedJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
+    ...options
+});
+
+/**
+ * Jobs settled per second per taken-over job class, one point a minute (pipelines)
+ */
+export const jobRates = <ThrowOnError extends boolean = false>(options?: Options<JobRatesData, ThrowOnError>): RequestResult<JobRatesResponses, JobRatesErrors, ThrowOnError> => (options?.client ?? client).get<JobRatesResponses, JobRatesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/pipelines/jobs/rates',
     ...options
 });
 

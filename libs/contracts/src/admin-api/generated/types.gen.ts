@@ -57,6 +57,35 @@ export type EvidenceByStatusDto = {
     '5xx': CallerKindCountsDto;
 };
 
+export type FailedJobDto = {
+    connection: string;
+    /**
+     * First line of the stored exception
+     */
+    exception: string;
+    /**
+     * ISO 8601 UTC
+     */
+    failedAt: string;
+    /**
+     * The job class (the payload displayName)
+     */
+    job: string;
+    queue: string;
+    uuid: string;
+};
+
+export type FailedJobListDto = {
+    /**
+     * Newest first
+     */
+    failedJobs: Array<FailedJobDto>;
+    /**
+     * Rows in failed_jobs
+     */
+    total: number;
+};
+
 export type ImportResultDto = {
     added: Array<string>;
     /**
@@ -68,6 +97,38 @@ export type ImportResultDto = {
 export type InvalidParamDto = {
     name: string;
     reason: string;
+};
+
+export type JobClassRatesDto = {
+    jobClass: string;
+    /**
+     * One point a minute, oldest first
+     */
+    points: Array<JobRatePointDto>;
+    /**
+     * Jobs settled over the whole window
+     */
+    total: number;
+};
+
+export type JobRatePointDto = {
+    /**
+     * Of those, jobs written into failed_jobs in that minute, per second
+     */
+    failedPerSecond: number;
+    /**
+     * Start of the minute, ISO 8601 UTC
+     */
+    minute: string;
+    /**
+     * Jobs of the class settled in that minute (run, or failed for good), per second
+     */
+    perSecond: number;
+};
+
+export type JobRatesDto = {
+    classes: Array<JobClassRatesDto>;
+    minutes: number;
 };
 
 export type ListedRouteDto = {
@@ -202,6 +263,14 @@ export type PromotionResultDto = {
     matchRate?: ShadowEvidenceDto;
     route: RouteSpecDto;
     shadowGate?: ShadowVerdictDto;
+};
+
+export type RetriedJobDto = {
+    /**
+     * The queue it was pushed back on
+     */
+    queue: string;
+    uuid: string;
 };
 
 export type RollbackResultDto = {
@@ -545,6 +614,116 @@ export type LiveEventsResponses = {
 };
 
 export type LiveEventsResponse = LiveEventsResponses[keyof LiveEventsResponses];
+
+export type ListFailedJobsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows at most, 1-500 (default 100)
+         */
+        limit?: number;
+    };
+    url: '/_offramp/admin/pipelines/jobs/failed';
+};
+
+export type ListFailedJobsErrors = {
+    /**
+     * limit out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off, or the pipelines slice is unavailable (the problem names it: slice = pipelines)
+     */
+    503: ProblemDto;
+};
+
+export type ListFailedJobsError = ListFailedJobsErrors[keyof ListFailedJobsErrors];
+
+export type ListFailedJobsResponses = {
+    200: FailedJobListDto;
+};
+
+export type ListFailedJobsResponse = ListFailedJobsResponses[keyof ListFailedJobsResponses];
+
+export type RetryFailedJobData = {
+    body?: never;
+    path: {
+        uuid: string;
+    };
+    query?: never;
+    url: '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry';
+};
+
+export type RetryFailedJobErrors = {
+    /**
+     * not a job uuid
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * no such failed job
+     */
+    404: ProblemDto;
+    /**
+     * the job failed on another queue connection than the bridge's
+     */
+    409: ProblemDto;
+    /**
+     * the admin API is off, or the pipelines slice is unavailable (the problem names it: slice = pipelines)
+     */
+    503: ProblemDto;
+};
+
+export type RetryFailedJobError = RetryFailedJobErrors[keyof RetryFailedJobErrors];
+
+export type RetryFailedJobResponses = {
+    200: RetriedJobDto;
+};
+
+export type RetryFailedJobResponse = RetryFailedJobResponses[keyof RetryFailedJobResponses];
+
+export type JobRatesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * How far back, 1-1440 (default 60)
+         */
+        minutes?: number;
+    };
+    url: '/_offramp/admin/pipelines/jobs/rates';
+};
+
+export type JobRatesErrors = {
+    /**
+     * minutes out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off, or the pipelines slice is unavailable (the problem names it: slice = pipelines)
+     */
+    503: ProblemDto;
+};
+
+export type JobRatesError = JobRatesErrors[keyof JobRatesErrors];
+
+export type JobRatesResponses = {
+    200: JobRatesDto;
+};
+
+export type JobRatesResponse = JobRatesResponses[keyof JobRatesResponses];
 
 export type ListRoutesData = {
     body?: never;
