@@ -4,7 +4,8 @@ export const INBOX_TABLE = 'offramp_inbox';
 
 /**
  * The inbox of idempotent consumers: one row per (consumer, event id) handled. The primary key
- * is what makes a second delivery a no-op.
+ * is what makes a second delivery a no-op. IF NOT EXISTS: every consuming slice lists this migration
+ * (CONSUMER_MIGRATIONS) in its own migrations table, so the second one finds the first one's table.
  */
 export class CreateOfframpInbox1764000000000 implements MigrationInterface {
   name = 'CreateOfframpInbox1764000000000';

@@ -18,12 +18,13 @@ import {
   type TempSqlite,
 } from '@offramp/testing';
 import { DataSource } from 'typeorm';
-import { createDataSourceOptions } from '@offramp/persistence';
+import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
 import { NatsConnectionManager } from '../connection/nats-connection.manager.js';
 import { eventsStream } from '../jetstream/definitions.js';
 import { EventHeader } from '../jetstream/event-headers.js';
 import { provisionStreams } from '../jetstream/provisioner.js';
 import { EventPublisher } from '../publisher/event-publisher.js';
+import { RELAY_MIGRATIONS } from '../migrations.js';
 import { OutboxRelay } from './outbox-relay.js';
 import type { OutboxRow } from './outbox-row.js';
 import { dialectOf, OutboxSql } from './outbox-store.js';
@@ -90,9 +91,19 @@ async function runRelayScenario(databaseUrl: string, options: { orders: number; 
   const server = await startNatsServer();
   const relays: Relay[] = [];
   const admin = new NatsConnectionManager({ url: server.url, name: 'relay-test-admin', asyncTraces: true });
-  const observer = new DataSource(createDataSourceOptions({ url: databaseUrl, poolSize: 1, busyTimeoutMs: 15_000 }));
+  const observer = new DataSource(
+    createDataSourceOptions({
+      url: databaseUrl,
+      poolSize: 1,
+      busyTimeoutMs: 15_000,
+      migrations: RELAY_MIGRATIONS,
+      migrationsTableName: sliceMigrationsTable('relay_test'),
+    }),
+  );
   try {
     await observer.initialize();
+    // The lease table (SQLite), as the slice that runs the relay migrates it.
+    await runMigrationsLocked(observer);
     const stream = eventsStream({ name: 'RELAY_TEST', duplicateWindowMs: 600_000 });
     await provisionStreams(await jetstreamManager(await admin.connected()), [stream]);
     relays.push(await startRelay(server, databaseUrl, 'relay-a'), await startRelay(server, databaseUrl, 'relay-b'));

@@ -51,7 +51,6 @@ export class OutboxRelay {
   private wake?: () => void;
   private lastLagCheck = 0;
   private holdsLease = false;
-  private leaseTableReady = false;
   private traceColumn?: boolean;
 
   constructor(private readonly settings: OutboxRelaySettings) {
@@ -167,10 +166,6 @@ export class OutboxRelay {
   private relaySqliteBatch(): Promise<number> {
     return this.withRunner(async (runner) => {
       const ttl = this.settings.leaseTtlMs ?? 10_000;
-      if (!this.leaseTableReady) {
-        await this.sql.ensureLeaseTable(runner);
-        this.leaseTableReady = true;
-      }
       this.holdsLease = await this.sql.acquireLease(runner, LEASE_NAME, this.owner, ttl);
       if (!this.holdsLease) return 0;
       const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200, await this.hasTraceColumn(runner));

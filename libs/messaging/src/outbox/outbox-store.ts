@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { type OutboxRow, toOutboxRow } from './outbox-row.js';
 import { outboxTimestamp } from './outbox-timestamp.js';
-import { createRelayLeaseTableSql, RELAY_LEASE_TABLE } from './relay-lease.migration.js';
+import { RELAY_LEASE_TABLE } from './relay-lease.migration.js';
 
 /** The monolith's outbox table (its migration creates it: apps/legacy, copied into your app). */
 export const OUTBOX_TABLE = 'offramp_outbox';
@@ -107,14 +107,9 @@ export class OutboxSql {
     return runner.hasTable(this.table);
   }
 
-  /** SQLite: creates the relay's lease table where it is missing (a no-op otherwise). */
-  async ensureLeaseTable(runner: QueryRunner): Promise<void> {
-    await runner.query(createRelayLeaseTableSql());
-  }
-
   /**
-   * SQLite has no row locks: one relay at a time holds a lease row (`ensureLeaseTable` creates
-   * the table). True while this owner holds it; taking over needs the lease expired.
+   * SQLite has no row locks: one relay at a time holds a lease row (the table is the
+   * relay's migration, RELAY_MIGRATIONS). True while this owner holds it; taking over needs the lease expired.
    */
   async acquireLease(runner: QueryRunner, name: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
     await runner.query(`INSERT OR IGNORE INTO ${RELAY_LEASE_TABLE} (name, owner, expires_at) VALUES (?, '', 0)`, [name]);

@@ -5,9 +5,9 @@ export const RELAY_LEASE_TABLE = 'offramp_relay_leases';
 /**
  * The relay's leases: SQLite has no row locks, so one relay replica at a time holds the
  * `outbox-relay` lease and publishes; the others wait until it expires (MariaDB and PostgreSQL use
- * FOR UPDATE SKIP LOCKED instead). The relay's own table, not the monolith's: the relay creates it
- * on SQLite before it takes its first lease; services that run TypeORM migrations may list this
- * one. expires_at is milliseconds since the epoch.
+ * FOR UPDATE SKIP LOCKED instead). The relay's own table, not the monolith's: a slice that runs the
+ * relay lists this migration (RELAY_MIGRATIONS). IF NOT EXISTS: databases where the relay made the
+ * table itself before migrations adopt it. expires_at is milliseconds since the epoch.
  */
 export class CreateOfframpRelayLeases1764000000100 implements MigrationInterface {
   name = 'CreateOfframpRelayLeases1764000000100';

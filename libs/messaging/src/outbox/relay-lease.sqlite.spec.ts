@@ -1,10 +1,11 @@
-import { createDataSourceOptions } from '@offramp/persistence';
+import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
 import { tempSqlite, type TempSqlite } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { dialectOf, OutboxSql } from './outbox-store.js';
+import { RELAY_MIGRATIONS } from '../migrations.js';
 import { RELAY_LEASE_TABLE } from './relay-lease.migration.js';
 
-describe('the relay lease on SQLite (its own table, created by the relay)', () => {
+describe('the relay lease on SQLite (its own table, a migration of the slice that runs the relay)', () => {
   let database: TempSqlite;
   let dataSource: DataSource;
   let sql: OutboxSql;
@@ -19,7 +20,9 @@ describe('the relay lease on SQLite (its own table, created by the relay)', () =
 
   beforeAll(async () => {
     database = tempSqlite('lease.sqlite');
-    dataSource = new DataSource(createDataSourceOptions({ url: database.url }));
+    dataSource = new DataSource(
+      createDataSourceOptions({ url: database.url, migrations: RELAY_MIGRATIONS, migrationsTableName: sliceMigrationsTable('relay') }),
+    );
     await dataSource.initialize();
     sql = new OutboxSql(dialectOf(dataSource));
   });
@@ -28,11 +31,13 @@ describe('the relay lease on SQLite (its own table, created by the relay)', () =
     database.remove();
   });
 
-  it('creates the lease table where it is missing, and leaves an existing one (and its leases) alone', async () => {
+  it('its migration creates the lease table where it is missing, and adopts an existing one (and its leases) unchanged', async () => {
     expect(await withRunner((runner) => runner.hasTable(RELAY_LEASE_TABLE))).toBe(false);
-    await withRunner((runner) => sql.ensureLeaseTable(runner));
+    expect(await runMigrationsLocked(dataSource)).toEqual(['CreateOfframpRelayLeases1764000000100']);
     expect(await withRunner((runner) => sql.acquireLease(runner, 'outbox-relay', 'a', 1_000, 10_000))).toBe(true);
-    await withRunner((runner) => sql.ensureLeaseTable(runner));
+    // A database where the relay made the table itself, before migrations: the migration runs on it.
+    await dataSource.query(`DELETE FROM ${sliceMigrationsTable('relay')}`);
+    expect(await runMigrationsLocked(dataSource)).toEqual(['CreateOfframpRelayLeases1764000000100']);
     expect(await dataSource.query(`SELECT name, owner, expires_at FROM ${RELAY_LEASE_TABLE}`)).toEqual([
       { name: 'outbox-relay', owner: 'a', expires_at: 11_000 },
     ]);

@@ -61,6 +61,20 @@ describe('Kubernetes manifests: every overlay renders and validates (kubectl kus
     }
   });
 
+  it.each(OVERLAYS)("%s: a migrate Job per slice that owns tables, its release's image, its own DDL Secret; the services only verify", (overlay) => {
+    const objects = rendered.get(overlay) ?? [];
+    const deployments = new Map(SERVICES.map((service) => [service, named(objects, 'Deployment', service).spec.template.spec.containers[0].image]));
+    for (const slice of ['pipelines', 'integrations'] as const) {
+      const pod = named(objects, 'Job', `${slice}-migrate`).spec.template.spec;
+      const [container] = pod.containers;
+      expect(container.command).toEqual(['node', 'dist/migrate.js']);
+      expect(container.image).toBe(deployments.get(slice));
+      expect(container.envFrom.map((source: { secretRef?: { name: string } }) => unhashed(source.secretRef?.name ?? ''))).toEqual([`${slice}-migrate-secrets`]);
+      expect(Object.keys(named(objects, 'Secret', `${slice}-migrate-secrets`).data ?? {})).toEqual(['DATABASE_URL']);
+    }
+    expect(named(objects, 'ConfigMap', 'offramp-config').data?.DATABASE_MIGRATIONS).toBe('verify');
+  });
+
   it('production: 3 NATS nodes with R3 streams, autoscaled gateway and api, disruption budgets, pinned images from the registry', () => {
     const objects = rendered.get('production') ?? [];
     const nats = named(objects, 'StatefulSet', 'nats');
