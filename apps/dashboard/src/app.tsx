@@ -2,11 +2,12 @@ import { useEffect, useState } from 'react';
 import { restoredSession, type Session, signOut } from './api/session';
 import { useLive } from './api/use-live';
 import { Overview } from './overview/overview';
+import { PipelinesPage } from './pipelines/pipelines-page';
 import { RoutePage } from './route-page/route-page';
 import { RoutesTable } from './routes-table/routes-table';
 import { SignIn } from './sign-in/sign-in';
 
-/** `#/`, `#/routes`, `#/route/<id>`: hash routes, so the gateway serves one page for all. */
+/** `#/`, `#/routes`, `#/route/<id>`, `#/pipelines`: hash routes, so the gateway serves one page for all. */
 function useHashRoute(): string {
   const [hash, setHash] = useState(window.location.hash);
   useEffect(() => {
@@ -35,7 +36,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
   const path = useHashRoute();
   const live = useLive(session);
   const routeId = path.startsWith('/route/') ? decodeURIComponent(path.slice('/route/'.length)) : undefined;
-  const current = routeId ? 'route' : path === '/routes' ? 'routes' : 'overview';
+  const current = routeId ? 'route' : path === '/routes' ? 'routes' : path === '/pipelines' ? 'pipelines' : 'overview';
   return (
     <>
       <header className="top">
@@ -49,6 +50,9 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           </a>
           <a href="#/routes" aria-current={current === 'routes' ? 'page' : undefined}>
             Routes
+          </a>
+          <a href="#/pipelines" aria-current={current === 'pipelines' ? 'page' : undefined}>
+            Pipelines
           </a>
         </nav>
         <span className={live.connected ? 'live on' : 'live off'} role="status">
@@ -67,6 +71,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
       <main id="main">
         {routeId ? (
           <RoutePage session={session} live={live} id={routeId} />
+        ) : current === 'pipelines' ? (
+          <PipelinesPage session={session} />
         ) : current === 'routes' ? (
           <RoutesTable session={session} live={live} />
         ) : (

@@ -6,21 +6,27 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
+  artisan,
   startLegacyApp,
   startNatsServer,
   startService,
+  startSmtpServer,
   waitUntil,
   workspaceRoot,
   type LegacyApp,
   type NatsServerHandle,
   type ServiceProcess,
+  type SmtpServerHandle,
 } from '@offramp/testing';
 
 // The dashboard as a person uses it, in Debian's chromium (playwright-core, no browser download),
 // against the real stack: nats-server, the Laravel monolith (php -S), the api slice and the gateway
 // serving the dashboard on its admin listener. The CLI's history must show the same changes, and a
-// change made with the CLI must reach the open page without a reload.
+// change made with the CLI must reach the open page without a reload. The pipelines slice runs the
+// taken-over jobs (the Laravel queue bridge, mail to a loopback SMTP server standing in for the
+// mail provider), read and retried from the Pipelines page through the gateway's relay.
 const ADMIN_TOKEN = 'dashboard-e2e-admin-token-0123456789';
+const PIPELINES_TOKEN = 'dashboard-e2e-pipelines-token-0123456789';
 const IDENTITY_SECRET = 'dashboard-e2e-identity-secret-0123456789abcdef';
 const PRODUCTS = 'GET|HEAD /api/products';
 /** /products: the slice has no such page (404), so each shadowed request is a mismatch. */
@@ -38,6 +44,8 @@ describe('the migration dashboard in a real browser against the real stack', () 
   let nats: NatsServerHandle;
   let legacy: LegacyApp;
   let api: ServiceProcess;
+  let pipelines: ServiceProcess | undefined;
+  let smtp: SmtpServerHandle;
   let gateway: ServiceProcess;
   let folder: string;
   let context: BrowserContext;
@@ -48,11 +56,27 @@ describe('the migration dashboard in a real browser against the real stack', () 
     folder = mkdtempSync(join(tmpdir(), 'offramp-dashboard-'));
     writeFileSync(join(folder, 'routes.yaml'), ROUTES);
     // NATS and the monolith start side by side; the two Node services one after the other (a small, shared machine).
-    [nats, legacy] = await Promise.all([startNatsServer(), startLegacyApp({ env: { APP_DEBUG: 'false' } })]);
+    smtp = await startSmtpServer();
+    [nats, legacy] = await Promise.all([
+      startNatsServer(),
+      startLegacyApp({ env: { APP_DEBUG: 'false', MAIL_MAILER: 'smtp', MAIL_HOST: smtp.host, MAIL_PORT: String(smtp.port) } }),
+    ]);
     api = await startService({
       app: 'api',
       timeoutMs: 60_000, // a small machine shared with other work can take a while
       env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+    });
+    pipelines = await startService({
+      app: 'pipelines',
+      timeoutMs: 60_000,
+      env: {
+        DATABASE_URL: legacy.databaseUrl,
+        NATS_URL: nats.url,
+        MAIL_HOST: smtp.host,
+        MAIL_PORT: String(smtp.port),
+        PIPELINES_ADMIN_TOKEN: PIPELINES_TOKEN,
+        LOG_LEVEL: 'warn',
+      },
     });
     gateway = await startService({
       app: 'gateway',
@@ -64,8 +88,9 @@ describe('the migration dashboard in a real browser against the real stack', () 
         DATABASE_URL: legacy.databaseUrl,
         GATEWAY_ROUTES_FILE: join(folder, 'routes.yaml'),
         GATEWAY_ROUTES_BUCKET: 'dashboard_e2e_routes',
-        GATEWAY_SERVICES: `api=${api.url}`,
+        GATEWAY_SERVICES: `api=${api.url},pipelines=${pipelines.url}`,
         GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+        GATEWAY_PIPELINES_ADMIN_TOKEN: PIPELINES_TOKEN,
         IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
         APP_KEY: legacy.appKey,
         SESSION_FILES: `${legacy.storagePath}/framework/sessions`,
@@ -94,12 +119,13 @@ describe('the migration dashboard in a real browser against the real stack', () 
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.setDefaultTimeout(10_000);
     mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await context?.close();
-    await Promise.allSettled([gateway?.stop(), api?.stop()]);
+    await Promise.allSettled([gateway?.stop(), api?.stop(), pipelines?.stop()]);
     await legacy?.close();
+    await smtp?.stop();
     await nats?.stop();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
@@ -269,4 +295,42 @@ describe('the migration dashboard in a real browser against the real stack', () 
     // The wrong token's 401 and the refused promotion's 409 are answers the page showed; nothing else failed.
     expect(consoleErrors.filter((text) => !/status of (401|409)/.test(text))).toEqual([]);
   }, 150_000);
+  it('shows the jobs pipelines ran, retries a failed one from the Pipelines page (it then runs in Node), and says when pipelines is unavailable', async () => {
+    const confirmations = () => smtp.mails.filter((mail) => /^Order #\d+ confirmed$/.test(mail.subject ?? '')).length;
+    // Four orders, each job run in Node by pipelines: four mails.
+    await artisan(legacy.databaseUrl, ['shop:simulate', '--orders=4', '--dispatch-confirmations'], { APP_KEY: legacy.appKey });
+    await waitUntil(async () => confirmations() === 4, { timeoutMs: 30_000, description: 'four confirmation mails' });
+    // One more, refused by the mail provider on each of its three tries: into failed_jobs.
+    smtp.refuseNext(3);
+    await artisan(legacy.databaseUrl, ['shop:simulate', '--orders=1', '--dispatch-confirmations', '--seed=7'], { APP_KEY: legacy.appKey });
+    await waitUntil(async () => ((await adminGet('/pipelines/jobs/failed')) as { total: number }).total === 1, {
+      timeoutMs: 30_000,
+      description: 'one failed job',
+    });
+
+    await page.goto(`${gateway.adminUrl}/_offramp/dashboard/#/pipelines`);
+    await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+    await page.getByText('SendOrderConfirmation: 5 jobs in the hour', { exact: false }).waitFor();
+    await page.locator('.chart canvas').first().waitFor();
+    const row = page.getByRole('table', { name: 'Failed jobs' }).locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(/SendOrderConfirmation.*database\/offramp.*Try again later/s);
+    expect(await accessibilityProblems()).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipelines.png'), fullPage: true });
+
+    // Retried from the page (keyboard): back on the offramp queue, taken by the bridge, run in Node: the fifth mail.
+    await page.getByRole('button', { name: /^Retry SendOrderConfirmation/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'is back on queue offramp' }).waitFor();
+    await waitUntil(async () => confirmations() === 5, { timeoutMs: 30_000, description: 'the retried mail' });
+    await page.getByText('None: failed_jobs is empty.').waitFor();
+
+    // pipelines stopped: the page says it is unavailable, not zero jobs.
+    await pipelines?.stop();
+    pipelines = undefined;
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'Pipelines unavailable' }).first().waitFor();
+    expect(await page.getByText('jobs in the hour', { exact: false }).count()).toBe(0);
+    expect(await accessibilityProblems()).toEqual([]);
+  }, 120_000);
 });
