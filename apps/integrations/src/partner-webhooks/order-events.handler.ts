@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventPayload, EventSubject } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { dialectOf, IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
+import { DeliveryStatements } from './delivery-statements.js';
 import { PartnerDispatcher } from './partner-dispatcher.service.js';
 import { Delivery, Partner } from './partner-tables.js';
 import { wantsSubject } from './subject-patterns.js';
@@ -17,10 +20,15 @@ export const PARTNER_CONSUMER = 'integrations-partner-webhooks';
  */
 @Controller()
 export class OrderEventsHandler {
+  private readonly statements: DeliveryStatements;
+
   constructor(
     private readonly once: IdempotentConsumer,
     private readonly dispatcher: PartnerDispatcher,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.statements = new DeliveryStatements(dialectOf(dataSource));
+  }
 
   @JetStreamEvent('shop.orders.placed.v1')
   placed(@Payload() payload: EventPayload<'shop.orders.placed.v1'>, @Ctx() context: JetStreamContext): Promise<void> {
@@ -42,31 +50,26 @@ export class OrderEventsHandler {
       const now = Date.now();
       // One INSERT for all of the event's deliveries (a statement per partner was most of the consumer's CPU).
       if (partners.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(Delivery)
-          .values(
-            partners.map((partner) => ({
-              id: randomUUID(),
-              partnerId: partner.id,
-              eventId,
-              subject,
-              aggregateId: String(payload.order_id),
-              seq,
-              body,
-              status: 'pending' as const,
-              attempts: 0,
-              attemptsTotal: 0,
-              claim: null,
-              nextAttemptAt: now,
-              createdAt: now,
-              deliveredAt: null,
-              lastError: null,
-            })),
-          )
-          .orIgnore()
-          .execute();
+        await this.statements.insertIgnoringDuplicates(
+          manager,
+          partners.map((partner): Delivery => ({
+            id: randomUUID(),
+            partnerId: partner.id,
+            eventId,
+            subject,
+            aggregateId: String(payload.order_id),
+            seq,
+            body,
+            status: 'pending' as const,
+            attempts: 0,
+            attemptsTotal: 0,
+            claim: null,
+            nextAttemptAt: now,
+            createdAt: now,
+            deliveredAt: null,
+            lastError: null,
+          })),
+        );
       }
       return partners.length;
     });

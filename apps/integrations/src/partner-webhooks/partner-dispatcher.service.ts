@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, LessThanOrEqual } from 'typeorm';
-import { deliverySchedule, type DeliverySchedule, retryAfterMs } from '@offramp/messaging';
+import type { DataSource, EntityManager } from 'typeorm';
+import { deliverySchedule, type DeliverySchedule, dialectOf, retryAfterMs } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
 import { type OutboundAddressGuard, SERVICE_CONFIG } from '@offramp/platform';
 import type { IntegrationsConfig } from '../integrations.config.js';
+import { DeliveryStatements } from './delivery-statements.js';
 import { type AttemptResult, PartnerSender } from './partner-sender.js';
 import { Delivery, DeliveryAttempt, Partner } from './partner-tables.js';
 import { OUTBOUND_GUARD } from './partner-registry.service.js';
@@ -23,6 +24,7 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('PartnerDispatcher');
   private readonly sender: PartnerSender;
   private readonly schedule: DeliverySchedule;
+  private readonly statements: DeliveryStatements;
   private readonly inFlight = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
@@ -38,6 +40,7 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
   ) {
     this.sender = new PartnerSender(guard, config.PARTNER_TIMEOUT_MS);
     this.schedule = deliverySchedule({ timeScale: config.PARTNER_RETRY_TIME_SCALE });
+    this.statements = new DeliveryStatements(dialectOf(dataSource));
   }
 
   onApplicationBootstrap(): void {
@@ -92,14 +95,8 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
     for (const partner of partners.values()) {
       const free = this.config.PARTNER_MAX_IN_FLIGHT - (this.inFlight.get(partner.id) ?? 0);
       if (free <= 0) continue;
-      const rows = await this.gate.read(() =>
-        this.dataSource.getRepository(Delivery).find({
-          where: { partnerId: partner.id, status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
-          order: { nextAttemptAt: 'ASC', seq: 'ASC' },
-          // An ordered partner's sendable rows are the heads of their aggregates, found among the due ones.
-          take: partner.ordered ? 1_000 : free,
-        }),
-      );
+      // An ordered partner's sendable rows are the heads of their aggregates, found among the due ones.
+      const rows = await this.gate.read(() => this.statements.due(this.dataSource.manager, partner.id, now, partner.ordered ? 1_000 : free));
       due.push(...rows);
     }
     const heads = await this.orderedHeads([...partners.values()].filter((p) => p.ordered));
@@ -173,12 +170,7 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
       this.dataSource.transaction(async (manager) => {
         const ours: Delivery[] = [];
         for (const delivery of deliveries) {
-          const result = await manager.update(
-            Delivery,
-            { id: delivery.id, status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
-            { nextAttemptAt: lease, claim },
-          );
-          if (result.affected === 1) ours.push(delivery);
+          if (await this.statements.claim(manager, delivery.id, claim, lease, now)) ours.push(delivery);
         }
         return ours;
       }),
@@ -251,15 +243,15 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
         );
         this.logger.warn(`partner ${partner.name} answered 410 Gone: disabled`);
       }
-      const common = { attempts: made, attemptsTotal: attempt, claim: null };
-      await manager.update(
-        Delivery,
-        { id: delivery.id },
+      const common = { attempts: made, attemptsTotal: attempt };
+      await this.statements.record(
+        manager,
+        delivery.id,
         ok
-          ? { ...common, status: 'delivered', deliveredAt: at, lastError: null }
+          ? { ...common, status: 'delivered', deliveredAt: at, nextAttemptAt: null, lastError: null }
           : waitMs === undefined
-            ? { ...common, status: 'dead', lastError }
-            : { ...common, status: 'pending', nextAttemptAt: at + waitMs, lastError },
+            ? { ...common, status: 'dead', deliveredAt: null, nextAttemptAt: null, lastError }
+            : { ...common, status: 'pending', deliveredAt: null, nextAttemptAt: at + waitMs, lastError },
       );
     }
     // One statement for the batch's attempt log (500 rows x 7 parameters stays under every driver's limit).
