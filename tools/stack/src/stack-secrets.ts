@@ -20,6 +20,8 @@ export interface StackSecrets {
   PAYMENT_WEBHOOK_SECRET: string;
   /** The integrations slice's partner admin API; also read by `npx offramp partners` when OFFRAMP_INTEGRATIONS_TOKEN is not set. */
   INTEGRATIONS_ADMIN_TOKEN: string;
+  /** The pipelines slice's jobs admin API; the gateway relays it to the dashboard with this token. */
+  PIPELINES_ADMIN_TOKEN: string;
 }
 
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
@@ -38,6 +40,7 @@ export function loadOrCreateSecrets(dataDir: string): StackSecrets {
     GATEWAY_ADMIN_TOKEN: kept.GATEWAY_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
     PAYMENT_WEBHOOK_SECRET: kept.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`,
     INTEGRATIONS_ADMIN_TOKEN: kept.INTEGRATIONS_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
+    PIPELINES_ADMIN_TOKEN: kept.PIPELINES_ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
@@ -59,7 +62,11 @@ export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.P
       GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
+      // the slices' admin tokens, for the dashboard's relay of their admin APIs
+      GATEWAY_PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN,
+      GATEWAY_INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN,
     },
+    pipelines: { ...slice, PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN },
     integrations: { ...slice, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET, INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN },
   };
   const given = byService[service] ?? slice;

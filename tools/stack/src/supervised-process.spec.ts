@@ -66,10 +66,15 @@ describe('stack runner parts (real processes, files and sockets)', () => {
       GATEWAY_ADMIN_TOKEN: secrets.GATEWAY_ADMIN_TOKEN,
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PRIVATE_KEY: secrets.IDENTITY_TOKEN_PRIVATE_KEY,
+      GATEWAY_PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN,
+      GATEWAY_INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN,
     });
-    for (const slice of ['api', 'pipelines']) {
-      expect(secretsFor(slice, secrets, {})).toEqual({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY });
-    }
+    expect(secretsFor('api', secrets, {})).toEqual({ IDENTITY_TOKEN_ALG: 'EdDSA', IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY });
+    expect(secretsFor('pipelines', secrets, {})).toEqual({
+      IDENTITY_TOKEN_ALG: 'EdDSA',
+      IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY,
+      PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN,
+    });
     // The payment provider's secret: the monolith and the slice that took its webhook over; the partner admin token.
     expect(secretsFor('integrations', secrets, {})).toEqual({
       IDENTITY_TOKEN_ALG: 'EdDSA',
