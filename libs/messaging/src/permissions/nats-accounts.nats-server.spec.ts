@@ -180,8 +180,11 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
     });
   });
 
+  const INTEGRATIONS_DURABLE_NAME = 'integrations-partner-webhooks';
+
   describe('events (OFFRAMP_EVENTS): pipelines relays and consumes, the others neither', () => {
-    const DURABLE = 'order-notifications';
+    // accounts.conf grants consumers by durable name: one of pipelines' own, and integrations' partner consumer
+    const DURABLE = 'pipelines-sales-aggregate';
 
     beforeAll(async () => {
       const jsm = await jetstreamManager(nc.pipelines);
@@ -225,6 +228,25 @@ describe('NATS accounts and permissions per service (docker/nats/offramp.conf, r
       });
       expect(await refusal(() => jsm.streams.getMessage('OFFRAMP_EVENTS', { seq: 1 }))).toMatchObject({ operation: 'publish' });
     });
+  });
+
+  it('integrations reads its own consumer of the events, and pipelines cannot read it', async () => {
+    await provisionConsumers(await jetstreamManager(nc.integrations), [
+      { stream: 'OFFRAMP_EVENTS', durable: INTEGRATIONS_DURABLE_NAME, filterSubjects: ['shop.orders.>'] },
+    ]);
+    const message = await (await jetstream(nc.integrations).consumers.get('OFFRAMP_EVENTS', INTEGRATIONS_DURABLE_NAME)).next({ expires: 5_000 });
+    expect(message?.json()).toEqual(ORDER_PLACED);
+    expect(await message?.ackAck()).toBe(true);
+    expect(await refusal(() => jetstream(nc.pipelines, { checkAPI: false }).consumers.get('OFFRAMP_EVENTS', INTEGRATIONS_DURABLE_NAME))).toMatchObject({
+      operation: 'publish',
+    });
+    expect(
+      await refusal(() =>
+        nc.pipelines.request(`$JS.API.CONSUMER.MSG.NEXT.OFFRAMP_EVENTS.${INTEGRATIONS_DURABLE_NAME}`, JSON.stringify({ batch: 1, no_wait: true }), {
+          timeout: 5_000,
+        }),
+      ),
+    ).toMatchObject({ operation: 'publish' });
   });
 
   it.each(SERVICES)('%s cannot listen to another service’s replies and deliveries, nor to every inbox', async (service) => {
