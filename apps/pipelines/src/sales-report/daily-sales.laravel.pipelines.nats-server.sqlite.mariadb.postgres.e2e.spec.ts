@@ -1,6 +1,13 @@
 // The sales report from the aggregate, byte for byte the monolith's GET /reports/sales.csv on its
 // seeded data: the real Laravel app over HTTP logged in as the admin, and pipelines' own
-// GET /reports/sales.csv (a process, with a real nats-server) called with the gateway's identity token.
+// GET /reports/sales.csv (a process, with a real nats-server) called with the gateway's identity token;
+// the aggregate rebuilt from the orders table, then filled again by replaying every payment through
+// the outbox, the relay and shop.orders.paid.v1 (twice more, changing nothing), then by the rebuild command.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnectionManager, OutboxRecord, recordOutboxEvent } from '@offramp/messaging';
 import { IdentityTokenSigner, identityKeysFromConfig, type OfframpIdentity } from '@offramp/platform';
 import { createDataSourceOptions } from '@offramp/persistence';
 import {
@@ -12,6 +19,9 @@ import {
   type NatsServerHandle,
   type ScratchDatabase,
   type ServiceProcess,
+  seededRandom,
+  waitUntil,
+  workspaceRoot,
 } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { DailySales } from './daily-sales.js';
@@ -33,12 +43,28 @@ const BAD_QUERIES = ['from=2025-02-30', 'to=2025-1-05', 'from=yesterday&to=2025-
 
 const SECRET = 'sales-report-test-secret-of-at-least-32-characters';
 
+/** RANGES, 40 random ones over the seeded year (and a little past it), and day boundaries (UTC, the app's timezone). */
+function replayRanges(): Array<{ from?: string; to?: string }> {
+  const random = seededRandom(7);
+  const day = () => new Date(Date.UTC(2024, 11, 20) + random.int(0, 400) * 86_400_000).toISOString().slice(0, 10);
+  const randomRanges = Array.from({ length: 40 }, () => (random.int(0, 4) === 0 ? { from: day() } : { from: day(), to: day() }));
+  return [...RANGES, ...randomRanges, { from: '2025-01-01', to: '2025-01-01' }, { from: '2025-12-31' }, { to: '2024-12-31' }];
+}
+
 describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the daily sales aggregate on %s', (kind) => {
   let database: ScratchDatabase;
   let legacy: LegacyApp;
   let db: DataSource;
   let nats: NatsServerHandle;
   let pipelines: ServiceProcess;
+  const pipelinesEnv = () => ({
+    DATABASE_URL: database.url,
+    NATS_URL: nats.url,
+    LOG_LEVEL: 'warn',
+    SALES_REPORT_HTTP_ENABLED: 'true',
+    IDENTITY_TOKEN_SECRET: SECRET,
+    QUEUE_BRIDGE_ENABLED: 'false',
+  });
   const signer = new IdentityTokenSigner(
     identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 300 }, 'sign'),
   );
@@ -54,21 +80,10 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the daily sales aggre
       env: { SEED_ORDERS: '1500', SEED_PRODUCTS: '100', SEED_USERS: '20', APP_DEBUG: 'false' },
       timeoutMs: 120_000,
     });
-    db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1 }));
+    db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1, entities: [OutboxRecord] }));
     await db.initialize();
     nats = await startNatsServer();
-    pipelines = await startService({
-      app: 'pipelines',
-      env: {
-        DATABASE_URL: database.url,
-        NATS_URL: nats.url,
-        LOG_LEVEL: 'warn',
-        SALES_REPORT_HTTP_ENABLED: 'true',
-        IDENTITY_TOKEN_SECRET: SECRET,
-        QUEUE_BRIDGE_ENABLED: 'false',
-        OUTBOX_RELAY_ENABLED: 'false',
-      },
-    });
+    pipelines = await startService({ app: 'pipelines', env: pipelinesEnv() });
   }, 180_000);
 
   afterAll(async () => {
@@ -135,4 +150,85 @@ describe.each(['sqlite', 'mariadb', 'postgres'] as const)('the daily sales aggre
     }
     expect(await sales.csv()).not.toBe(before);
   }, 120_000);
+  /** Both reports over HTTP for every range: the monolith's (logged-in admin) and pipelines' (the gateway's token for the admin). */
+  async function expectSameReports(ranges: Array<{ from?: string; to?: string }>): Promise<void> {
+    const admin = await legacy.login('admin@example.test');
+    const adminToken = await asUser('1');
+    for (const range of ranges) {
+      const query = new URLSearchParams(range as Record<string, string>).toString();
+      const path = `/reports/sales.csv${query ? `?${query}` : ''}`;
+      const [monolith, slice] = await Promise.all([
+        fetch(`${legacy.url}${path}`, { headers: { cookie: admin } }),
+        fetch(`${pipelines.url}${path}`, { headers: adminToken }),
+      ]);
+      expect([path, slice.status, await slice.text()]).toEqual([path, monolith.status, await monolith.text()]);
+    }
+  }
+
+  it('filled by replaying the payments through the outbox and the stream (and twice more, and by the rebuild command), gives the same CSV', async () => {
+    const ranges = replayRanges();
+    const sales = new DailySales(db);
+    await db.query('DELETE FROM offramp_daily_sales');
+    await db.query('DELETE FROM offramp_sales_orders');
+    // every paid order's shop.orders.paid.v1 in the outbox, as PaymentWebhookController records it
+    const paid = (await db.query(`SELECT id, user_id, total_cents, currency, paid_at FROM orders WHERE status = 'paid' ORDER BY id`)) as Array<
+      Record<string, unknown>
+    >;
+    await db.transaction(async (manager) => {
+      for (const order of paid) {
+        const paidAt = order.paid_at instanceof Date ? order.paid_at.toISOString().slice(0, 19) : String(order.paid_at).slice(0, 19).replace(' ', 'T');
+        await recordOutboxEvent(manager, 'shop.orders.paid.v1', {
+          order_id: Number(order.id),
+          user_id: Number(order.user_id),
+          status: 'paid',
+          amount_cents: Number(order.total_cents),
+          currency: String(order.currency),
+          payment_event_id: `evt_replay_${String(order.id)}`,
+          paid_at: `${paidAt}.000000Z`,
+        });
+      }
+    });
+    const natsClient = new NatsConnectionManager({ url: nats.url, name: 'sales-replay-test' });
+    try {
+      const jsm = await jetstreamManager(await natsClient.connected());
+      const settled = (description: string) =>
+        waitUntil(
+          async () => {
+            const info = await jsm.consumers.info('OFFRAMP_EVENTS', 'pipelines-sales-aggregate').catch(() => undefined);
+            return info && info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq > 0 ? true : undefined;
+          },
+          { timeoutMs: 120_000, intervalMs: 250, description },
+        );
+      await waitUntil(
+        async () => {
+          const info = await jsm.streams.info('OFFRAMP_EVENTS', { subjects_filter: 'shop.orders.paid.v1' });
+          return (info.state.subjects?.['shop.orders.paid.v1'] ?? 0) >= paid.length || undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 250, description: `${paid.length} payments relayed` },
+      );
+      await settled('the sales consumer caught up');
+      await expectSameReports(ranges);
+      const first = await sales.csv();
+
+      // replayed twice: the consumer made again from the start of the stream, every payment delivered again
+      for (const replay of [1, 2]) {
+        await pipelines.stop('SIGTERM');
+        await jsm.consumers.delete('OFFRAMP_EVENTS', 'pipelines-sales-aggregate');
+        pipelines = await startService({ app: 'pipelines', env: pipelinesEnv() });
+        await settled(`replay ${replay} consumed`);
+        expect(await sales.csv()).toBe(first);
+      }
+      await expectSameReports(ranges);
+
+      // and once more by the rebuild command, from the orders table
+      const rebuilt = await promisify(execFile)(process.execPath, [join(workspaceRoot(), 'apps/pipelines/dist/sales-report/rebuild-sales.main.js')], {
+        env: { ...process.env, DATABASE_URL: database.url },
+      });
+      expect(rebuilt.stdout).toMatch(/^sales aggregate rebuilt from the orders table: \d+ day × currency rows$/m);
+      expect(await sales.csv()).toBe(first);
+      await expectSameReports(ranges);
+    } finally {
+      await natsClient.close();
+    }
+  }, 600_000);
 });
