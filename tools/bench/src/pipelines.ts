@@ -1,0 +1,276 @@
+// npm run bench:pipelines — SendOrderConfirmation on the same 10,000 jobs, dispatched by Laravel's
+// own code, drained by `php artisan queue:work` (one worker per core) against the queue bridge +
+// the Node handler, for the database and the redis driver; every mail goes to the loopback SMTP
+// server, which counts them (all of them, or the bench fails). Jobs/s is measured between the
+// first and the last mail the server accepted. Then the bridge latency from PHP dispatch to the
+// mail accepted (an upper bound of dispatch -> handler start), jobs dispatched one at a time.
+// A table for people, then as the last line one JSON object.
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import {
+  artisan,
+  startNatsServer,
+  startProcess,
+  startService,
+  startSmtpServer,
+  TEST_APP_KEY,
+  tempDir,
+  waitUntil,
+  workspaceRoot,
+  type ManagedProcess,
+  type SmtpServerHandle,
+} from '@offramp/testing';
+import { percentile, table } from './stats.js';
+
+const JOBS = Number(process.env['BENCH_JOBS'] ?? 10_000);
+const LATENCY_JOBS = Number(process.env['BENCH_LATENCY_JOBS'] ?? 200);
+const LATENCY_PACE_MS = 20;
+const WORKERS = availableParallelism();
+const JOBS_BAR = 20;
+const JOBS_GOAL = 50;
+const DRAIN_TIMEOUT_MS = 30 * 60_000;
+
+const log = (line: string) => process.stderr.write(`bench:pipelines: ${line}\n`);
+const run = promisify(execFile);
+const legacyRoot = join(workspaceRoot(), 'apps/legacy');
+const dispatchScript = join(workspaceRoot(), 'tools/bench/src/pipelines/dispatch-confirmations.php');
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+async function cleanUp(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    try {
+      await step();
+    } catch (error) {
+      log(`clean-up: ${(error as Error).message}`);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything this benchmark started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+type Driver = 'database' | 'redis';
+
+function legacyEnv(databaseUrl: string, driver: Driver, redisPrefix: string, smtp?: SmtpServerHandle): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    DATABASE_URL: databaseUrl,
+    APP_KEY: TEST_APP_KEY,
+    APP_ENV: 'production',
+    APP_DEBUG: 'false',
+    LOG_CHANNEL: 'null',
+    QUEUE_CONNECTION: driver,
+    REDIS_PREFIX: redisPrefix,
+    ...(smtp ? { MAIL_MAILER: 'smtp', MAIL_HOST: smtp.host, MAIL_PORT: String(smtp.port) } : {}),
+  };
+}
+
+/** Laravel's dispatch of the first `count` orders' confirmations; order id -> wall clock ms at dispatch. */
+async function dispatch(env: Record<string, string>, count: number, skip: number, paceMs: number): Promise<Map<number, number>> {
+  const { stdout } = await run('php', [dispatchScript, String(count), String(skip), String(paceMs)], {
+    cwd: legacyRoot,
+    env,
+    timeout: DRAIN_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const at = new Map<number, number>();
+  for (const line of stdout.trim().split('\n')) {
+    const [id, ms] = line.split(' ');
+    at.set(Number(id), Number(ms));
+  }
+  return at;
+}
+
+function copySqlite(from: string, to: string): string {
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
+  return `sqlite://${to}`;
+}
+
+/**
+ * Jobs/s between the first and the last mail, once every job's mail arrived (distinct Message-IDs:
+ * two of Laravel's database workers on SQLite can reserve the same job, so PHP may repeat a mail;
+ * the repeats are counted).
+ */
+async function drain(
+  name: string,
+  smtp: SmtpServerHandle,
+  received: number[],
+  start: () => Promise<() => Promise<unknown>>,
+): Promise<{ rate: number; repeats: number }> {
+  received.length = 0;
+  const from = smtp.mails.length;
+  const distinct = () => new Set(smtp.mails.slice(from).map((mail) => mail.messageId ?? mail.subject)).size;
+  const stop = await start();
+  cleanups.push(stop);
+  let reported = 0;
+  await waitUntil(
+    () => {
+      if (received.length - reported >= JOBS / 10) {
+        reported = received.length;
+        log(`${name}: ${reported}/${JOBS} mails`);
+      }
+      return received.length >= JOBS && distinct() >= JOBS;
+    },
+    { timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 200, description: `${name}: ${JOBS} mails` },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500)); // a repeated send would show now
+  await stop();
+  cleanups.pop();
+  if (distinct() !== JOBS) throw new Error(`${name}: mails for ${distinct()} distinct jobs, expected ${JOBS}`);
+  const rate = ((JOBS - 1) * 1000) / (received[received.length - 1] - received[0]);
+  const repeats = smtp.mails.length - from - JOBS;
+  log(`${name}: ${rate.toFixed(0)} jobs/s, ${repeats} repeated mails`);
+  return { rate, repeats };
+}
+
+async function main(): Promise<void> {
+  const folder = tempDir('offramp-bench-pipelines-');
+  cleanups.push(() => folder.remove());
+  const redisPrefix = `offramp_bench_${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 2 });
+  cleanups.push(async () => {
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const queueKey = `${redisPrefix}queues:offramp`;
+
+  const base = join(folder.path, 'base.sqlite');
+  const baseUrl = `sqlite://${base}`;
+  log(`seeding ${JOBS} orders (php artisan shop:seed)`);
+  await artisan(baseUrl, ['migrate', '--force']);
+  await artisan(baseUrl, ['shop:seed', `--products=500`, `--users=200`, `--orders=${JOBS + LATENCY_JOBS}`], {}, DRAIN_TIMEOUT_MS);
+  // the latency run starts from an empty queue
+  const latencyUrl = copySqlite(base, join(folder.path, 'latency.sqlite'));
+  log(`dispatching ${JOBS} confirmations with Laravel's code, database and redis`);
+  await dispatch(legacyEnv(baseUrl, 'database', redisPrefix), JOBS, 0, 0);
+  await dispatch(legacyEnv(baseUrl, 'redis', redisPrefix), JOBS, 0, 0);
+  const redisJobs = await redis.lrange(queueKey, 0, -1);
+  if (redisJobs.length !== JOBS) throw new Error(`redis queue holds ${redisJobs.length} jobs, expected ${JOBS}`);
+  const refillRedis = async () => {
+    await redis.del(queueKey, `${queueKey}:reserved`, `${queueKey}:delayed`, `${queueKey}:notify`);
+    for (let i = 0; i < redisJobs.length; i += 1000) await redis.rpush(queueKey, ...redisJobs.slice(i, i + 1000));
+  };
+
+  const received: number[] = [];
+  // order id (from the subject, "Order #<id> confirmed") -> when the server accepted its mail
+  const acceptedAt = new Map<number, number>();
+  const smtp = await startSmtpServer({
+    onMail: (mail) => {
+      const now = Date.now();
+      received.push(now);
+      acceptedAt.set(Number(/#(\d+)/.exec(mail.subject ?? '')?.[1]), now);
+    },
+  });
+  cleanups.push(() => smtp.stop());
+  const nats = await startNatsServer();
+  cleanups.push(() => nats.stop());
+
+  const php = (driver: Driver, url: string) => async () => {
+    const workers: ManagedProcess[] = [];
+    for (let i = 0; i < WORKERS; i += 1)
+      workers.push(
+        startProcess('php', ['artisan', 'queue:work', driver, '--queue=offramp', '--stop-when-empty', '--sleep=0', '--tries=1', '--no-interaction'], {
+          cwd: legacyRoot,
+          env: legacyEnv(url, driver, redisPrefix, smtp),
+        }),
+      );
+    return () => Promise.all(workers.map((worker) => worker.stop('SIGTERM')));
+  };
+  const bridge = (driver: Driver, url: string) => async () => {
+    const service = await startService({
+      app: 'pipelines',
+      env: {
+        DATABASE_URL: url,
+        NATS_URL: nats.url,
+        MAIL_HOST: smtp.host,
+        MAIL_PORT: String(smtp.port),
+        QUEUE_BRIDGE_DRIVER: driver,
+        REDIS_URL: 'redis://127.0.0.1:6379/0',
+        REDIS_PREFIX: redisPrefix,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    return () => service.stop('SIGTERM');
+  };
+
+  const runs: Record<string, { rate: number; repeats: number }> = {};
+  runs['php_database'] = await drain(
+    `php queue:work x${WORKERS}, database`,
+    smtp,
+    received,
+    php('database', copySqlite(base, join(folder.path, 'php-db.sqlite'))),
+  );
+  runs['bridge_database'] = await drain('bridge + Node, database', smtp, received, bridge('database', copySqlite(base, join(folder.path, 'bridge-db.sqlite'))));
+  await refillRedis();
+  runs['php_redis'] = await drain(`php queue:work x${WORKERS}, redis`, smtp, received, php('redis', copySqlite(base, join(folder.path, 'php-redis.sqlite'))));
+  await refillRedis();
+  runs['bridge_redis'] = await drain('bridge + Node, redis', smtp, received, bridge('redis', copySqlite(base, join(folder.path, 'bridge-redis.sqlite'))));
+
+  // latency: the bridge idle on the database driver, jobs dispatched one at a time
+  log(`latency: ${LATENCY_JOBS} jobs dispatched ${LATENCY_PACE_MS} ms apart`);
+  acceptedAt.clear();
+  const stopBridge = await bridge('database', latencyUrl)();
+  cleanups.push(stopBridge);
+  const dispatchedAt = await dispatch(legacyEnv(latencyUrl, 'database', redisPrefix), LATENCY_JOBS, JOBS, LATENCY_PACE_MS);
+  await waitUntil(() => acceptedAt.size >= LATENCY_JOBS, { timeoutMs: 60_000, intervalMs: 20, description: `${LATENCY_JOBS} latency mails` });
+  await stopBridge();
+  cleanups.pop();
+  const latencies = [...dispatchedAt].map(([id, at]) => (acceptedAt.get(id) ?? Number.NaN) - at);
+  if (latencies.some((ms) => Number.isNaN(ms))) throw new Error('latency: a dispatched job got no mail');
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+
+  const rates = Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.rate]));
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+  const verdict = (x: number) => (x >= JOBS_GOAL ? 'goal met' : x >= JOBS_BAR ? 'bar met' : 'below bar');
+  process.stdout.write(
+    `${table([
+      ['measure', 'php artisan queue:work', 'bridge + Node', 'ratio', `bar ${JOBS_BAR}x / goal ${JOBS_GOAL}x`],
+      [
+        `jobs/s, database (${JOBS})`,
+        rates['php_database'].toFixed(0),
+        rates['bridge_database'].toFixed(0),
+        ratio(rates['bridge_database'], rates['php_database']),
+        verdict(rates['bridge_database'] / rates['php_database']),
+      ],
+      [
+        `jobs/s, redis (${JOBS})`,
+        rates['php_redis'].toFixed(0),
+        rates['bridge_redis'].toFixed(0),
+        ratio(rates['bridge_redis'], rates['php_redis']),
+        verdict(rates['bridge_redis'] / rates['php_redis']),
+      ],
+      ['GET /reports/sales.csv', 'not measured', 'not measured', '', 'the pipelines endpoint has not landed'],
+      [`bridge latency, dispatch -> mail accepted (${LATENCY_JOBS})`, '', `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, '', ''],
+    ])}\n`,
+  );
+  const round = (n: number) => Math.round(n * 10) / 10;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'pipelines',
+      jobs: JOBS,
+      workers: WORKERS,
+      jobs_per_s: Object.fromEntries(Object.entries(rates).map(([key, value]) => [key, round(value)])),
+      repeated_mails: Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.repeats])),
+      ratio: { database: round(rates['bridge_database'] / rates['php_database']), redis: round(rates['bridge_redis'] / rates['php_redis']) },
+      rps: { legacy_report: null, pipelines_report: null },
+      bridge_latency_ms: { p50: round(p50), p99: round(p99) },
+    })}\n`,
+  );
+}
+
+main()
+  .catch((error: Error) => {
+    log(`failed: ${error.stack ?? error.message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());
