@@ -4,7 +4,7 @@ import { dialectOf } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DeliveryStatements } from './delivery-statements.js';
-import { Delivery, PARTNER_ENTITIES, partnerTablesSql } from './partner-tables.js';
+import { Delivery, DeliveryAttempt, Partner, PARTNER_ENTITIES, partnerTablesSql } from './partner-tables.js';
 
 const delivery = (partnerId: string, eventId: string, seq: number, nextAttemptAt: number): Delivery => ({
   id: randomUUID(),
@@ -103,5 +103,41 @@ describe.each([
     expect(await row(second.id)).toMatchObject({ status: 'pending', deliveredAt: null, nextAttemptAt: 5_700, claim: null, lastError: 'HTTP 500' });
     expect(await row(third.id)).toMatchObject({ status: 'dead', deliveredAt: null, attempts: 8, attemptsTotal: 9, lastError: 'timeout' });
     expect((await statements.due(dataSource.manager, partner, 6_000, 10)).map((d) => d.eventId)).toEqual(['e-2']);
+  });
+
+  it('lists only the enabled partners with their event types', async () => {
+    const partner = (name: string, enabled: boolean, eventTypes: string[]) =>
+      dataSource.getRepository(Partner).insert({
+        id: randomUUID(),
+        name,
+        url: 'http://127.0.0.1:9/hooks',
+        secrets: ['whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0'],
+        eventTypes,
+        enabled,
+        ordered: false,
+        disabledReason: null,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+    await partner('on', true, ['shop.orders.*']);
+    await partner('off', false, ['shop.orders.paid.v1']);
+    const listed = await dataSource.transaction((manager) => statements.enabledPartners(manager));
+    expect(listed.map((p) => p.eventTypes)).toEqual([['shop.orders.*']]);
+  });
+
+  it('writes an attempt log of any length, every row as given', async () => {
+    const id = randomUUID();
+    const attempts: DeliveryAttempt[] = Array.from({ length: 77 }, (_, i) => ({
+      deliveryId: id,
+      attempt: i + 1,
+      at: 1_000 + i,
+      statusCode: i % 2 ? 500 : null,
+      latencyMs: i,
+      error: i % 2 ? null : 'timeout',
+      responseExcerpt: i % 2 ? `body ${i}` : null,
+    }));
+    await dataSource.transaction((manager) => statements.insertAttempts(manager, attempts));
+    const stored = await dataSource.getRepository(DeliveryAttempt).find({ where: { deliveryId: id }, order: { attempt: 'ASC' } });
+    expect(stored).toEqual(attempts);
   });
 });

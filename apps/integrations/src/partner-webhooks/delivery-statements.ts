@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type Dialect, sqlParam } from '@offramp/messaging';
-import type { Delivery, DeliveryStatus } from './partner-tables.js';
+import type { Delivery, DeliveryAttempt, DeliveryStatus } from './partner-tables.js';
 
 const TABLE = 'integrations_deliveries';
 const COLUMNS = [
@@ -20,6 +20,7 @@ const COLUMNS = [
   'delivered_at',
   'last_error',
 ] as const;
+const ATTEMPT_COLUMNS = ['delivery_id', 'attempt', 'at', 'status_code', 'latency_ms', 'error', 'response_excerpt'] as const;
 
 /**
  * The dispatcher's and the fan-out's statements for each delivery, written out with bound
@@ -31,7 +32,9 @@ export class DeliveryStatements {
   private readonly claimSql: string;
   private readonly recordSql: string;
   private readonly dueSql: string;
+  private readonly partnersSql: string;
   private readonly inserts = new Map<number, string>();
+  private readonly attemptInserts = new Map<number, string>();
 
   constructor(private readonly dialect: Dialect) {
     const p = (index: number) => sqlParam(dialect, index);
@@ -41,6 +44,29 @@ export class DeliveryStatements {
       delivered_at = COALESCE(${p(4)}, delivered_at), next_attempt_at = COALESCE(${p(5)}, next_attempt_at), last_error = ${p(6)} WHERE id = ${p(7)}`;
     this.dueSql = `SELECT ${COLUMNS.join(', ')} FROM ${TABLE} WHERE partner_id = ${p(1)} AND status = 'pending' AND next_attempt_at <= ${p(2)}
       ORDER BY next_attempt_at ASC, seq ASC LIMIT ${p(3)}`;
+    this.partnersSql = 'SELECT id, event_types FROM integrations_partners WHERE enabled = 1';
+  }
+
+  /** The enabled partners and the event types each asked for: what an event's fan-out needs, read in its transaction. */
+  async enabledPartners(manager: EntityManager): Promise<Array<{ id: string; eventTypes: string[] }>> {
+    const rows = (await manager.query(this.partnersSql)) as Array<{ id: string; event_types: string }>;
+    return rows.map((row) => ({ id: row.id, eventTypes: JSON.parse(row.event_types) as string[] }));
+  }
+
+  /**
+   * The attempt log of a batch, in chunks of powers of two rows (at most 64, 448 parameters): a
+   * handful of statement texts, each prepared once.
+   */
+  async insertAttempts(manager: EntityManager, attempts: DeliveryAttempt[]): Promise<void> {
+    let offset = 0;
+    while (offset < attempts.length) {
+      let size = 1;
+      while (size * 2 <= Math.min(attempts.length - offset, 64)) size *= 2;
+      const chunk = attempts.slice(offset, offset + size);
+      offset += size;
+      const params = chunk.flatMap((a) => [a.deliveryId, a.attempt, a.at, a.statusCode, a.latencyMs, a.error, a.responseExcerpt]);
+      await structured(manager, this.attemptInsertSql(size), params);
+    }
   }
 
   /** A partner's due pending deliveries, oldest first. */
@@ -110,6 +136,16 @@ export class DeliveryStatements {
     sql =
       this.dialect === 'postgres' ? `INSERT ${into} ON CONFLICT DO NOTHING` : this.dialect === 'mysql' ? `INSERT IGNORE ${into}` : `INSERT OR IGNORE ${into}`;
     this.inserts.set(rows, sql);
+    return sql;
+  }
+
+  private attemptInsertSql(rows: number): string {
+    let sql = this.attemptInserts.get(rows);
+    if (sql) return sql;
+    let index = 0;
+    const row = () => `(${ATTEMPT_COLUMNS.map(() => sqlParam(this.dialect, ++index)).join(', ')})`;
+    sql = `INSERT INTO integrations_delivery_attempts (${ATTEMPT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, row).join(', ')}`;
+    this.attemptInserts.set(rows, sql);
     return sql;
   }
 }

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { dialectOf, IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
 import { DeliveryStatements } from './delivery-statements.js';
 import { PartnerDispatcher } from './partner-dispatcher.service.js';
-import { Delivery, Partner } from './partner-tables.js';
+import type { Delivery } from './partner-tables.js';
 import { wantsSubject } from './subject-patterns.js';
 
 /** The durable consumer that turns order events into partner deliveries. */
@@ -46,7 +46,7 @@ export class OrderEventsHandler {
     const timestamp = context.getMetadata().occurredAt ?? new Date().toISOString();
     const body = JSON.stringify({ type: subject, timestamp, data: payload });
     const outcome = await this.once.run(context, async (manager) => {
-      const partners = (await manager.getRepository(Partner).findBy({ enabled: true })).filter((partner) => wantsSubject(partner.eventTypes, subject));
+      const partners = (await this.statements.enabledPartners(manager)).filter((partner) => wantsSubject(partner.eventTypes, subject));
       const now = Date.now();
       // One INSERT for all of the event's deliveries (a statement per partner was most of the consumer's CPU).
       if (partners.length > 0) {

@@ -254,8 +254,7 @@ export class PartnerDispatcher implements OnApplicationBootstrap, OnApplicationS
             : { ...common, status: 'pending', deliveredAt: null, nextAttemptAt: at + waitMs, lastError },
       );
     }
-    // One statement for the batch's attempt log (500 rows x 7 parameters stays under every driver's limit).
-    if (attempts.length > 0) await manager.insert(DeliveryAttempt, attempts);
+    await this.statements.insertAttempts(manager, attempts);
   }
 }
 
