@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { restoredSession, type Session, signOut } from './api/session';
 import { useLive } from './api/use-live';
+import { IntegrationsPage } from './integrations/integrations-page';
 import { Overview } from './overview/overview';
 import { PipelinesPage } from './pipelines/pipelines-page';
 import { RoutePage } from './route-page/route-page';
 import { RoutesTable } from './routes-table/routes-table';
 import { SignIn } from './sign-in/sign-in';
 
-/** `#/`, `#/routes`, `#/route/<id>`, `#/pipelines`: hash routes, so the gateway serves one page for all. */
+/** `#/`, `#/routes`, `#/route/<id>`, `#/pipelines`, `#/integrations`: hash routes, so the gateway serves one page for all. */
 function useHashRoute(): string {
   const [hash, setHash] = useState(window.location.hash);
   useEffect(() => {
@@ -36,7 +37,15 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
   const path = useHashRoute();
   const live = useLive(session);
   const routeId = path.startsWith('/route/') ? decodeURIComponent(path.slice('/route/'.length)) : undefined;
-  const current = routeId ? 'route' : path === '/routes' ? 'routes' : path === '/pipelines' ? 'pipelines' : 'overview';
+  const current = routeId
+    ? 'route'
+    : path === '/routes'
+      ? 'routes'
+      : path === '/pipelines'
+        ? 'pipelines'
+        : path === '/integrations'
+          ? 'integrations'
+          : 'overview';
   return (
     <>
       <header className="top">
@@ -53,6 +62,9 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           </a>
           <a href="#/pipelines" aria-current={current === 'pipelines' ? 'page' : undefined}>
             Pipelines
+          </a>
+          <a href="#/integrations" aria-current={current === 'integrations' ? 'page' : undefined}>
+            Integrations
           </a>
         </nav>
         <span className={live.connected ? 'live on' : 'live off'} role="status">
@@ -71,6 +83,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
       <main id="main">
         {routeId ? (
           <RoutePage session={session} live={live} id={routeId} />
+        ) : current === 'integrations' ? (
+          <IntegrationsPage session={session} />
         ) : current === 'pipelines' ? (
           <PipelinesPage session={session} />
         ) : current === 'routes' ? (

@@ -9,12 +9,14 @@ import {
   artisan,
   startLegacyApp,
   startNatsServer,
+  startPartnerEndpoint,
   startService,
   startSmtpServer,
   waitUntil,
   workspaceRoot,
   type LegacyApp,
   type NatsServerHandle,
+  type PartnerEndpoint,
   type ServiceProcess,
   type SmtpServerHandle,
 } from '@offramp/testing';
@@ -24,9 +26,12 @@ import {
 // serving the dashboard on its admin listener. The CLI's history must show the same changes, and a
 // change made with the CLI must reach the open page without a reload. The pipelines slice runs the
 // taken-over jobs (the Laravel queue bridge, mail to a loopback SMTP server standing in for the
-// mail provider), read and retried from the Pipelines page through the gateway's relay.
+// mail provider), read and retried from the Pipelines page through the gateway's relay; the
+// integrations slice delivers the orders' events to two loopback partners (third parties), one of
+// them down until its failure has been seen and replayed from the Integrations page.
 const ADMIN_TOKEN = 'dashboard-e2e-admin-token-0123456789';
 const PIPELINES_TOKEN = 'dashboard-e2e-pipelines-token-0123456789';
+const INTEGRATIONS_TOKEN = 'dashboard-e2e-integrations-token-0123456789';
 const IDENTITY_SECRET = 'dashboard-e2e-identity-secret-0123456789abcdef';
 const PRODUCTS = 'GET|HEAD /api/products';
 /** /products: the slice has no such page (404), so each shadowed request is a mismatch. */
@@ -46,6 +51,10 @@ describe('the migration dashboard in a real browser against the real stack', () 
   let api: ServiceProcess;
   let pipelines: ServiceProcess | undefined;
   let smtp: SmtpServerHandle;
+  let integrations: ServiceProcess;
+  let healthyPartner: PartnerEndpoint;
+  let failingPartner: PartnerEndpoint;
+  let failingPartnerDown = true;
   let gateway: ServiceProcess;
   let folder: string;
   let context: BrowserContext;
@@ -78,6 +87,22 @@ describe('the migration dashboard in a real browser against the real stack', () 
         LOG_LEVEL: 'warn',
       },
     });
+    integrations = await startService({
+      app: 'integrations',
+      timeoutMs: 60_000,
+      env: {
+        DATABASE_URL: legacy.databaseUrl,
+        NATS_URL: nats.url,
+        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+        INTEGRATIONS_ADMIN_TOKEN: INTEGRATIONS_TOKEN,
+        PARTNER_ALLOWED_CIDRS: '127.0.0.0/8',
+        PARTNER_RETRY_TIME_SCALE: '0.0002',
+        PARTNER_POLL_MS: '20',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    healthyPartner = await startPartnerEndpoint();
+    failingPartner = await startPartnerEndpoint(() => (failingPartnerDown ? 503 : 200));
     gateway = await startService({
       app: 'gateway',
       timeoutMs: 60_000,
@@ -88,7 +113,8 @@ describe('the migration dashboard in a real browser against the real stack', () 
         DATABASE_URL: legacy.databaseUrl,
         GATEWAY_ROUTES_FILE: join(folder, 'routes.yaml'),
         GATEWAY_ROUTES_BUCKET: 'dashboard_e2e_routes',
-        GATEWAY_SERVICES: `api=${api.url},pipelines=${pipelines.url}`,
+        GATEWAY_SERVICES: `api=${api.url},pipelines=${pipelines.url},integrations=${integrations.url}`,
+        GATEWAY_INTEGRATIONS_ADMIN_TOKEN: INTEGRATIONS_TOKEN,
         GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
         GATEWAY_PIPELINES_ADMIN_TOKEN: PIPELINES_TOKEN,
         IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
@@ -123,7 +149,8 @@ describe('the migration dashboard in a real browser against the real stack', () 
 
   afterAll(async () => {
     await context?.close();
-    await Promise.allSettled([gateway?.stop(), api?.stop(), pipelines?.stop()]);
+    await Promise.allSettled([gateway?.stop(), api?.stop(), pipelines?.stop(), integrations?.stop()]);
+    await Promise.allSettled([healthyPartner?.close(), failingPartner?.close()]);
     await legacy?.close();
     await smtp?.stop();
     await nats?.stop();
@@ -295,6 +322,43 @@ describe('the migration dashboard in a real browser against the real stack', () 
     // The wrong token's 401 and the refused promotion's 409 are answers the page showed; nothing else failed.
     expect(consoleErrors.filter((text) => !/status of (401|409)/.test(text))).toEqual([]);
   }, 150_000);
+  it("shows each partner's deliveries and a failing partner's dead delivery, replayed from the Integrations page to the partner", async () => {
+    const register = async (name: string, url: string) => {
+      const response = await fetch(`${integrations.url}/_offramp/integrations/partners`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${INTEGRATIONS_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, url, eventTypes: ['shop.orders.placed.v1'] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(201);
+    };
+    await register('acme-erp', healthyPartner.url);
+    await register('flaky-wms', failingPartner.url);
+    await artisan(legacy.databaseUrl, ['shop:simulate', '--orders=1', '--seed=11'], { APP_KEY: legacy.appKey });
+    await waitUntil(async () => healthyPartner.received.length === 1, { timeoutMs: 30_000, description: 'the healthy partner gets the order' });
+
+    await page.goto(`${gateway.adminUrl}/_offramp/dashboard/#/integrations`);
+    await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+    await page.getByRole('list', { name: 'acme-erp deliveries' }).getByText('delivered 1').waitFor();
+    // The failing partner: out of attempts (the retry schedule scaled down), a dead delivery with its last error.
+    const flaky = page.getByRole('list', { name: 'flaky-wms deliveries' });
+    await flaky.getByText('dead 1').waitFor({ timeout: 60_000 });
+    expect(await flaky.textContent()).toMatch(/last error: .*503/);
+    const triedWhileDown = failingPartner.received.length;
+    expect(triedWhileDown).toBeGreaterThan(1);
+    expect(await accessibilityProblems()).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'integrations.png'), fullPage: true });
+
+    // The partner is back; the dead delivery replayed from the page (keyboard) reaches it.
+    failingPartnerDown = false;
+    await page.getByRole('button', { name: /^Replay shop\.orders\.placed\.v1/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'queued again' }).waitFor();
+    await waitUntil(async () => failingPartner.received.length > triedWhileDown, { timeoutMs: 30_000, description: 'the replayed delivery' });
+    await flaky.getByText('delivered 1').waitFor({ timeout: 20_000 });
+    expect(JSON.parse(failingPartner.received.at(-1)?.body ?? '{}')).toMatchObject({ type: 'shop.orders.placed.v1' });
+  }, 150_000);
+
   it('shows the jobs pipelines ran, retries a failed one from the Pipelines page (it then runs in Node), and says when pipelines is unavailable', async () => {
     const confirmations = () => smtp.mails.filter((mail) => /^Order #\d+ confirmed$/.test(mail.subject ?? '')).length;
     // Four orders, each job run in Node by pipelines: four mails.

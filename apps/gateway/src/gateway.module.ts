@@ -8,6 +8,7 @@ import { AdminController } from './admin/admin.controller.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { DashboardAssets } from './admin/dashboard-assets.js';
 import { DashboardController } from './admin/dashboard.controller.js';
+import { IntegrationsRelayController } from './admin/integrations-relay.controller.js';
 import { JobsRelayController } from './admin/jobs-relay.controller.js';
 import { LiveEventsController } from './admin/live-events.controller.js';
 import { LiveFeed } from './admin/live-feed.js';
@@ -222,7 +223,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [IdentityModule.forSigning(config)],
-      controllers: [AdminController, MetricsHistoryController, LiveEventsController, DashboardController, JobsRelayController],
+      controllers: [AdminController, MetricsHistoryController, LiveEventsController, DashboardController, JobsRelayController, IntegrationsRelayController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...providers],
     };
   }

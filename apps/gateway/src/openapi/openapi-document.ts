@@ -4,13 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AdminController } from '../admin/admin.controller.js';
+import { IntegrationsRelayController } from '../admin/integrations-relay.controller.js';
 import { JobsRelayController } from '../admin/jobs-relay.controller.js';
 import { LiveEventsController } from '../admin/live-events.controller.js';
 import { MetricsHistoryController } from '../admin/metrics-history.controller.js';
 import { ADMIN_API_VERSION } from './admin-api-version.js';
 
 /** The admin listener's API (the dashboard's files are no part of it). */
-const ADMIN_CONTROLLERS = [AdminController, MetricsHistoryController, LiveEventsController, JobsRelayController];
+const ADMIN_CONTROLLERS = [AdminController, MetricsHistoryController, LiveEventsController, JobsRelayController, IntegrationsRelayController];
 
 /**
  * The admin controllers with an inert stand-in for everything they and their guards inject, in preview

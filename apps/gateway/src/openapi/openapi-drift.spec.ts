@@ -34,6 +34,10 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
     expect(Object.keys(paths).sort()).toEqual([
       '/_offramp/admin/diffs',
       '/_offramp/admin/events',
+      '/_offramp/admin/integrations/deliveries/{id}/replay',
+      '/_offramp/admin/integrations/partners',
+      '/_offramp/admin/integrations/partners/{id}/deliveries',
+      '/_offramp/admin/integrations/partners/{id}/replay',
       '/_offramp/admin/pipelines/jobs/failed',
       '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
       '/_offramp/admin/pipelines/jobs/rates',

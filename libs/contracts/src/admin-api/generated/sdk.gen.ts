@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, ServerSentEventsResult, TDataShape } from './client/index.js';
-import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
+import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -34,6 +34,46 @@ export const liveEvents = <ThrowOnError extends boolean = false>(options?: Optio
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/admin/events',
     ...options
+});
+
+/**
+ * One delivery again (integrations)
+ */
+export const replayDelivery = <ThrowOnError extends boolean = false>(options: Options<ReplayDeliveryData, ThrowOnError>): RequestResult<ReplayDeliveryResponses, ReplayDeliveryErrors, ThrowOnError> => (options.client ?? client).post<ReplayDeliveryResponses, ReplayDeliveryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/integrations/deliveries/{id}/replay',
+    ...options
+});
+
+/**
+ * Every partner (integrations)
+ */
+export const listPartners = <ThrowOnError extends boolean = false>(options?: Options<ListPartnersData, ThrowOnError>): RequestResult<ListPartnersResponses, ListPartnersErrors, ThrowOnError> => (options?.client ?? client).get<ListPartnersResponses, ListPartnersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/integrations/partners',
+    ...options
+});
+
+/**
+ * A partner's deliveries, newest first, each with its attempts (integrations)
+ */
+export const listPartnerDeliveries = <ThrowOnError extends boolean = false>(options: Options<ListPartnerDeliveriesData, ThrowOnError>): RequestResult<ListPartnerDeliveriesResponses, ListPartnerDeliveriesErrors, ThrowOnError> => (options.client ?? client).get<ListPartnerDeliveriesResponses, ListPartnerDeliveriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/integrations/partners/{id}/deliveries',
+    ...options
+});
+
+/**
+ * A partner's dead deliveries since a time, again (integrations)
+ */
+export const replayPartnerFailures = <ThrowOnError extends boolean = false>(options: Options<ReplayPartnerFailuresData, ThrowOnError>): RequestResult<ReplayPartnerFailuresResponses, ReplayPartnerFailuresErrors, ThrowOnError> => (options.client ?? client).post<ReplayPartnerFailuresResponses, ReplayPartnerFailuresErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/integrations/partners/{id}/replay',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -39,6 +39,39 @@ export type CallerKindCountsDto = {
     authenticated: MatchCountsDto;
 };
 
+export type DeliveryAttemptDto = {
+    /**
+     * ISO time
+     */
+    at: string;
+    attempt: number;
+    error: string | null;
+    latencyMs: number;
+    responseExcerpt: string | null;
+    statusCode: number | null;
+};
+
+export type DeliveryDto = {
+    attemptLog: Array<DeliveryAttemptDto>;
+    attempts: number;
+    createdAt: string;
+    deliveredAt: string | null;
+    eventId: string;
+    id: string;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    partnerId: string;
+    status: 'pending' | 'delivered' | 'dead';
+    subject: string;
+};
+
+export type DeliveryListDto = {
+    /**
+     * Newest first
+     */
+    deliveries: Array<DeliveryDto>;
+};
+
 export type DifferenceDto = {
     key: string;
     legacy?: {
@@ -241,6 +274,24 @@ export type MismatchDto = {
     url: string;
 };
 
+export type PartnerDto = {
+    disabledReason: string | null;
+    enabled: boolean;
+    eventTypes: Array<string>;
+    id: string;
+    name: string;
+    ordered: boolean;
+    /**
+     * Secrets signing now (2 during a rotation)
+     */
+    signingSecrets: number;
+    url: string;
+};
+
+export type PartnerListDto = {
+    partners: Array<PartnerDto>;
+};
+
 export type ProblemDto = {
     /**
      * What went wrong and how to fix it, for people
@@ -263,6 +314,20 @@ export type PromotionResultDto = {
     matchRate?: ShadowEvidenceDto;
     route: RouteSpecDto;
     shadowGate?: ShadowVerdictDto;
+};
+
+export type ReplayFailuresRequestDto = {
+    /**
+     * Dead deliveries created at or after this time are tried again
+     */
+    since: string;
+};
+
+export type ReplayResultDto = {
+    /**
+     * Deliveries queued again
+     */
+    replayed: number;
 };
 
 export type RetriedJobDto = {
@@ -614,6 +679,138 @@ export type LiveEventsResponses = {
 };
 
 export type LiveEventsResponse = LiveEventsResponses[keyof LiveEventsResponses];
+
+export type ReplayDeliveryData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/_offramp/admin/integrations/deliveries/{id}/replay';
+};
+
+export type ReplayDeliveryErrors = {
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * no such delivery
+     */
+    404: ProblemDto;
+    /**
+     * the admin API is off, or the integrations slice is unavailable (the problem names it: slice = integrations)
+     */
+    503: ProblemDto;
+};
+
+export type ReplayDeliveryError = ReplayDeliveryErrors[keyof ReplayDeliveryErrors];
+
+export type ReplayDeliveryResponses = {
+    200: DeliveryDto;
+};
+
+export type ReplayDeliveryResponse = ReplayDeliveryResponses[keyof ReplayDeliveryResponses];
+
+export type ListPartnersData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/_offramp/admin/integrations/partners';
+};
+
+export type ListPartnersErrors = {
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off, or the integrations slice is unavailable (the problem names it: slice = integrations)
+     */
+    503: ProblemDto;
+};
+
+export type ListPartnersError = ListPartnersErrors[keyof ListPartnersErrors];
+
+export type ListPartnersResponses = {
+    200: PartnerListDto;
+};
+
+export type ListPartnersResponse = ListPartnersResponses[keyof ListPartnersResponses];
+
+export type ListPartnerDeliveriesData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        status?: 'pending' | 'delivered' | 'dead';
+    };
+    url: '/_offramp/admin/integrations/partners/{id}/deliveries';
+};
+
+export type ListPartnerDeliveriesErrors = {
+    /**
+     * an unknown status
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * no such partner
+     */
+    404: ProblemDto;
+    /**
+     * the admin API is off, or the integrations slice is unavailable (the problem names it: slice = integrations)
+     */
+    503: ProblemDto;
+};
+
+export type ListPartnerDeliveriesError = ListPartnerDeliveriesErrors[keyof ListPartnerDeliveriesErrors];
+
+export type ListPartnerDeliveriesResponses = {
+    200: DeliveryListDto;
+};
+
+export type ListPartnerDeliveriesResponse = ListPartnerDeliveriesResponses[keyof ListPartnerDeliveriesResponses];
+
+export type ReplayPartnerFailuresData = {
+    body: ReplayFailuresRequestDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/_offramp/admin/integrations/partners/{id}/replay';
+};
+
+export type ReplayPartnerFailuresErrors = {
+    /**
+     * since is not a time
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * no such partner
+     */
+    404: ProblemDto;
+    /**
+     * the admin API is off, or the integrations slice is unavailable (the problem names it: slice = integrations)
+     */
+    503: ProblemDto;
+};
+
+export type ReplayPartnerFailuresError = ReplayPartnerFailuresErrors[keyof ReplayPartnerFailuresErrors];
+
+export type ReplayPartnerFailuresResponses = {
+    200: ReplayResultDto;
+};
+
+export type ReplayPartnerFailuresResponse = ReplayPartnerFailuresResponses[keyof ReplayPartnerFailuresResponses];
 
 export type ListFailedJobsData = {
     body?: never;

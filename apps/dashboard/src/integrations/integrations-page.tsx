@@ -1,0 +1,137 @@
+import { type DeliveryDto, listPartnerDeliveries, listPartners, type PartnerDto, replayDelivery, replayPartnerFailures } from '@offramp/contracts/admin-api';
+import { useEffect, useState } from 'react';
+import type { Session } from '../api/session';
+import { problemText, useAdmin } from '../api/use-admin';
+
+/** Deliveries move within seconds while a partner recovers: refreshed this often. */
+const REFRESH_MS = 5_000;
+
+/**
+ * The integrations slice through the gateway's relay: each partner with its deliveries by status,
+ * its last error and its dead deliveries, replayed one by one or all since a time. When the slice
+ * cannot be asked the page says so instead of showing an empty list.
+ */
+export function IntegrationsPage({ session }: { session: Session }) {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((value) => value + 1), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const partners = useAdmin(() => listPartners({ client: session.client }), [tick]);
+  return (
+    <section aria-labelledby="integrations-heading">
+      <h1 id="integrations-heading">Integrations</h1>
+      {partners.problem ? (
+        <p role="alert" className="problem">
+          Integrations unavailable: {partners.problem}
+        </p>
+      ) : !partners.data ? (
+        <p className="muted">Loading…</p>
+      ) : partners.data.partners.length === 0 ? (
+        <p className="muted">No partner registered (npx offramp partners register).</p>
+      ) : (
+        partners.data.partners.map((partner) => <PartnerPanel key={partner.id} session={session} partner={partner} tick={tick} />)
+      )}
+    </section>
+  );
+}
+
+function PartnerPanel({ session, partner, tick }: { session: Session; partner: PartnerDto; tick: number }) {
+  const deliveries = useAdmin(() => listPartnerDeliveries({ client: session.client, path: { id: partner.id } }), [tick, partner.id]);
+  const [since, setSince] = useState('');
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const list = deliveries.data?.deliveries ?? [];
+  const count = (status: DeliveryDto['status']) => list.filter((delivery) => delivery.status === status).length;
+  const dead = list.filter((delivery) => delivery.status === 'dead');
+  const lastError = list.find((delivery) => delivery.lastError)?.lastError;
+  const headingId = `partner-${partner.id}`;
+
+  const answered = (what: string, answer: { response?: Response; error?: unknown }, done: string) => {
+    if (answer.response?.ok) {
+      setOutcome({ ok: true, text: done });
+      deliveries.reload();
+    } else setOutcome({ ok: false, text: `${what} refused: ${problemText(answer)}` });
+  };
+  const replayOne = async (delivery: DeliveryDto) =>
+    answered(
+      'Replay',
+      await replayDelivery({ client: session.client, path: { id: delivery.id } }),
+      `Delivery of ${delivery.subject} (${delivery.id}) queued again.`,
+    );
+  const replaySince = async () => {
+    if (!since) return setOutcome({ ok: false, text: 'Choose the time first: dead deliveries created since then are tried again.' });
+    const answer = await replayPartnerFailures({ client: session.client, path: { id: partner.id }, body: { since: new Date(since).toISOString() } });
+    answered('Replay', answer, `${answer.data?.replayed ?? 0} dead deliveries of ${partner.name} queued again.`);
+  };
+
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {partner.name} {partner.enabled ? '' : '(disabled)'}
+      </h2>
+      <p className="muted">
+        {partner.url} · {partner.eventTypes.join(', ')}
+      </p>
+      {deliveries.problem ? (
+        <p role="alert" className="problem">
+          Deliveries unavailable: {deliveries.problem}
+        </p>
+      ) : !deliveries.data ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <>
+          <ul className="facts" aria-label={`${partner.name} deliveries`}>
+            <li>delivered {count('delivered')}</li>
+            <li>pending {count('pending')}</li>
+            <li>dead {count('dead')}</li>
+            <li>last error: {lastError ?? 'none'}</li>
+          </ul>
+          {outcome && (
+            <p role="status" className={outcome.ok ? 'ok' : 'problem'}>
+              {outcome.text}
+            </p>
+          )}
+          {dead.length > 0 && (
+            <div className="table-scroll">
+              <table aria-label={`${partner.name} dead deliveries`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Event</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Attempts</th>
+                    <th scope="col">Last error</th>
+                    <th scope="col">Replay</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {dead.map((delivery) => (
+                    <tr key={delivery.id}>
+                      <td>
+                        {delivery.subject}
+                        <br />
+                        <code>{delivery.eventId}</code>
+                      </td>
+                      <td>{new Date(delivery.createdAt).toLocaleString()}</td>
+                      <td>{delivery.attempts}</td>
+                      <td>{delivery.lastError ?? '—'}</td>
+                      <td>
+                        <button type="button" aria-label={`Replay ${delivery.subject} ${delivery.id}`} onClick={() => void replayOne(delivery)}>
+                          Replay
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <form className="action-row" onSubmit={(event) => (event.preventDefault(), void replaySince())}>
+            <label htmlFor={`${headingId}-since`}>Replay dead deliveries created since</label>
+            <input id={`${headingId}-since`} type="datetime-local" step="1" value={since} onChange={(event) => setSince(event.target.value)} />
+            <button type="submit">Replay failures of {partner.name}</button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
