@@ -37,12 +37,14 @@ export function IntegrationsPage({ session }: { session: Session }) {
 }
 
 function PartnerPanel({ session, partner, tick }: { session: Session; partner: PartnerDto; tick: number }) {
+  // the slice answers the newest 100 of a kind: the counts are of those, the dead ones asked for on their own so none hides behind newer deliveries
   const deliveries = useAdmin(() => listPartnerDeliveries({ client: session.client, path: { id: partner.id } }), [tick, partner.id]);
+  const deadOnes = useAdmin(() => listPartnerDeliveries({ client: session.client, path: { id: partner.id }, query: { status: 'dead' } }), [tick, partner.id]);
   const [since, setSince] = useState('');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const list = deliveries.data?.deliveries ?? [];
   const count = (status: DeliveryDto['status']) => list.filter((delivery) => delivery.status === status).length;
-  const dead = list.filter((delivery) => delivery.status === 'dead');
+  const dead = deadOnes.data?.deliveries ?? [];
   const lastError = list.find((delivery) => delivery.lastError)?.lastError;
   const headingId = `partner-${partner.id}`;
 
@@ -50,6 +52,7 @@ function PartnerPanel({ session, partner, tick }: { session: Session; partner: P
     if (answer.response?.ok) {
       setOutcome({ ok: true, text: done });
       deliveries.reload();
+      deadOnes.reload();
     } else setOutcome({ ok: false, text: `${what} refused: ${problemText(answer)}` });
   };
   const replayOne = async (delivery: DeliveryDto) =>
@@ -80,10 +83,12 @@ function PartnerPanel({ session, partner, tick }: { session: Session; partner: P
         <p className="muted">Loading…</p>
       ) : (
         <>
+          <p className="muted">Of the newest {list.length} deliveries:</p>
           <ul className="facts" aria-label={`${partner.name} deliveries`}>
             <li>delivered {count('delivered')}</li>
             <li>pending {count('pending')}</li>
             <li>dead {count('dead')}</li>
+            <li>dead in all: {dead.length >= 100 ? '100 or more' : dead.length}</li>
             <li>last error: {lastError ?? 'none'}</li>
           </ul>
           {outcome && (
