@@ -14,6 +14,8 @@ import { PhpFloat } from '../http/php-json-decode.js';
  */
 export type LaravelRule = string;
 
+/** What PHP's trim() takes off: space, \t, \n, \r, \0, \x0B. */
+const PHP_BLANK = ' \t\n\r\0\v';
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
@@ -97,7 +99,9 @@ export function checkRules(value: unknown, present: boolean, rules: LaravelRule[
   for (const rule of rules) {
     const [name, parameter = ''] = rule.split(/:(.*)/s);
     const implicit = name === 'required' || name === 'required_if';
-    if (!implicit && (!present || (nullable && value === null))) continue;
+    // presentOrRuleIsImplicit: an empty or blank string (PHP's trim) meets only the implicit rules
+    if (!implicit && (!present || (nullable && value === null) || (typeof value === 'string' && [...value].every((char) => PHP_BLANK.includes(char)))))
+      continue;
     const message =
       name === 'required_if'
         ? requiredIfFailure(parameter, value, rules, data)

@@ -20,6 +20,11 @@ const RULE_SETS: Record<string, LaravelRuleSet> = {
     ['items.*.product_id', ['required', 'integer', 'exists:products,id']],
     ['items.*.quantity', ['required', 'integer', 'min:1', 'max:1000']],
   ],
+  // ReportController::salesCsv
+  report: [
+    ['from', ['nullable', 'date_format:Y-m-d']],
+    ['to', ['nullable', 'date_format:Y-m-d']],
+  ],
   // Plain attributes before wildcard ones, as in the monolith (see validateLaravel on the order).
   sizes: [
     ['name', ['required', 'string', 'min:3', 'max:5']],
@@ -32,6 +37,16 @@ const RULE_SETS: Record<string, LaravelRuleSet> = {
 
 const CASES: Array<[ruleSet: string, data: unknown]> = [
   ['catalog', {}],
+  ['report', {}],
+  ['report', { from: '2025-01-31', to: '2024-02-29' }],
+  ['report', { from: '2025-02-29', to: '2025-04-31' }],
+  ['report', { from: '2025-1-05', to: '25-01-05' }],
+  ['report', { from: '2025-13-01', to: '2025-00-10' }],
+  ['report', { from: '0000-01-01', to: '9999-12-31' }],
+  ['report', { from: '2025-01-01T00:00:00', to: '2025-01-01 ' }],
+  ['report', { from: ['2025-01-01'], to: { a: '2025-01-01' } }],
+  ['report', { from: null, to: '' }],
+  ['report', { from: 20250101, to: 'yesterday' }],
   ['catalog', { q: 'phone', category: 'audio', sort: 'price', page: '2', per_page: '30' }],
   ['catalog', { q: null, category: null, sort: null, page: null, per_page: null }],
   ['catalog', { q: 'x'.repeat(101), category: 'é'.repeat(100), sort: 'cheapest', page: '0', per_page: '-1' }],
