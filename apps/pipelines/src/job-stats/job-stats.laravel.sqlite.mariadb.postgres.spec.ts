@@ -1,30 +1,32 @@
-// The jobs admin API's reads and retry on the monolith's own tables (its migrations, on SQLite):
+// The jobs admin API's reads and retry on the monolith's own tables (its migrations, on SQLite,
+// MariaDB and PostgreSQL):
 // a retry must leave in `jobs` exactly what `php artisan queue:retry` leaves for the same failure.
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { createInboxTableSql, FailedJobsTable, IdempotentConsumer, SEND_ORDER_CONFIRMATION } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
-import { artisan, tempSqlite, type TempSqlite } from '@offramp/testing';
+import { artisan, scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import type { PipelinesConfig } from '../pipelines-config.type.js';
 import { JobStatsService } from './job-stats.service.js';
 
 const config = { QUEUE_BRIDGE_DRIVER: 'database', QUEUE_BRIDGE_RETRY_AFTER_SECONDS: 90 } as PipelinesConfig;
 
-describe('JobStatsService', () => {
-  let database: TempSqlite;
+describe.each(['sqlite', 'mariadb', 'postgres'] as const)('JobStatsService on %s', (kind) => {
+  let database: ScratchDatabase;
   let db: DataSource;
   let stats: JobStatsService;
   let dispatched: Array<{ id: number; queue: string; payload: string }>;
-  const failedJobs = new FailedJobsTable({ options: { type: 'better-sqlite3' } } as DataSource);
+  let failedJobs: FailedJobsTable;
 
   beforeAll(async () => {
-    database = tempSqlite('job-stats.sqlite');
+    database = await scratchDatabase(kind, 'offramp_job_stats');
     await artisan(database.url, ['migrate', '--force']);
     await artisan(database.url, ['shop:seed', '--products=5', '--users=2', '--orders=0']);
     await artisan(database.url, ['shop:simulate', '--orders=2', '--dispatch-confirmations']);
     db = new DataSource(createDataSourceOptions({ url: database.url, poolSize: 1 }));
     await db.initialize();
     await db.query(createInboxTableSql(db.options.type));
+    failedJobs = new FailedJobsTable(db);
     // two SendOrderConfirmation jobs as Laravel queued them; they fail in Node below, so off the queue
     dispatched = (await db.query(`SELECT id, queue, payload FROM jobs ORDER BY id`)) as typeof dispatched;
     await db.query('DELETE FROM jobs');
@@ -34,7 +36,7 @@ describe('JobStatsService', () => {
   afterAll(async () => {
     stats?.onModuleDestroy();
     await db?.destroy();
-    database?.remove();
+    await database?.drop();
   });
 
   afterEach(async () => {
