@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventPayload, EventSubject } from '@offramp/contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { dialectOf, IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
+import { dialectOf, IdempotentConsumer, JetStreamContext, JetStreamEvent, uuidv7 } from '@offramp/messaging';
 import { DeliveryStatements } from './delivery-statements.js';
 import { PartnerDispatcher } from './partner-dispatcher.service.js';
 import type { Delivery } from './partner-tables.js';
@@ -53,7 +52,8 @@ export class OrderEventsHandler {
         await this.statements.insertIgnoringDuplicates(
           manager,
           partners.map((partner): Delivery => ({
-            id: randomUUID(),
+            // Time-ordered: the id index grows at its right edge (a v4 id dirtied a random page per delivery, rewritten at each commit and checkpoint).
+            id: uuidv7(now),
             partnerId: partner.id,
             eventId,
             subject,
