@@ -249,7 +249,7 @@ async function main(): Promise<void> {
         ratio(rates['bridge_redis'], rates['php_redis']),
         verdict(rates['bridge_redis'] / rates['php_redis']),
       ],
-      ['GET /reports/sales.csv', 'not measured', 'not measured', '', 'the pipelines endpoint has not landed'],
+      ['GET /reports/sales.csv', 'not measured', 'not measured', '', 'row not built yet'],
       [`bridge latency, dispatch -> mail accepted (${LATENCY_JOBS})`, '', `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, '', ''],
     ])}\n`,
   );
