@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   const gatewayPort = await freePort();
   const project = `offramp-smoke-${randomBytes(3).toString('hex')}`;
   const adminPort = await freePort();
+  const adminToken = randomBytes(18).toString('hex');
   const compose = (composeArgs: string[], timeoutMs = 600_000) =>
     runCommand('podman-compose', ['-f', join(root, 'docker/compose.yaml'), '-p', project, ...composeArgs], {
       cwd: join(root, 'docker'),
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
         NATS_IMAGE: base.nats,
         MARIADB_IMAGE: base.mariadb,
         APP_KEY: `base64:${randomBytes(32).toString('base64')}`,
-        GATEWAY_ADMIN_TOKEN: randomBytes(18).toString('hex'),
+        GATEWAY_ADMIN_TOKEN: adminToken,
+        PIPELINES_ADMIN_TOKEN: randomBytes(18).toString('hex'),
+        INTEGRATIONS_ADMIN_TOKEN: randomBytes(18).toString('hex'),
         GATEWAY_PUBLISHED_PORT: String(gatewayPort),
         GATEWAY_ADMIN_PUBLISHED_PORT: String(adminPort),
         SEED_DEMO_DATA: 'true',
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
       return Number(out.trim());
     };
     steps = await phase('smoke through the gateway', () =>
-      smokeThroughGateway(`http://127.0.0.1:${gatewayPort}`, publishedOrders, `http://127.0.0.1:${adminPort}`),
+      smokeThroughGateway(`http://127.0.0.1:${gatewayPort}`, publishedOrders, { url: `http://127.0.0.1:${adminPort}`, token: adminToken }),
     );
   } catch (error) {
     const logs = await compose(['logs', '--tail=40'], 60_000);

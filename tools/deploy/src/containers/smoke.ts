@@ -9,9 +9,15 @@ export interface SmokeResult {
  * What a user does, through the gateway's published port only: the catalog, a login, an order;
  * then the order's event relayed (its outbox row marked published by the pipelines relay, asked of
  * the database with `publishedOrders`); and the migration dashboard on the gateway's admin port,
- * from the image's own copy of apps/dashboard/dist.
+ * from the image's own copy of apps/dashboard/dist, with the slices' admin APIs its Pipelines and
+ * Integrations pages read through the gateway.
  */
-export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: () => Promise<number>, adminUrl: string): Promise<SmokeResult[]> {
+export async function smokeThroughGateway(
+  gatewayUrl: string,
+  publishedOrders: () => Promise<number>,
+  admin: { url: string; token: string },
+): Promise<SmokeResult[]> {
+  const adminUrl = admin.url;
   const steps: SmokeResult[] = [];
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -54,6 +60,13 @@ export async function smokeThroughGateway(gatewayUrl: string, publishedOrders: (
     const script = /<script[^>]+src="\.\/([^"]+\.js)"/.exec(page.body)?.[1];
     if (!script) throw new Error('GET /_offramp/dashboard/: the page names no script');
     expectStatus(`GET /_offramp/dashboard/${script}`, await answer(`/_offramp/dashboard/${script}`, {}, adminUrl), 200);
+  });
+  // The dashboard's Pipelines and Integrations pages read the slices' admin APIs through the gateway.
+  await step('slice admin relays', async () => {
+    const authorized = { headers: { authorization: `Bearer ${admin.token}`, accept: 'application/json' } };
+    for (const path of ['/_offramp/admin/pipelines/jobs/rates?minutes=5', '/_offramp/admin/integrations/partners']) {
+      expectStatus(`GET ${path} on the admin port`, await answer(path, authorized, adminUrl), 200);
+    }
   });
   return steps;
 }

@@ -68,10 +68,18 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
 
   it('keeps the identity private key and APP_KEY in the gateway’s Secret alone; slices get the public key', () => {
     const gateway = decoded(find('Secret', 'gateway-secrets'));
-    expect(Object.keys(gateway).sort()).toEqual(['APP_KEY', 'DATABASE_URL', 'GATEWAY_ADMIN_TOKEN', 'IDENTITY_TOKEN_PRIVATE_KEY']);
+    expect(Object.keys(gateway).sort()).toEqual([
+      'APP_KEY',
+      'DATABASE_URL',
+      'GATEWAY_ADMIN_TOKEN',
+      'GATEWAY_INTEGRATIONS_ADMIN_TOKEN',
+      'GATEWAY_PIPELINES_ADMIN_TOKEN',
+      'IDENTITY_TOKEN_PRIVATE_KEY',
+    ]);
     expect(gateway.IDENTITY_TOKEN_PRIVATE_KEY).toMatch(/^-----BEGIN PRIVATE KEY-----\\n/);
     for (const slice of SLICES) {
-      expect(Object.keys(decoded(find('Secret', `${slice}-secrets`)))).toEqual(['DATABASE_URL']);
+      const adminToken = { api: [], integrations: ['INTEGRATIONS_ADMIN_TOKEN'], pipelines: ['PIPELINES_ADMIN_TOKEN'] }[slice];
+      expect(Object.keys(decoded(find('Secret', `${slice}-secrets`))).sort()).toEqual(['DATABASE_URL', ...adminToken]);
       const sources = find('Deployment', slice).spec?.template.spec.containers[0]?.envFrom ?? [];
       expect(sources.map((source) => unhashed(source.configMapRef?.name ?? ''))).toContain('offramp-identity-public');
     }
