@@ -66,7 +66,8 @@ export function secretsFor(service: string, secrets: StackSecrets, env: NodeJS.P
       GATEWAY_PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN,
       GATEWAY_INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN,
     },
-    pipelines: { ...slice, PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN },
+    // the sales report's HTTP endpoint needs the identity key: on wherever the slice is given it
+    pipelines: { ...slice, PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN, SALES_REPORT_HTTP_ENABLED: 'true' },
     integrations: { ...slice, PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET, INTEGRATIONS_ADMIN_TOKEN: secrets.INTEGRATIONS_ADMIN_TOKEN },
   };
   const given = byService[service] ?? slice;
