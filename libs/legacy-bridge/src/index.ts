@@ -18,6 +18,9 @@ export { validateLaravel, existsChecks, inRuleOrder, errorsJson, type LaravelRul
 export { lengthAwarePaginator, laravelPageOffset, type PaginatorInput } from './pagination/length-aware-paginator.js';
 export { laravelDate, laravelDateTransformer, sqlTimestamp } from './eloquent/laravel-date.js';
 export { LaravelRequestUrl } from './http/request-url.js';
+export { laravelRedirectBody, laravelUrlTo, LARAVEL_REDIRECT_CONTENT_TYPE } from './http/laravel-redirect.js';
+export { laravelErrorPage, hasLaravelErrorView } from './errors/laravel-error-page.js';
+export { phpHtmlEscape } from './php/php-html.js';
 export { inputSource, inputToken, rawInputField, phpFalsy, type InputSource } from './http/laravel-input.js';
 export { laravelRequestInput, MONOLITH_UNTRIMMED, type LaravelRequest, type LaravelInputOptions } from './http/laravel-request-input.js';
 export { phpJsonDecode, PhpFloat, phpFloatString, PHP_JSON_DEPTH } from './http/php-json-decode.js';

@@ -8,6 +8,7 @@ export {
   LaravelAbortException,
 } from './errors/laravel-exceptions.js';
 export { LaravelExceptionFilter } from './errors/laravel-exception-filter.js';
+export { LaravelWebExceptionFilter } from './errors/laravel-web-exception-filter.js';
 export { LaravelErrorDto, LaravelValidationErrorDto } from './errors/laravel-error.dto.js';
 export { LaravelBodiesModule } from './http/laravel-bodies.module.js';
 export { laravelRouteId } from './http/laravel-route-id.js';

@@ -4,7 +4,8 @@
 // server, which counts them (all of them, or the bench fails). Jobs/s is measured between the
 // first and the last mail the server accepted. Then the bridge latency from PHP dispatch to the
 // mail accepted (an upper bound of dispatch -> handler start), jobs dispatched one at a time.
-// A table for people, then as the last line one JSON object.
+// Then GET /reports/sales.csv on the seeded 20k orders, the monolith (nginx + php-fpm) against
+// pipelines (pipelines/sales-report-row.ts). A table for people, then as the last line one JSON object.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,6 +26,7 @@ import {
   type ManagedProcess,
   type SmtpServerHandle,
 } from '@offramp/testing';
+import { measureSalesReport, REPORT_CONNECTIONS } from './pipelines/sales-report-row.js';
 import { percentile, table } from './stats.js';
 
 const JOBS = Number(process.env['BENCH_JOBS'] ?? 10_000);
@@ -33,6 +35,7 @@ const LATENCY_PACE_MS = 20;
 const WORKERS = availableParallelism();
 const JOBS_BAR = 20;
 const JOBS_GOAL = 50;
+const REPORT_BAR = 50;
 const DRAIN_TIMEOUT_MS = 30 * 60_000;
 
 const log = (line: string) => process.stderr.write(`bench:pipelines: ${line}\n`);
@@ -229,12 +232,15 @@ async function main(): Promise<void> {
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
 
+  const report = await measureSalesReport(folder.path, log, cleanups);
+  const reportRatio = report.pipelines.rps / report.legacy.rps;
+
   const rates = Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.rate]));
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
   const verdict = (x: number) => (x >= JOBS_GOAL ? 'goal met' : x >= JOBS_BAR ? 'bar met' : 'below bar');
   process.stdout.write(
     `${table([
-      ['measure', 'php artisan queue:work', 'bridge + Node', 'ratio', `bar ${JOBS_BAR}x / goal ${JOBS_GOAL}x`],
+      ['measure', 'php artisan queue:work / nginx + php-fpm', 'bridge + Node / pipelines', 'ratio', `bar ${JOBS_BAR}x / goal ${JOBS_GOAL}x`],
       [
         `jobs/s, database (${JOBS})`,
         rates['php_database'].toFixed(0),
@@ -249,7 +255,13 @@ async function main(): Promise<void> {
         ratio(rates['bridge_redis'], rates['php_redis']),
         verdict(rates['bridge_redis'] / rates['php_redis']),
       ],
-      ['GET /reports/sales.csv', 'not measured', 'not measured', '', 'row not built yet'],
+      [
+        `GET /reports/sales.csv req/s (${REPORT_CONNECTIONS} connections; p99)`,
+        `${report.legacy.rps} (p99 ${report.legacy.p99} ms)`,
+        `${report.pipelines.rps} (p99 ${report.pipelines.p99} ms)`,
+        ratio(report.pipelines.rps, report.legacy.rps),
+        reportRatio >= REPORT_BAR ? `bar ${REPORT_BAR}x met` : `below bar ${REPORT_BAR}x`,
+      ],
       [`bridge latency, dispatch -> mail accepted (${LATENCY_JOBS})`, '', `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, '', ''],
     ])}\n`,
   );
@@ -261,8 +273,13 @@ async function main(): Promise<void> {
       workers: WORKERS,
       jobs_per_s: Object.fromEntries(Object.entries(rates).map(([key, value]) => [key, round(value)])),
       repeated_mails: Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.repeats])),
-      ratio: { database: round(rates['bridge_database'] / rates['php_database']), redis: round(rates['bridge_redis'] / rates['php_redis']) },
-      rps: { legacy_report: null, pipelines_report: null },
+      ratio: {
+        database: round(rates['bridge_database'] / rates['php_database']),
+        redis: round(rates['bridge_redis'] / rates['php_redis']),
+        report: round(reportRatio),
+      },
+      rps: { legacy_report: report.legacy.rps, pipelines_report: report.pipelines.rps },
+      p99_ms: { legacy_report: report.legacy.p99, pipelines_report: report.pipelines.p99 },
       bridge_latency_ms: { p50: round(p50), p99: round(p99) },
     })}\n`,
   );

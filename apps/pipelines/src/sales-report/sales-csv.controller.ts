@@ -1,13 +1,13 @@
 import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { laravelRequestInput, MONOLITH_UNTRIMMED } from '@offramp/legacy-bridge';
-import { LaravelAbortException, LaravelExceptionFilter } from '@offramp/legacy-bridge/nest';
+import { LaravelAbortException, LaravelWebExceptionFilter } from '@offramp/legacy-bridge/nest';
 import { CurrentIdentity, IdentityGuard, type VerifiedIdentity } from '@offramp/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SalesCsvReport } from './sales-csv-report.js';
 
-/** GET /reports/sales.csv as the monolith answers it (auth, then admin, then validation), for the caller the gateway vouches for. */
+/** GET /reports/sales.csv as the monolith answers it (auth, then admin, then validation; JSON or a browser's redirects and error page), for the caller the gateway vouches for. */
 @Controller('reports')
-@UseFilters(LaravelExceptionFilter)
+@UseFilters(LaravelWebExceptionFilter)
 @UseGuards(IdentityGuard)
 export class SalesCsvController {
   constructor(private readonly report: SalesCsvReport) {}
