@@ -359,7 +359,7 @@ describe('the migration dashboard in a real browser against the real stack', () 
     expect(JSON.parse(failingPartner.received.at(-1)?.body ?? '{}')).toMatchObject({ type: 'shop.orders.placed.v1' });
   }, 150_000);
 
-  it('shows the jobs pipelines ran, retries a failed one from the Pipelines page (it then runs in Node), and says when pipelines is unavailable', async () => {
+  it('shows the jobs pipelines ran, retries a failed one from the Pipelines page with a reason (it then runs in Node; the history says who and why), and says when pipelines is unavailable', async () => {
     const confirmations = () => smtp.mails.filter((mail) => /^Order #\d+ confirmed$/.test(mail.subject ?? '')).length;
     // Four orders, each job run in Node by pipelines: four mails.
     await artisan(legacy.databaseUrl, ['shop:simulate', '--orders=4', '--dispatch-confirmations'], { APP_KEY: legacy.appKey });
@@ -382,12 +382,25 @@ describe('the migration dashboard in a real browser against the real stack', () 
     expect(await accessibilityProblems()).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'pipelines.png'), fullPage: true });
 
-    // Retried from the page (keyboard): back on the offramp queue, taken by the bridge, run in Node: the fifth mail.
+    // Without a reason the page asks for one and retries nothing.
+    await page.getByText('No retries yet.').waitFor();
+    await page.getByRole('button', { name: /^Retry SendOrderConfirmation/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Say why first' }).waitFor();
+    expect(((await adminGet('/pipelines/jobs/failed')) as { total: number }).total).toBe(1);
+    // Retried from the page (keyboard) with a reason: back on the offramp queue, taken by the bridge, run in Node: the fifth mail.
+    await page.getByLabel(/^Reason/).fill('mail provider back after the 451s');
     await page.getByRole('button', { name: /^Retry SendOrderConfirmation/ }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'is back on queue offramp' }).waitFor();
     await waitUntil(async () => confirmations() === 5, { timeoutMs: 30_000, description: 'the retried mail' });
     await page.getByText('None: failed_jobs is empty.').waitFor();
+    // The retry history (pipelines' record, through the relay) says who retried it and why.
+    const retried = page.getByRole('table', { name: 'Retry history' }).locator('tbody tr');
+    await retried.first().waitFor();
+    expect(await retried.count()).toBe(1);
+    expect(await retried.textContent()).toMatch(/jane@ops.*mail provider back after the 451s.*SendOrderConfirmation/s);
+    expect(await accessibilityProblems()).toEqual([]);
 
     // pipelines stopped: the page says it is unavailable, not zero jobs.
     await pipelines?.stop();

@@ -19,6 +19,7 @@ export { CircuitBreaker, type BreakerState } from './resilience/circuit-breaker.
 export { signTimestamped, verifyTimestamped, type TimestampedSignatureCheck } from './webhooks/timestamped-signature.js';
 export { OutboundAddressGuard, BlockedAddressError, parseCidrs } from './outbound/outbound-address-guard.js';
 export { BearerTokenGuard } from './admin/bearer-token.guard.js';
+export { parseAdminActor, DEFAULT_ADMIN_ACTOR, REASON_REQUIRED, type AdminActor } from './admin/admin-actor.js';
 export { startTracing, currentTracer, type Tracing } from './tracing/tracing.js';
 export { tracingConfigShape, TRACES_SAMPLERS, type TracingConfig } from './tracing/tracing-config.js';
 export { startHttpServerSpan, endHttpServerSpan, injectTraceHeaders, withHttpServerSpan, type HttpServerSpan } from './tracing/http-server-span.js';

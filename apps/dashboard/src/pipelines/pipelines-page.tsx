@@ -1,8 +1,9 @@
-import { type FailedJobDto, jobRates, listFailedJobs, retryFailedJob } from '@offramp/contracts/admin-api';
+import { type FailedJobDto, jobRates, listFailedJobs, listJobRetries, retryFailedJob } from '@offramp/contracts/admin-api';
 import { useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { problemText, useAdmin } from '../api/use-admin';
 import { perSecond } from '../shared/format';
+import { REASON_FIRST, ReasonField } from '../shared/reason-field';
 import { type ChartSeries, seriesColor, TimeChart } from '../shared/time-chart';
 
 /** The slice's figures are read from its tables: a few seconds behind is plenty, and costs it one query a class. */
@@ -11,7 +12,8 @@ const REFRESH_MS = 10_000;
 /**
  * The pipelines slice through the gateway's relay: jobs settled per second per taken-over class
  * over the last hour, and Laravel's failed_jobs with `queue:retry`. When the slice cannot be asked
- * the page says so instead of drawing zeros.
+ * the page says so instead of drawing zeros. A retry asks for a reason, and the slice's record of
+ * retries says who retried what, why and when.
  */
 export function PipelinesPage({ session }: { session: Session }) {
   const [tick, setTick] = useState(0);
@@ -21,7 +23,9 @@ export function PipelinesPage({ session }: { session: Session }) {
   }, []);
   const rates = useAdmin(() => jobRates({ client: session.client, query: { minutes: 60 } }), [tick]);
   const failed = useAdmin(() => listFailedJobs({ client: session.client, query: { limit: 100 } }), [tick]);
+  const retries = useAdmin(() => listJobRetries({ client: session.client, query: { limit: 20 } }), [tick]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const [reason, setReason] = useState('');
 
   const chart = useMemo(() => {
     const classes = rates.data?.classes ?? [];
@@ -35,11 +39,15 @@ export function PipelinesPage({ session }: { session: Session }) {
   }, [rates.data]);
 
   const retry = async (job: FailedJobDto) => {
+    const why = reason.trim();
+    if (!why) return setOutcome({ ok: false, text: REASON_FIRST });
     setOutcome(undefined);
-    const answer = await retryFailedJob({ client: session.client, path: { uuid: job.uuid } });
+    const answer = await retryFailedJob({ client: session.client, path: { uuid: job.uuid }, body: { by: session.by, reason: why } });
     if (answer.response?.ok) {
-      setOutcome({ ok: true, text: `${shortName(job.job)} ${job.uuid} is back on queue ${job.queue}: the bridge hands it to Node.` });
+      setOutcome({ ok: true, text: `${shortName(job.job)} ${job.uuid} is back on queue ${job.queue}: the bridge hands it to Node. Done, as ${session.by}.` });
+      setReason('');
       failed.reload();
+      retries.reload();
     } else setOutcome({ ok: false, text: `Retry of ${job.uuid} refused: ${problemText(answer)}` });
   };
 
@@ -89,6 +97,7 @@ export function PipelinesPage({ session }: { session: Session }) {
         <p className="muted">None: failed_jobs is empty.</p>
       ) : (
         <div className="table-scroll">
+          <ReasonField id="retry-reason" by={session.by} value={reason} onChange={setReason} />
           <table aria-labelledby="failed-heading">
             <caption className="sr-only">
               {failed.data.total} failed jobs, newest first
@@ -126,6 +135,41 @@ export function PipelinesPage({ session }: { session: Session }) {
             </tbody>
           </table>
         </div>
+      )}
+
+      <h2 id="retries-heading">Retry history</h2>
+      {retries.problem ? (
+        <p role="alert" className="problem">
+          Pipelines unavailable: {retries.problem}
+        </p>
+      ) : !retries.data ? (
+        <p className="muted">Loading…</p>
+      ) : retries.data.retries.length === 0 ? (
+        <p className="muted">No retries yet.</p>
+      ) : (
+        <table className="history" aria-labelledby="retries-heading">
+          <caption className="sr-only">the newest {retries.data.retries.length} retries, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Why</th>
+              <th scope="col">Job</th>
+            </tr>
+          </thead>
+          <tbody>
+            {retries.data.retries.map((retry) => (
+              <tr key={retry.id}>
+                <td>{new Date(retry.at).toLocaleString()}</td>
+                <td>{retry.actor}</td>
+                <td>{retry.reason}</td>
+                <td>
+                  {shortName(retry.job)} <code>{retry.uuid}</code> on {retry.queue}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

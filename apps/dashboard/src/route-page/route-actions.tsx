@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { problemText } from '../api/use-admin';
 import type { Session } from '../api/session';
 import { STATES } from '../overview/progress';
+import { REASON_FIRST, ReasonField } from '../shared/reason-field';
 
 /** The route as the admin API's setRoute takes it: the listed route without what the gateway adds. */
 function specOf({ id: _id, revision: _revision, lastChange: _lastChange, shadowMatch: _match, shadowGate: _gate, ...spec }: ListedRouteDto): RouteSpecDto {
@@ -22,7 +23,7 @@ export function RouteActions({ session, route, onChanged }: { session: Session; 
   const next = STATES[STATES.indexOf(route.state) + 1];
   const actor = { by: session.by, reason: reason.trim() };
   const run = async (what: string, call: () => Promise<{ data?: unknown; error?: unknown; response?: Response }>) => {
-    if (!actor.reason) return setOutcome({ ok: false, text: 'Say why first: the reason goes into the audit log.' });
+    if (!actor.reason) return setOutcome({ ok: false, text: REASON_FIRST });
     setOutcome(undefined);
     const answer = await call();
     if (answer.response?.ok) {
@@ -36,8 +37,7 @@ export function RouteActions({ session, route, onChanged }: { session: Session; 
   return (
     <form className="actions" aria-labelledby="actions-heading" onSubmit={(event) => event.preventDefault()}>
       <h2 id="actions-heading">Actions</h2>
-      <label htmlFor="reason">Reason (required, goes into the audit log as said by {session.by})</label>
-      <textarea id="reason" required value={reason} rows={2} onChange={(event) => setReason(event.target.value)} />
+      <ReasonField id="reason" by={session.by} value={reason} onChange={setReason} />
       <div className="action-row">
         {next && (
           <>

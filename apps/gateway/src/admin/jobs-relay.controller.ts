@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { parseAdminActor } from '@offramp/platform';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { FailedJobListDto, JobRatesDto, RetriedJobDto } from './jobs-relay.dto.js';
+import { AuditedActionRequestDto, FailedJobListDto, JobRatesDto, JobRetryListDto, RetriedJobDto } from './jobs-relay.dto.js';
 import { ApiProblemResponses } from './problem-responses.decorator.js';
 import { SliceAdminRelay } from './slice-admin-relay.js';
 
@@ -38,10 +39,26 @@ export class JobsRelayController {
   @Post('failed/:uuid/retry')
   @HttpCode(200)
   @ApiOperation({ operationId: 'retryFailedJob', summary: 'php artisan queue:retry <uuid>: the job back on its queue, through the bridge (pipelines)' })
+  @ApiBody({ type: AuditedActionRequestDto })
   @ApiOkResponse({ type: RetriedJobDto })
-  @ApiProblemResponses({ 400: 'not a job uuid', 404: 'no such failed job', 409: "the job failed on another queue connection than the bridge's" })
-  retry(@Param('uuid') uuid: string): Promise<RetriedJobDto> {
-    return this.relay.call('pipelines', 'POST', `/_offramp/pipelines/jobs/failed/${encodeURIComponent(uuid)}/retry`);
+  @ApiProblemResponses({
+    400: 'not a job uuid, or no reason (invalid-params names it)',
+    404: 'no such failed job',
+    409: "the job failed on another queue connection than the bridge's",
+  })
+  async retry(@Param('uuid') uuid: string, @Body() body: unknown): Promise<RetriedJobDto> {
+    // checked here too, so a refused retry never reaches the slice; the slice trusts `by` only because it comes with its own token
+    const actor = parseAdminActor(body);
+    return this.relay.call('pipelines', 'POST', `/_offramp/pipelines/jobs/failed/${encodeURIComponent(uuid)}/retry`, actor);
+  }
+
+  @Get('retries')
+  @ApiOperation({ operationId: 'listJobRetries', summary: 'The retries made from the admin API, newest first, with who and why (pipelines)' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: 'Rows at most, 1-500 (default 100)' })
+  @ApiOkResponse({ type: JobRetryListDto })
+  @ApiProblemResponses({ 400: 'limit out of range' })
+  retries(@Query('limit') limit?: string): Promise<JobRetryListDto> {
+    return this.relay.call('pipelines', 'GET', `/_offramp/pipelines/jobs/retries${query({ limit })}`);
   }
 }
 

@@ -55,3 +55,33 @@ export class RetriedJobDto {
   @ApiProperty({ description: 'The queue it was pushed back on' })
   queue!: string;
 }
+
+/** The body of an audited admin action (a retry, a replay): the route changes' rule, reason required. */
+export class AuditedActionRequestDto {
+  @ApiProperty({ example: 'SMTP relay fixed', description: "Why: kept in the slice's record of the action" })
+  reason!: string;
+  @ApiProperty({ required: false, example: 'jane@ops', description: 'Who (default admin-api), as for route changes' })
+  by?: string;
+}
+
+export class JobRetryDto {
+  @ApiProperty({ description: 'The record id' })
+  id!: string;
+  @ApiProperty({ description: 'The failed_jobs uuid retried' })
+  uuid!: string;
+  @ApiProperty({ description: 'The job class' })
+  job!: string;
+  @ApiProperty()
+  queue!: string;
+  @ApiProperty({ description: 'Who retried it' })
+  actor!: string;
+  @ApiProperty()
+  reason!: string;
+  @ApiProperty({ description: 'ISO 8601 UTC' })
+  at!: string;
+}
+
+export class JobRetryListDto {
+  @ApiProperty({ type: [JobRetryDto], description: 'Newest first' })
+  retries!: JobRetryDto[];
+}

@@ -86,28 +86,53 @@ describe('jobs admin API relayed by the gateway (real gateway, pipelines, nats-s
   });
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test picks fields out of the admin API's JSON
-  async function admin(method: string, path: string, token = ADMIN_TOKEN): Promise<{ status: number; type: string | null; json: any }> {
+  async function admin(method: string, path: string, token = ADMIN_TOKEN, body?: unknown): Promise<{ status: number; type: string | null; json: any }> {
     const response = await fetch(`${gateway.adminUrl}/_offramp/admin/pipelines/jobs${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();
     return { status: response.status, type: response.headers.get('content-type'), json: text ? JSON.parse(text) : undefined };
   }
 
-  it('lists the failed job and retries it back onto its queue; a second retry is a 404 of the slice', async () => {
+  const why = { by: 'jane@ops', reason: 'SMTP relay fixed' };
+
+  it('lists the failed job and retries it back onto its queue with who and why, recorded and listed; a second retry is a 404 of the slice', async () => {
     const failed = await admin('GET', '/failed');
     expect(failed.status).toBe(200);
     expect(failed.json).toEqual({
       total: 1,
       failedJobs: [expect.objectContaining({ uuid: failedUuid, job: 'App\\Jobs\\SendOrderConfirmation', queue: 'offramp', exception: 'Error: SMTP 451' })],
     });
-    const retried = await admin('POST', `/failed/${failedUuid}/retry`);
+    // no reason: refused by the gateway naming the field, the job still failed, nothing recorded
+    for (const body of [undefined, { by: 'jane@ops' }, { reason: '' }]) {
+      const refused = await admin('POST', `/failed/${failedUuid}/retry`, ADMIN_TOKEN, body);
+      expect(refused.status).toBe(400);
+      expect(refused.type).toMatch(/^application\/problem\+json/);
+      expect(refused.json['invalid-params']).toEqual([{ name: 'reason', reason: 'say why: the reason goes into the audit log' }]);
+    }
+    expect(await db.query('SELECT uuid FROM failed_jobs')).toEqual([{ uuid: failedUuid }]);
+    expect((await admin('GET', '/retries')).json).toEqual({ retries: [] });
+    const retried = await admin('POST', `/failed/${failedUuid}/retry`, ADMIN_TOKEN, why);
     expect(retried).toMatchObject({ status: 200, json: { uuid: failedUuid, queue: 'offramp' } });
+    const history = await admin('GET', '/retries?limit=5');
+    expect(history.status).toBe(200);
+    expect(history.json.retries).toEqual([
+      {
+        id: expect.any(String),
+        uuid: failedUuid,
+        job: 'App\\Jobs\\SendOrderConfirmation',
+        queue: 'offramp',
+        actor: 'jane@ops',
+        reason: 'SMTP relay fixed',
+        at: expect.any(String),
+      },
+    ]);
     expect(await db.query(`SELECT queue FROM jobs`)).toEqual([{ queue: 'offramp' }]);
     expect(await db.query('SELECT uuid FROM failed_jobs')).toEqual([]);
-    const again = await admin('POST', `/failed/${failedUuid}/retry`);
+    const again = await admin('POST', `/failed/${failedUuid}/retry`, ADMIN_TOKEN, why);
     expect(again.status).toBe(404);
     expect(again.type).toMatch(/^application\/problem\+json/);
     expect(again.json).toMatchObject({ status: 404, slice: 'pipelines' });

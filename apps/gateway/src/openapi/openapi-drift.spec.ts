@@ -41,6 +41,7 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
       '/_offramp/admin/pipelines/jobs/failed',
       '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
       '/_offramp/admin/pipelines/jobs/rates',
+      '/_offramp/admin/pipelines/jobs/retries',
       '/_offramp/admin/routes',
       '/_offramp/admin/routes/history',
       '/_offramp/admin/routes/import',

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidInputException } from '@offramp/platform';
-import { FailedJobListDto, JobRatesDto, RetriedJobDto } from './job-stats.dto.js';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidInputException, parseAdminActor } from '@offramp/platform';
+import { FailedJobListDto, JobRatesDto, JobRetryListDto, RetriedJobDto, RetryRequestDto } from './job-stats.dto.js';
 import { JobStatsService } from './job-stats.service.js';
 import { PipelinesAdminGuard } from './pipelines-admin.guard.js';
 
@@ -32,10 +32,19 @@ export class JobStatsController {
   @Post('failed/:uuid/retry')
   @HttpCode(200)
   @ApiOperation({ operationId: 'retryFailedJob', summary: 'php artisan queue:retry <uuid>: back on its queue, through the bridge' })
+  @ApiBody({ type: RetryRequestDto })
   @ApiOkResponse({ type: RetriedJobDto })
-  retry(@Param('uuid') uuid: string): Promise<RetriedJobDto> {
+  async retry(@Param('uuid') uuid: string, @Body() body: unknown): Promise<RetriedJobDto> {
     if (!/^[0-9a-f-]{36}$/i.test(uuid)) throw new InvalidInputException([{ name: 'uuid', reason: 'a job uuid' }]);
-    return this.stats.retry(uuid);
+    return this.stats.retry(uuid, parseAdminActor(body));
+  }
+
+  @Get('retries')
+  @ApiOperation({ operationId: 'listJobRetries', summary: 'The retries made through this API, newest first, with who and why' })
+  @ApiQuery({ name: 'limit', required: false, description: 'rows at most (1-500, 100 by default)' })
+  @ApiOkResponse({ type: JobRetryListDto })
+  retries(@Query('limit') limit?: string): Promise<JobRetryListDto> {
+    return this.stats.retries(bounded('limit', limit, 100, 500));
   }
 }
 

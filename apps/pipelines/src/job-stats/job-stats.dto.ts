@@ -53,3 +53,32 @@ export class RetriedJobDto {
   @ApiProperty({ description: 'the queue it was pushed back on' })
   queue!: string;
 }
+
+export class RetryRequestDto {
+  @ApiProperty({ description: 'why: kept in the retries record', example: 'SMTP relay fixed' })
+  reason!: string;
+  @ApiProperty({ required: false, description: "who: the gateway passes its admin caller's name (default admin-api)", example: 'jane@ops' })
+  by?: string;
+}
+
+export class JobRetryDto {
+  @ApiProperty({ description: 'the record id' })
+  id!: string;
+  @ApiProperty({ description: 'the failed_jobs uuid retried' })
+  uuid!: string;
+  @ApiProperty({ description: 'the job class (the payload displayName)' })
+  job!: string;
+  @ApiProperty()
+  queue!: string;
+  @ApiProperty({ description: 'who retried it' })
+  actor!: string;
+  @ApiProperty()
+  reason!: string;
+  @ApiProperty({ description: 'ISO 8601 UTC' })
+  at!: string;
+}
+
+export class JobRetryListDto {
+  @ApiProperty({ type: [JobRetryDto], description: 'newest first' })
+  retries!: JobRetryDto[];
+}

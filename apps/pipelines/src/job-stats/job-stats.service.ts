@@ -1,13 +1,14 @@
 import { ConflictException, Inject, Injectable, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { phpJson } from '@offramp/legacy-bridge';
-import { type Dialect, dialectOf, INBOX_TABLE, type QueueDriver, sqlParam } from '@offramp/messaging';
-import { SERVICE_CONFIG } from '@offramp/platform';
+import { type Dialect, dialectOf, INBOX_TABLE, type QueueDriver, sqlParam, uuidv7 } from '@offramp/messaging';
+import { type AdminActor, SERVICE_CONFIG } from '@offramp/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PipelinesConfig } from '../pipelines-config.type.js';
 import { createQueueDriver } from '../queue-bridge/queue-driver.factory.js';
 import { TAKEN_OVER_JOBS } from '../taken-over-jobs.js';
-import type { FailedJobDto, FailedJobListDto, JobClassRatesDto, JobRatesDto, RetriedJobDto } from './job-stats.dto.js';
+import { JOB_RETRIES_TABLE } from './job-retries.js';
+import type { FailedJobDto, FailedJobListDto, JobClassRatesDto, JobRatesDto, JobRetryListDto, RetriedJobDto } from './job-stats.dto.js';
 
 const FAILED_JOBS = 'failed_jobs';
 
@@ -79,7 +80,8 @@ export class JobStatsService implements OnModuleDestroy {
     return { failedJobs: rows.map(toFailedJob), total: Number(n) };
   }
 
-  async retry(uuid: string): Promise<RetriedJobDto> {
+  /** `actor` is trusted because it came with PIPELINES_ADMIN_TOKEN, which only the gateway's relay holds. */
+  async retry(uuid: string, actor: AdminActor, now = new Date()): Promise<RetriedJobDto> {
     const driver = this.driver();
     const [row] = (await this.dataSource.query(`SELECT uuid, connection, queue, payload, exception, failed_at FROM ${FAILED_JOBS} WHERE uuid = ${this.p(1)}`, [
       uuid,
@@ -90,7 +92,15 @@ export class JobStatsService implements OnModuleDestroy {
         `failed job ${uuid} ran on the queue connection ${row.connection}, not the bridge's ${driver.connectionName}: retry it with php artisan queue:retry`,
       );
     const payload = resetAttempts(row.payload);
-    const forget = (db: DataSource | EntityManager) => db.query(`DELETE FROM ${FAILED_JOBS} WHERE uuid = ${this.p(1)}`, [uuid]);
+    const record = [uuidv7(), uuid, displayName(row.payload).slice(0, 255), row.queue, actor.by, actor.reason, now.getTime()];
+    // the forget and its record commit together: a job gone from failed_jobs always says who retried it and why
+    const forget = async (manager: EntityManager) => {
+      await manager.query(`DELETE FROM ${FAILED_JOBS} WHERE uuid = ${this.p(1)}`, [uuid]);
+      await manager.query(
+        `INSERT INTO ${JOB_RETRIES_TABLE} (id, job_uuid, job, queue, actor, reason, at_ms) VALUES (${[1, 2, 3, 4, 5, 6, 7].map((i) => this.p(i)).join(', ')})`,
+        record,
+      );
+    };
     if (this.config.QUEUE_BRIDGE_DRIVER === 'database') {
       // the push and the forget commit together: a job is never both queued again and still listed as failed
       await this.dataSource.transaction(async (manager) => {
@@ -100,9 +110,26 @@ export class JobStatsService implements OnModuleDestroy {
     } else {
       // RetryCommand's order: pushed first, so a crash in between leaves it listed rather than lost
       await driver.push(row.queue, payload);
-      await forget(this.dataSource);
+      await this.dataSource.transaction(forget);
     }
     return { uuid, queue: row.queue };
+  }
+
+  async retries(limit: number): Promise<JobRetryListDto> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, job_uuid, job, queue, actor, reason, at_ms FROM ${JOB_RETRIES_TABLE} ORDER BY at_ms DESC, id DESC LIMIT ${limit}`,
+    )) as Array<{ id: string; job_uuid: string; job: string; queue: string; actor: string; reason: string; at_ms: number | string }>;
+    return {
+      retries: rows.map((r) => ({
+        id: r.id,
+        uuid: r.job_uuid,
+        job: r.job,
+        queue: r.queue,
+        actor: r.actor,
+        reason: r.reason,
+        at: new Date(Number(r.at_ms)).toISOString(),
+      })),
+    };
   }
 
   onModuleDestroy(): void {

@@ -3,7 +3,7 @@ import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { PIPELINES_MIGRATIONS } from './pipelines-migrations.js';
 
-const TABLES = ['offramp_inbox', 'offramp_relay_leases', 'offramp_schedule_slots', 'offramp_sales_orders', 'offramp_daily_sales'];
+const TABLES = ['offramp_inbox', 'offramp_relay_leases', 'offramp_schedule_slots', 'offramp_sales_orders', 'offramp_daily_sales', 'offramp_job_retries'];
 const NAMES = PIPELINES_MIGRATIONS.map((migration) => new migration().name);
 const TABLE = sliceMigrationsTable('pipelines');
 

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, ServerSentEventsResult, TDataShape } from './client/index.js';
-import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
+import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListJobRetriesData, ListJobRetriesErrors, ListJobRetriesResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -91,7 +91,11 @@ export const listFailedJobs = <ThrowOnError extends boolean = false>(options?: O
 export const retryFailedJob = <ThrowOnError extends boolean = false>(options: Options<RetryFailedJobData, ThrowOnError>): RequestResult<RetryFailedJobResponses, RetryFailedJobErrors, ThrowOnError> => (options.client ?? client).post<RetryFailedJobResponses, RetryFailedJobErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -100,6 +104,15 @@ export const retryFailedJob = <ThrowOnError extends boolean = false>(options: Op
 export const jobRates = <ThrowOnError extends boolean = false>(options?: Options<JobRatesData, ThrowOnError>): RequestResult<JobRatesResponses, JobRatesErrors, ThrowOnError> => (options?.client ?? client).get<JobRatesResponses, JobRatesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/admin/pipelines/jobs/rates',
+    ...options
+});
+
+/**
+ * The retries made from the admin API, newest first, with who and why (pipelines)
+ */
+export const listJobRetries = <ThrowOnError extends boolean = false>(options?: Options<ListJobRetriesData, ThrowOnError>): RequestResult<ListJobRetriesResponses, ListJobRetriesErrors, ThrowOnError> => (options?.client ?? client).get<ListJobRetriesResponses, ListJobRetriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/pipelines/jobs/retries',
     ...options
 });
 

@@ -4,6 +4,17 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type AuditedActionRequestDto = {
+    /**
+     * Who (default admin-api), as for route changes
+     */
+    by?: string;
+    /**
+     * Why: kept in the slice's record of the action
+     */
+    reason: string;
+};
+
 export type BackendTrafficDto = {
     /**
      * `legacy` (the monolith), a slice from GATEWAY_SERVICES, or `gateway` (answered by the gateway itself, e.g. 419)
@@ -162,6 +173,38 @@ export type JobRatePointDto = {
 export type JobRatesDto = {
     classes: Array<JobClassRatesDto>;
     minutes: number;
+};
+
+export type JobRetryDto = {
+    /**
+     * Who retried it
+     */
+    actor: string;
+    /**
+     * ISO 8601 UTC
+     */
+    at: string;
+    /**
+     * The record id
+     */
+    id: string;
+    /**
+     * The job class
+     */
+    job: string;
+    queue: string;
+    reason: string;
+    /**
+     * The failed_jobs uuid retried
+     */
+    uuid: string;
+};
+
+export type JobRetryListDto = {
+    /**
+     * Newest first
+     */
+    retries: Array<JobRetryDto>;
 };
 
 export type ListedRouteDto = {
@@ -848,7 +891,7 @@ export type ListFailedJobsResponses = {
 export type ListFailedJobsResponse = ListFailedJobsResponses[keyof ListFailedJobsResponses];
 
 export type RetryFailedJobData = {
-    body?: never;
+    body: AuditedActionRequestDto;
     path: {
         uuid: string;
     };
@@ -858,7 +901,7 @@ export type RetryFailedJobData = {
 
 export type RetryFailedJobErrors = {
     /**
-     * not a job uuid
+     * not a job uuid, or no reason (invalid-params names it)
      */
     400: ProblemDto;
     /**
@@ -921,6 +964,41 @@ export type JobRatesResponses = {
 };
 
 export type JobRatesResponse = JobRatesResponses[keyof JobRatesResponses];
+
+export type ListJobRetriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows at most, 1-500 (default 100)
+         */
+        limit?: number;
+    };
+    url: '/_offramp/admin/pipelines/jobs/retries';
+};
+
+export type ListJobRetriesErrors = {
+    /**
+     * limit out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off, or the pipelines slice is unavailable (the problem names it: slice = pipelines)
+     */
+    503: ProblemDto;
+};
+
+export type ListJobRetriesError = ListJobRetriesErrors[keyof ListJobRetriesErrors];
+
+export type ListJobRetriesResponses = {
+    200: JobRetryListDto;
+};
+
+export type ListJobRetriesResponse = ListJobRetriesResponses[keyof ListJobRetriesResponses];
 
 export type ListRoutesData = {
     body?: never;
