@@ -322,7 +322,7 @@ describe('the migration dashboard in a real browser against the real stack', () 
     // The wrong token's 401 and the refused promotion's 409 are answers the page showed; nothing else failed.
     expect(consoleErrors.filter((text) => !/status of (401|409)/.test(text))).toEqual([]);
   }, 150_000);
-  it("shows each partner's deliveries and a failing partner's dead delivery, replayed from the Integrations page to the partner", async () => {
+  it("shows each partner's deliveries and a failing partner's dead delivery, replayed from the Integrations page to the partner with a reason, the history saying who and why", async () => {
     const register = async (name: string, url: string) => {
       const response = await fetch(`${integrations.url}/_offramp/integrations/partners`, {
         method: 'POST',
@@ -349,14 +349,28 @@ describe('the migration dashboard in a real browser against the real stack', () 
     expect(await accessibilityProblems()).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'integrations.png'), fullPage: true });
 
-    // The partner is back; the dead delivery replayed from the page (keyboard) reaches it.
+    // The partner is back; without a reason the page asks for one and replays nothing.
     failingPartnerDown = false;
+    await page.getByText('No replays yet.').waitFor();
+    const flakyPanel = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'flaky-wms' }) });
+    await page.getByRole('button', { name: /^Replay shop\.orders\.placed\.v1/ }).focus();
+    await page.keyboard.press('Enter');
+    await flakyPanel.getByRole('status').filter({ hasText: 'Say why first' }).waitFor();
+    expect(failingPartner.received.length).toBe(triedWhileDown);
+    // With a reason, the dead delivery replayed from the page (keyboard) reaches it.
+    await flakyPanel.getByLabel(/^Reason/).fill('flaky-wms is back up');
     await page.getByRole('button', { name: /^Replay shop\.orders\.placed\.v1/ }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'queued again' }).waitFor();
     await waitUntil(async () => failingPartner.received.length > triedWhileDown, { timeoutMs: 30_000, description: 'the replayed delivery' });
     await flaky.getByText('delivered 1').waitFor({ timeout: 20_000 });
     expect(JSON.parse(failingPartner.received.at(-1)?.body ?? '{}')).toMatchObject({ type: 'shop.orders.placed.v1' });
+    // The replay history (integrations' record, through the relay) says who replayed it and why.
+    const replayed = page.getByRole('table', { name: 'Replay history' }).locator('tbody tr');
+    await replayed.first().waitFor();
+    expect(await replayed.count()).toBe(1);
+    expect(await replayed.textContent()).toMatch(/jane@ops.*flaky-wms is back up.*flaky-wms: delivery .*1 queued again/s);
+    expect(await accessibilityProblems()).toEqual([]);
   }, 150_000);
 
   it('shows the jobs pipelines ran, retries a failed one from the Pipelines page with a reason (it then runs in Node; the history says who and why), and says when pipelines is unavailable', async () => {

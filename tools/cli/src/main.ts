@@ -106,7 +106,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return values.help ? 0 : 2;
     }
     try {
-      return await partnersCommand(command, rest, values, io.env, io.out);
+      return await partnersCommand(command, rest, { ...values, by: values.by ?? defaultActor() }, io.env, io.out);
     } catch (error) {
       if (error instanceof PartnerUsageError) {
         io.err(`offramp: ${error.message}\n\n${PARTNERS_USAGE}`);

@@ -61,10 +61,10 @@ describe('offramp partners …', () => {
     expect((await run(['partners', 'disable', id])).out).toContain('  disabled');
     expect((await run(['partners', 'enable', id, '--json'])).json.enabled).toBe(true);
     expect((await run(['partners', 'deliveries', id])).out).toBe('no deliveries\n');
-    await waitUntil(async () => (await run(['partners', 'replay-failures', id, '--since', '2000-01-01T00:00:00Z'])).out === '0 delivery(ies) queued again\n', {
-      timeoutMs: 5_000,
-      description: 'replay of no failures',
-    });
+    // a replay is recorded: without --reason the CLI refuses it before asking the slice
+    expect((await run(['partners', 'replay-failures', id, '--since', '2000-01-01T00:00:00Z'])).code).toBe(2);
+    const replay = ['partners', 'replay-failures', id, '--since', '2000-01-01T00:00:00Z', '--reason', 'after the outage', '--by', 'jane@ops'];
+    await waitUntil(async () => (await run(replay)).out === '0 delivery(ies) queued again\n', { timeoutMs: 5_000, description: 'replay of no failures' });
   });
 
   it("says what is wrong in the slice's words, and how to use it", async () => {
@@ -75,7 +75,7 @@ describe('offramp partners …', () => {
     expect(short.err).toBe('offramp: secret: too short: 5 bytes, at least 24\n');
     expect((await run(['partners', 'add', 'x'])).code).toBe(2);
     expect((await run(['partners', 'list'], { OFFRAMP_INTEGRATIONS_URL: slice.url, OFFRAMP_INTEGRATIONS_TOKEN: 'wrong-token-0123456789' })).code).toBe(1);
-    expect((await run(['partners', 'replay', 'no-such-delivery'])).err).toMatch(/^offramp: /);
+    expect((await run(['partners', 'replay', 'no-such-delivery', '--reason', 'x'])).err).toMatch(/^offramp: no delivery/);
     expect((await run(['partners', '--help'])).out).toContain('usage: offramp partners');
   });
 });

@@ -22,8 +22,10 @@ export const PARTNERS_USAGE = `usage: offramp partners <command> [options]
   rotate <id> --secret whsec_…          sign with a new secret (the previous one keeps signing too)
   deliveries <id> [--status pending|delivered|dead]
                                         a partner's deliveries with every attempt (status, latency, answer)
-  replay <delivery-id>                  one delivery again
-  replay-failures <id> --since ISO-TIME every dead delivery of a partner since then, again
+  replay <delivery-id> --reason "why"   one delivery again
+  replay-failures <id> --since ISO-TIME --reason "why"
+                                        every dead delivery of a partner since then, again
+  (a replay is recorded with --reason and --by, default user@host, in the slice's replays record)
 
 env: OFFRAMP_INTEGRATIONS_URL (the integrations slice, default http://127.0.0.1:3002), OFFRAMP_INTEGRATIONS_TOKEN
      (its INTEGRATIONS_ADMIN_TOKEN; default: the local stack's, from $OFFRAMP_DATA_DIR/stack-secrets.json)
@@ -36,6 +38,8 @@ export interface PartnerOptions {
   disabled?: boolean;
   status?: string;
   since?: string;
+  reason?: string;
+  by?: string;
   json?: boolean;
 }
 
@@ -74,6 +78,10 @@ export async function partnersCommand(
       throw new AdminApiError(0, `cannot reach the integrations slice at ${baseUrl} (${(error as Error)?.message ?? error}); set OFFRAMP_INTEGRATIONS_URL`);
     if (!response.ok || data === undefined) throw new AdminApiError(response.status, problemText(response.status, error));
     return data;
+  };
+  const actor = (command: string) => {
+    if (!options.reason) throw new PartnerUsageError(`"partners ${command}" is recorded: say why with --reason "…"`);
+    return { reason: options.reason, ...(options.by ? { by: options.by } : {}) };
   };
   const print = (value: unknown, text: () => string) => out(options.json ? `${JSON.stringify(value, null, 2)}\n` : text());
   const id = (what = 'partner id') => {
@@ -121,13 +129,13 @@ export async function partnersCommand(
       return 0;
     }
     case 'replay': {
-      const delivery = await call(replayDelivery({ client, path: { id: id('delivery id') } }));
+      const delivery = await call(replayDelivery({ client, path: { id: id('delivery id') }, body: actor('replay') }));
       print(delivery, () => `${delivery.id}: ${delivery.status} again\n`);
       return 0;
     }
     case 'replay-failures': {
       if (!options.since) throw new PartnerUsageError('"partners replay-failures" needs --since, e.g. 2026-01-31T00:00:00Z');
-      const result = await call(replayPartnerFailures({ client, path: { id: id() }, body: { since: options.since } }));
+      const result = await call(replayPartnerFailures({ client, path: { id: id() }, body: { since: options.since, ...actor('replay-failures') } }));
       print(result, () => `${result.replayed} delivery(ies) queued again\n`);
       return 0;
     }

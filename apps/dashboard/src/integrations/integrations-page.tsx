@@ -1,15 +1,25 @@
-import { type DeliveryDto, listPartnerDeliveries, listPartners, type PartnerDto, replayDelivery, replayPartnerFailures } from '@offramp/contracts/admin-api';
+import {
+  type DeliveryDto,
+  listPartnerDeliveries,
+  listPartners,
+  listReplays,
+  type PartnerDto,
+  replayDelivery,
+  replayPartnerFailures,
+} from '@offramp/contracts/admin-api';
 import { useEffect, useState } from 'react';
 import type { Session } from '../api/session';
 import { problemText, useAdmin } from '../api/use-admin';
+import { REASON_FIRST, ReasonField } from '../shared/reason-field';
 
 /** Deliveries move within seconds while a partner recovers: refreshed this often. */
 const REFRESH_MS = 5_000;
 
 /**
  * The integrations slice through the gateway's relay: each partner with its deliveries by status,
- * its last error and its dead deliveries, replayed one by one or all since a time. When the slice
- * cannot be asked the page says so instead of showing an empty list.
+ * its last error and its dead deliveries, replayed one by one or all since a time, each replay with
+ * a reason; the slice's replays record says who replayed what, why and when. When the slice cannot
+ * be asked the page says so instead of showing an empty list.
  */
 export function IntegrationsPage({ session }: { session: Session }) {
   const [tick, setTick] = useState(0);
@@ -18,6 +28,8 @@ export function IntegrationsPage({ session }: { session: Session }) {
     return () => clearInterval(timer);
   }, []);
   const partners = useAdmin(() => listPartners({ client: session.client }), [tick]);
+  const replays = useAdmin(() => listReplays({ client: session.client, query: { limit: 20 } }), [tick]);
+  const names = new Map((partners.data?.partners ?? []).map((partner) => [partner.id, partner.name]));
   return (
     <section aria-labelledby="integrations-heading">
       <h1 id="integrations-heading">Integrations</h1>
@@ -30,17 +42,60 @@ export function IntegrationsPage({ session }: { session: Session }) {
       ) : partners.data.partners.length === 0 ? (
         <p className="muted">No partner registered (npx offramp partners register).</p>
       ) : (
-        partners.data.partners.map((partner) => <PartnerPanel key={partner.id} session={session} partner={partner} tick={tick} />)
+        partners.data.partners.map((partner) => <PartnerPanel key={partner.id} session={session} partner={partner} tick={tick} onReplayed={replays.reload} />)
+      )}
+      <h2 id="replays-heading">Replay history</h2>
+      {replays.problem ? (
+        <p role="alert" className="problem">
+          Integrations unavailable: {replays.problem}
+        </p>
+      ) : !replays.data ? (
+        <p className="muted">Loading…</p>
+      ) : replays.data.replays.length === 0 ? (
+        <p className="muted">No replays yet.</p>
+      ) : (
+        <table className="history" aria-labelledby="replays-heading">
+          <caption className="sr-only">the newest {replays.data.replays.length} replays, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Why</th>
+              <th scope="col">What</th>
+            </tr>
+          </thead>
+          <tbody>
+            {replays.data.replays.map((replay) => (
+              <tr key={replay.id}>
+                <td>{new Date(replay.at).toLocaleString()}</td>
+                <td>{replay.actor}</td>
+                <td>{replay.reason}</td>
+                <td>
+                  {names.get(replay.partnerId) ?? replay.partnerId}:{' '}
+                  {replay.deliveryId ? (
+                    <>
+                      delivery <code>{replay.deliveryId}</code>
+                    </>
+                  ) : (
+                    `dead deliveries since ${new Date(replay.since ?? 0).toLocaleString()}`
+                  )}
+                  , {replay.replayed} queued again
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );
 }
 
-function PartnerPanel({ session, partner, tick }: { session: Session; partner: PartnerDto; tick: number }) {
+function PartnerPanel({ session, partner, tick, onReplayed }: { session: Session; partner: PartnerDto; tick: number; onReplayed: () => void }) {
   // the slice answers the newest 100 of a kind: the counts are of those, the dead ones asked for on their own so none hides behind newer deliveries
   const deliveries = useAdmin(() => listPartnerDeliveries({ client: session.client, path: { id: partner.id } }), [tick, partner.id]);
   const deadOnes = useAdmin(() => listPartnerDeliveries({ client: session.client, path: { id: partner.id }, query: { status: 'dead' } }), [tick, partner.id]);
   const [since, setSince] = useState('');
+  const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const list = deliveries.data?.deliveries ?? [];
   const count = (status: DeliveryDto['status']) => list.filter((delivery) => delivery.status === status).length;
@@ -50,20 +105,26 @@ function PartnerPanel({ session, partner, tick }: { session: Session; partner: P
 
   const answered = (what: string, answer: { response?: Response; error?: unknown }, done: string) => {
     if (answer.response?.ok) {
-      setOutcome({ ok: true, text: done });
+      setOutcome({ ok: true, text: `${done} Done, as ${session.by}.` });
+      setReason('');
       deliveries.reload();
       deadOnes.reload();
+      onReplayed();
     } else setOutcome({ ok: false, text: `${what} refused: ${problemText(answer)}` });
   };
-  const replayOne = async (delivery: DeliveryDto) =>
+  const actor = { by: session.by, reason: reason.trim() };
+  const replayOne = async (delivery: DeliveryDto) => {
+    if (!actor.reason) return setOutcome({ ok: false, text: REASON_FIRST });
     answered(
       'Replay',
-      await replayDelivery({ client: session.client, path: { id: delivery.id } }),
+      await replayDelivery({ client: session.client, path: { id: delivery.id }, body: actor }),
       `Delivery of ${delivery.subject} (${delivery.id}) queued again.`,
     );
+  };
   const replaySince = async () => {
     if (!since) return setOutcome({ ok: false, text: 'Choose the time first: dead deliveries created since then are tried again.' });
-    const answer = await replayPartnerFailures({ client: session.client, path: { id: partner.id }, body: { since: new Date(since).toISOString() } });
+    if (!actor.reason) return setOutcome({ ok: false, text: REASON_FIRST });
+    const answer = await replayPartnerFailures({ client: session.client, path: { id: partner.id }, body: { since: new Date(since).toISOString(), ...actor } });
     answered('Replay', answer, `${answer.data?.replayed ?? 0} dead deliveries of ${partner.name} queued again.`);
   };
 
@@ -96,6 +157,7 @@ function PartnerPanel({ session, partner, tick }: { session: Session; partner: P
               {outcome.text}
             </p>
           )}
+          <ReasonField id={`${headingId}-reason`} by={session.by} value={reason} onChange={setReason} />
           {dead.length > 0 && (
             <div className="table-scroll">
               <table aria-label={`${partner.name} dead deliveries`}>

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { parseAdminActor } from '@offramp/platform';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { DeliveryDto, DeliveryListDto, PartnerListDto, ReplayFailuresRequestDto, ReplayResultDto } from './integrations-relay.dto.js';
+import { DeliveryDto, DeliveryListDto, PartnerListDto, PartnerReplayListDto, ReplayFailuresRequestDto, ReplayResultDto } from './integrations-relay.dto.js';
+import { AuditedActionRequestDto } from './jobs-relay.dto.js';
 import { ApiProblemResponses } from './problem-responses.decorator.js';
 import { SliceAdminRelay } from './slice-admin-relay.js';
 
@@ -38,17 +40,31 @@ export class IntegrationsRelayController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'replayPartnerFailures', summary: "A partner's dead deliveries since a time, again (integrations)" })
   @ApiOkResponse({ type: ReplayResultDto })
-  @ApiProblemResponses({ 400: 'since is not a time', 404: 'no such partner' })
-  replayFailures(@Param('id') id: string, @Body() body: ReplayFailuresRequestDto): Promise<ReplayResultDto> {
-    return this.relay.call('integrations', 'POST', `/_offramp/integrations/partners/${encodeURIComponent(id)}/replay`, body ?? {});
+  @ApiProblemResponses({ 400: 'since is not a time, or no reason (invalid-params names it)', 404: 'no such partner' })
+  async replayFailures(@Param('id') id: string, @Body() body: ReplayFailuresRequestDto): Promise<ReplayResultDto> {
+    // checked here too, so a refused replay never reaches the slice; the slice trusts `by` only because it comes with its own token
+    const actor = parseAdminActor(body);
+    return this.relay.call('integrations', 'POST', `/_offramp/integrations/partners/${encodeURIComponent(id)}/replay`, { since: body?.since, ...actor });
   }
 
   @Post('deliveries/:id/replay')
   @HttpCode(200)
   @ApiOperation({ operationId: 'replayDelivery', summary: 'One delivery again (integrations)' })
   @ApiOkResponse({ type: DeliveryDto })
-  @ApiProblemResponses({ 404: 'no such delivery' })
-  replay(@Param('id') id: string): Promise<DeliveryDto> {
-    return this.relay.call('integrations', 'POST', `/_offramp/integrations/deliveries/${encodeURIComponent(id)}/replay`);
+  @ApiBody({ type: AuditedActionRequestDto })
+  @ApiProblemResponses({ 400: 'no reason (invalid-params names it)', 404: 'no such delivery' })
+  async replay(@Param('id') id: string, @Body() body: unknown): Promise<DeliveryDto> {
+    const actor = parseAdminActor(body);
+    return this.relay.call('integrations', 'POST', `/_offramp/integrations/deliveries/${encodeURIComponent(id)}/replay`, actor);
+  }
+
+  @Get('replays')
+  @ApiOperation({ operationId: 'listReplays', summary: 'The replays made from the admin API, newest first, with who and why (integrations)' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: 'Rows at most, 1-500 (default 100)' })
+  @ApiOkResponse({ type: PartnerReplayListDto })
+  @ApiProblemResponses({ 400: 'limit out of range' })
+  replays(@Query('limit') limit?: string): Promise<PartnerReplayListDto> {
+    const query = limit === undefined ? '' : `?${new URLSearchParams({ limit }).toString()}`;
+    return this.relay.call('integrations', 'GET', `/_offramp/integrations/replays${query}`);
   }
 }

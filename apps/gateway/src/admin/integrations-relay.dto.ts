@@ -47,8 +47,27 @@ export class DeliveryListDto {
 export class ReplayFailuresRequestDto {
   @ApiProperty({ example: '2026-01-31T00:00:00Z', description: 'Dead deliveries created at or after this time are tried again' })
   since!: string;
+  @ApiProperty({ example: 'partner fixed its endpoint', description: "Why: kept in the slice's replays record" })
+  reason!: string;
+  @ApiProperty({ required: false, example: 'jane@ops', description: 'Who (default admin-api), as for route changes' })
+  by?: string;
 }
 
 export class ReplayResultDto {
   @ApiProperty({ type: 'integer', description: 'Deliveries queued again' }) replayed!: number;
+}
+
+export class PartnerReplayDto {
+  @ApiProperty({ description: 'The record id' }) id!: string;
+  @ApiProperty() partnerId!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The delivery replayed, for a one-delivery replay' }) deliveryId!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "ISO time, for a replay of a partner's dead deliveries since then" }) since!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Deliveries queued again' }) replayed!: number;
+  @ApiProperty({ description: 'Who replayed' }) actor!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'ISO time' }) at!: string;
+}
+
+export class PartnerReplayListDto {
+  @ApiProperty({ type: [PartnerReplayDto], description: 'Newest first' }) replays!: PartnerReplayDto[];
 }

@@ -38,6 +38,7 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
       '/_offramp/admin/integrations/partners',
       '/_offramp/admin/integrations/partners/{id}/deliveries',
       '/_offramp/admin/integrations/partners/{id}/replay',
+      '/_offramp/admin/integrations/replays',
       '/_offramp/admin/pipelines/jobs/failed',
       '/_offramp/admin/pipelines/jobs/failed/{uuid}/retry',
       '/_offramp/admin/pipelines/jobs/rates',

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, In, MoreThanOrEqual } from 'typeorm';
+import { type DataSource, type EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import { dialectOf, sqlParam, uuidv7 } from '@offramp/messaging';
 import { DatabaseGate } from '@offramp/persistence';
-import { BlockedAddressError, InvalidInputException, type InvalidParam, OutboundAddressGuard, SERVICE_CONFIG } from '@offramp/platform';
+import { type AdminActor, BlockedAddressError, InvalidInputException, type InvalidParam, OutboundAddressGuard, SERVICE_CONFIG } from '@offramp/platform';
 import type { IntegrationsConfig } from '../integrations.config.js';
 import { generatePartnerSecret, secretProblem } from './partner-secret.js';
 import { Delivery, DeliveryAttempt, type DeliveryStatus, Partner } from './partner-tables.js';
-import type { DeliveryDto, PartnerDto, RegisterPartnerRequest, UpdatePartnerRequest } from './partner.dto.js';
+import { PARTNER_REPLAYS_TABLE } from './partner-replays.js';
+import type { DeliveryDto, PartnerDto, PartnerReplayListDto, RegisterPartnerRequest, UpdatePartnerRequest } from './partner.dto.js';
 
 export const OUTBOUND_GUARD = Symbol('OUTBOUND_GUARD');
 
@@ -87,29 +89,73 @@ export class PartnerRegistry {
     return (await this.withAttempts([delivery]))[0];
   }
 
-  /** One delivery again, whatever became of it: pending at once, its attempts kept, counted on from them. */
-  async replay(id: string): Promise<DeliveryDto> {
-    await this.delivery(id);
+  /**
+   * One delivery again, whatever became of it: pending at once, its attempts kept, counted on from them.
+   * `actor` is trusted because it came with INTEGRATIONS_ADMIN_TOKEN (the gateway's relay, or an operator's CLI holding it).
+   */
+  async replay(id: string, actor: AdminActor): Promise<DeliveryDto> {
+    const { partnerId } = await this.delivery(id);
     await this.gate.write(() =>
-      this.dataSource.getRepository(Delivery).update({ id }, { status: 'pending', nextAttemptAt: Date.now(), attempts: 0, lastError: null, deliveredAt: null }),
+      this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(Delivery).update({ id }, { status: 'pending', nextAttemptAt: Date.now(), attempts: 0, lastError: null, deliveredAt: null });
+        await this.record(manager, { partnerId, deliveryId: id, since: null, replayed: 1 }, actor);
+      }),
     );
     return this.delivery(id);
   }
 
-  /** Every dead delivery of a partner created since a time, again. */
-  async replayFailures(partnerId: string, since: string): Promise<number> {
+  /** Every dead delivery of a partner created since a time, again; recorded with who and why in the same transaction. */
+  async replayFailures(partnerId: string, since: string, actor: AdminActor): Promise<number> {
     await this.find(partnerId);
     const from = Date.parse(since);
     if (Number.isNaN(from)) throw new InvalidInputException([{ name: 'since', reason: 'must be an ISO 8601 time' }]);
-    const result = await this.gate.write(() =>
-      this.dataSource
-        .getRepository(Delivery)
-        .update(
-          { partnerId, status: 'dead', createdAt: MoreThanOrEqual(from) },
-          { status: 'pending', nextAttemptAt: Date.now(), attempts: 0, lastError: null },
-        ),
+    return this.gate.write(() =>
+      this.dataSource.transaction(async (manager) => {
+        const result = await manager
+          .getRepository(Delivery)
+          .update(
+            { partnerId, status: 'dead', createdAt: MoreThanOrEqual(from) },
+            { status: 'pending', nextAttemptAt: Date.now(), attempts: 0, lastError: null },
+          );
+        const replayed = result.affected ?? 0;
+        await this.record(manager, { partnerId, deliveryId: null, since: from, replayed }, actor);
+        return replayed;
+      }),
     );
-    return result.affected ?? 0;
+  }
+
+  /** The replays record, newest first. */
+  async replays(limit: number): Promise<PartnerReplayListDto> {
+    const rows = (await this.gate.read(() =>
+      this.dataSource.query(
+        `SELECT id, partner_id, delivery_id, since_ms, replayed, actor, reason, at_ms FROM ${PARTNER_REPLAYS_TABLE} ORDER BY at_ms DESC, id DESC LIMIT ${limit}`,
+      ),
+    )) as Array<Record<string, string | number | null>>;
+    return {
+      replays: rows.map((row) => ({
+        id: String(row['id']),
+        partnerId: String(row['partner_id']),
+        deliveryId: row['delivery_id'] === null ? null : String(row['delivery_id']),
+        since: row['since_ms'] === null ? null : new Date(Number(row['since_ms'])).toISOString(),
+        replayed: Number(row['replayed']),
+        actor: String(row['actor']),
+        reason: String(row['reason']),
+        at: new Date(Number(row['at_ms'])).toISOString(),
+      })),
+    };
+  }
+
+  private async record(
+    manager: EntityManager,
+    replay: { partnerId: string; deliveryId: string | null; since: number | null; replayed: number },
+    actor: AdminActor,
+  ): Promise<void> {
+    const dialect = dialectOf(this.dataSource);
+    const values = [uuidv7(), replay.partnerId, replay.deliveryId, replay.since, replay.replayed, actor.by, actor.reason, Date.now()];
+    await manager.query(
+      `INSERT INTO ${PARTNER_REPLAYS_TABLE} (id, partner_id, delivery_id, since_ms, replayed, actor, reason, at_ms) VALUES (${values.map((_, i) => sqlParam(dialect, i + 1)).join(', ')})`,
+      values,
+    );
   }
 
   private async withAttempts(deliveries: Delivery[]): Promise<DeliveryDto[]> {

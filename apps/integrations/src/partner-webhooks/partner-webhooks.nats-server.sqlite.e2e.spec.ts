@@ -249,11 +249,48 @@ describe('partner webhooks out (real nats-server, loopback receivers)', () => {
 
     // The partner fixes its URL: one delivery replayed, then all failures since a time.
     expect((await admin('PATCH', `/partners/${redirectPartner.id}`, { url: target.url })).status).toBe(200);
-    expect((await admin('POST', `/deliveries/${dead.id}/replay`)).json.status).toBe('pending');
+    // a replay without a reason: 400 naming it, the delivery still dead, nothing recorded
+    for (const [path, body] of [
+      [`/deliveries/${dead.id}/replay`, undefined],
+      [`/deliveries/${dead.id}/replay`, { reason: ' ' }],
+      [`/partners/${redirectPartner.id}/replay`, { since: '2000-01-01T00:00:00Z' }],
+    ] as const) {
+      const refused = await admin('POST', path, body);
+      expect(refused.status).toBe(400);
+      expect(refused.json['invalid-params']).toEqual([{ name: 'reason', reason: 'say why: the reason goes into the audit log' }]);
+    }
+    expect((await admin('GET', `/deliveries/${dead.id}`)).json.status).toBe('dead');
+    expect((await admin('GET', '/replays')).json).toEqual({ replays: [] });
+    const why = { by: 'jane@ops', reason: 'partner fixed its URL' };
+    expect((await admin('POST', `/deliveries/${dead.id}/replay`, why)).json.status).toBe('pending');
     await waitUntil(() => target.received.length === 1, { timeoutMs: 10_000, description: 'replayed delivery' });
     expect(target.received[0].headers['webhook-id']).toBe(eventId);
-    expect((await admin('POST', `/partners/${redirectPartner.id}/replay`, { since: '2000-01-01T00:00:00Z' })).json).toEqual({ replayed: 0 });
-    expect((await admin('POST', `/partners/${redirectPartner.id}/replay`, { since: 'yesterday' })).status).toBe(400);
+    expect((await admin('POST', `/partners/${redirectPartner.id}/replay`, { since: '2000-01-01T00:00:00Z', ...why })).json).toEqual({ replayed: 0 });
+    expect((await admin('POST', `/partners/${redirectPartner.id}/replay`, { since: 'yesterday', ...why })).status).toBe(400);
+    // both replays recorded, newest first, with who and why
+    expect((await admin('GET', '/replays?limit=10')).json.replays).toEqual([
+      {
+        id: expect.any(String),
+        partnerId: redirectPartner.id,
+        deliveryId: null,
+        since: '2000-01-01T00:00:00.000Z',
+        replayed: 0,
+        ...{ actor: 'jane@ops' },
+        reason: why.reason,
+        at: expect.any(String),
+      },
+      {
+        id: expect.any(String),
+        partnerId: redirectPartner.id,
+        deliveryId: dead.id,
+        since: null,
+        replayed: 1,
+        actor: 'jane@ops',
+        reason: why.reason,
+        at: expect.any(String),
+      },
+    ]);
+    expect((await admin('GET', '/replays?limit=0')).status).toBe(400);
   }, 60_000);
 
   it('lets a slow partner hold back only itself (bounded in flight per partner)', async () => {

@@ -49,6 +49,38 @@ export class ReplayFailuresRequest {
   @ApiProperty({ example: '2026-01-31T00:00:00Z', description: 'dead deliveries created at or after this time are tried again' })
   @IsString()
   since!: string;
+  // required: parseAdminActor enforces it (the route changes' rule and problem), so the decorators only let it through
+  @ApiProperty({ example: 'partner fixed its endpoint', description: 'why: kept in the replays record' })
+  @IsOptional()
+  reason?: string;
+  @ApiPropertyOptional({ example: 'jane@ops', description: 'who (default admin-api): the name the gateway passes for its admin caller' })
+  @IsOptional()
+  by?: string;
+}
+
+/** POST /_offramp/integrations/deliveries/{id}/replay */
+export class ReplayDeliveryRequest {
+  @ApiProperty({ example: 'partner fixed its endpoint', description: 'why: kept in the replays record' })
+  @IsOptional()
+  reason?: string;
+  @ApiPropertyOptional({ example: 'jane@ops', description: 'who (default admin-api): the name the gateway passes for its admin caller' })
+  @IsOptional()
+  by?: string;
+}
+
+export class PartnerReplayDto {
+  @ApiProperty({ description: 'the record id' }) id!: string;
+  @ApiProperty() partnerId!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'the delivery replayed, for a one-delivery replay' }) deliveryId!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "ISO time, for a replay of a partner's dead deliveries since then" }) since!: string | null;
+  @ApiProperty({ type: 'integer', description: 'deliveries queued again' }) replayed!: number;
+  @ApiProperty({ description: 'who replayed' }) actor!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'ISO time' }) at!: string;
+}
+
+export class PartnerReplayListDto {
+  @ApiProperty({ type: [PartnerReplayDto], description: 'newest first' }) replays!: PartnerReplayDto[];
 }
 
 export class PartnerDto {

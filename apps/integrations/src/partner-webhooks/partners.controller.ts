@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidInputException } from '@offramp/platform';
+import { InvalidInputException, parseAdminActor } from '@offramp/platform';
 import { IntegrationsAdminGuard } from './integrations-admin.guard.js';
 import { PartnerRegistry } from './partner-registry.service.js';
 import type { DeliveryStatus } from './partner-tables.js';
@@ -9,7 +9,9 @@ import {
   DeliveryListDto,
   PartnerDto,
   PartnerListDto,
+  PartnerReplayListDto,
   RegisterPartnerRequest,
+  ReplayDeliveryRequest,
   ReplayFailuresRequest,
   ReplayResultDto,
   UpdatePartnerRequest,
@@ -61,7 +63,18 @@ export class PartnersController {
   @ApiOperation({ operationId: 'replayPartnerFailures', summary: "All of a partner's dead deliveries since a time, again" })
   @ApiOkResponse({ type: ReplayResultDto })
   async replayFailures(@Param('id') id: string, @Body() body: ReplayFailuresRequest): Promise<ReplayResultDto> {
-    return { replayed: await this.registry.replayFailures(id, body.since) };
+    const actor = parseAdminActor(body);
+    return { replayed: await this.registry.replayFailures(id, body.since, actor) };
+  }
+
+  @Get('replays')
+  @ApiOperation({ operationId: 'listReplays', summary: 'The replays made through this API, newest first, with who and why' })
+  @ApiQuery({ name: 'limit', required: false, description: 'rows at most (1-500, 100 by default)' })
+  @ApiOkResponse({ type: PartnerReplayListDto })
+  replays(@Query('limit') limit?: string): Promise<PartnerReplayListDto> {
+    const value = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(value) || value < 1 || value > 500) throw new InvalidInputException([{ name: 'limit', reason: 'an integer from 1 to 500' }]);
+    return this.registry.replays(value);
   }
 
   @Get('deliveries/:id')
@@ -75,7 +88,7 @@ export class PartnersController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'replayDelivery', summary: 'One delivery again' })
   @ApiOkResponse({ type: DeliveryDto })
-  replay(@Param('id') id: string): Promise<DeliveryDto> {
-    return this.registry.replay(id);
+  async replay(@Param('id') id: string, @Body() body: ReplayDeliveryRequest): Promise<DeliveryDto> {
+    return this.registry.replay(id, parseAdminActor(body));
   }
 }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { GetDeliveryData, GetDeliveryResponses, GetShippingQuoteData, GetShippingQuoteErrors, GetShippingQuoteResponses, ListDeliveriesData, ListDeliveriesResponses, ListPartnersData, ListPartnersResponses, ReceivePaymentEventData, ReceivePaymentEventErrors, ReceivePaymentEventResponses, RegisterPartnerData, RegisterPartnerResponses, ReplayDeliveryData, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresResponses, UpdatePartnerData, UpdatePartnerResponses } from './types.gen.js';
+import type { GetDeliveryData, GetDeliveryResponses, GetShippingQuoteData, GetShippingQuoteErrors, GetShippingQuoteResponses, ListDeliveriesData, ListDeliveriesResponses, ListPartnersData, ListPartnersResponses, ListReplaysData, ListReplaysResponses, ReceivePaymentEventData, ReceivePaymentEventErrors, ReceivePaymentEventResponses, RegisterPartnerData, RegisterPartnerResponses, ReplayDeliveryData, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresResponses, UpdatePartnerData, UpdatePartnerResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -33,7 +33,11 @@ export const getDelivery = <ThrowOnError extends boolean = false>(options: Optio
 export const replayDelivery = <ThrowOnError extends boolean = false>(options: Options<ReplayDeliveryData, ThrowOnError>): RequestResult<ReplayDeliveryResponses, unknown, ThrowOnError> => (options.client ?? client).post<ReplayDeliveryResponses, unknown, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/integrations/deliveries/{id}/replay',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -91,6 +95,15 @@ export const replayPartnerFailures = <ThrowOnError extends boolean = false>(opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The replays made through this API, newest first, with who and why
+ */
+export const listReplays = <ThrowOnError extends boolean = false>(options?: Options<ListReplaysData, ThrowOnError>): RequestResult<ListReplaysResponses, unknown, ThrowOnError> => (options?.client ?? client).get<ListReplaysResponses, unknown, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/integrations/replays',
+    ...options
 });
 
 /**

@@ -74,6 +74,42 @@ export type PartnerListDto = {
     partners: Array<PartnerDto>;
 };
 
+export type PartnerReplayDto = {
+    /**
+     * who replayed
+     */
+    actor: string;
+    /**
+     * ISO time
+     */
+    at: string;
+    /**
+     * the delivery replayed, for a one-delivery replay
+     */
+    deliveryId: string | null;
+    /**
+     * the record id
+     */
+    id: string;
+    partnerId: string;
+    reason: string;
+    /**
+     * deliveries queued again
+     */
+    replayed: number;
+    /**
+     * ISO time, for a replay of a partner's dead deliveries since then
+     */
+    since: string | null;
+};
+
+export type PartnerReplayListDto = {
+    /**
+     * newest first
+     */
+    replays: Array<PartnerReplayDto>;
+};
+
 export type PaymentEventDataDto = {
     /**
      * required for payment.succeeded; must equal the order total
@@ -118,7 +154,26 @@ export type RegisterPartnerRequest = {
     url: string;
 };
 
+export type ReplayDeliveryRequest = {
+    /**
+     * who (default admin-api): the name the gateway passes for its admin caller
+     */
+    by?: string;
+    /**
+     * why: kept in the replays record
+     */
+    reason: string;
+};
+
 export type ReplayFailuresRequest = {
+    /**
+     * who (default admin-api): the name the gateway passes for its admin caller
+     */
+    by?: string;
+    /**
+     * why: kept in the replays record
+     */
+    reason: string;
     /**
      * dead deliveries created at or after this time are tried again
      */
@@ -171,7 +226,7 @@ export type GetDeliveryResponses = {
 export type GetDeliveryResponse = GetDeliveryResponses[keyof GetDeliveryResponses];
 
 export type ReplayDeliveryData = {
-    body?: never;
+    body: ReplayDeliveryRequest;
     path: {
         id: string;
     };
@@ -257,6 +312,24 @@ export type ReplayPartnerFailuresResponses = {
 };
 
 export type ReplayPartnerFailuresResponse = ReplayPartnerFailuresResponses[keyof ReplayPartnerFailuresResponses];
+
+export type ListReplaysData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * rows at most (1-500, 100 by default)
+         */
+        limit?: string;
+    };
+    url: '/_offramp/integrations/replays';
+};
+
+export type ListReplaysResponses = {
+    200: PartnerReplayListDto;
+};
+
+export type ListReplaysResponse = ListReplaysResponses[keyof ListReplaysResponses];
 
 export type GetShippingQuoteData = {
     body?: never;

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, ServerSentEventsResult, TDataShape } from './client/index.js';
-import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListJobRetriesData, ListJobRetriesErrors, ListJobRetriesResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
+import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListJobRetriesData, ListJobRetriesErrors, ListJobRetriesResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListReplaysData, ListReplaysErrors, ListReplaysResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -42,7 +42,11 @@ export const liveEvents = <ThrowOnError extends boolean = false>(options?: Optio
 export const replayDelivery = <ThrowOnError extends boolean = false>(options: Options<ReplayDeliveryData, ThrowOnError>): RequestResult<ReplayDeliveryResponses, ReplayDeliveryErrors, ThrowOnError> => (options.client ?? client).post<ReplayDeliveryResponses, ReplayDeliveryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/_offramp/admin/integrations/deliveries/{id}/replay',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -74,6 +78,15 @@ export const replayPartnerFailures = <ThrowOnError extends boolean = false>(opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The replays made from the admin API, newest first, with who and why (integrations)
+ */
+export const listReplays = <ThrowOnError extends boolean = false>(options?: Options<ListReplaysData, ThrowOnError>): RequestResult<ListReplaysResponses, ListReplaysErrors, ThrowOnError> => (options?.client ?? client).get<ListReplaysResponses, ListReplaysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/integrations/replays',
+    ...options
 });
 
 /**

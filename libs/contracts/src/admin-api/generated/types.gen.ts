@@ -335,6 +335,42 @@ export type PartnerListDto = {
     partners: Array<PartnerDto>;
 };
 
+export type PartnerReplayDto = {
+    /**
+     * Who replayed
+     */
+    actor: string;
+    /**
+     * ISO time
+     */
+    at: string;
+    /**
+     * The delivery replayed, for a one-delivery replay
+     */
+    deliveryId: string | null;
+    /**
+     * The record id
+     */
+    id: string;
+    partnerId: string;
+    reason: string;
+    /**
+     * Deliveries queued again
+     */
+    replayed: number;
+    /**
+     * ISO time, for a replay of a partner's dead deliveries since then
+     */
+    since: string | null;
+};
+
+export type PartnerReplayListDto = {
+    /**
+     * Newest first
+     */
+    replays: Array<PartnerReplayDto>;
+};
+
 export type ProblemDto = {
     /**
      * What went wrong and how to fix it, for people
@@ -360,6 +396,14 @@ export type PromotionResultDto = {
 };
 
 export type ReplayFailuresRequestDto = {
+    /**
+     * Who (default admin-api), as for route changes
+     */
+    by?: string;
+    /**
+     * Why: kept in the slice's replays record
+     */
+    reason: string;
     /**
      * Dead deliveries created at or after this time are tried again
      */
@@ -724,7 +768,7 @@ export type LiveEventsResponses = {
 export type LiveEventsResponse = LiveEventsResponses[keyof LiveEventsResponses];
 
 export type ReplayDeliveryData = {
-    body?: never;
+    body: AuditedActionRequestDto;
     path: {
         id: string;
     };
@@ -733,6 +777,10 @@ export type ReplayDeliveryData = {
 };
 
 export type ReplayDeliveryErrors = {
+    /**
+     * no reason (invalid-params names it)
+     */
+    400: ProblemDto;
     /**
      * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
      */
@@ -830,7 +878,7 @@ export type ReplayPartnerFailuresData = {
 
 export type ReplayPartnerFailuresErrors = {
     /**
-     * since is not a time
+     * since is not a time, or no reason (invalid-params names it)
      */
     400: ProblemDto;
     /**
@@ -854,6 +902,41 @@ export type ReplayPartnerFailuresResponses = {
 };
 
 export type ReplayPartnerFailuresResponse = ReplayPartnerFailuresResponses[keyof ReplayPartnerFailuresResponses];
+
+export type ListReplaysData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Rows at most, 1-500 (default 100)
+         */
+        limit?: number;
+    };
+    url: '/_offramp/admin/integrations/replays';
+};
+
+export type ListReplaysErrors = {
+    /**
+     * limit out of range
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off, or the integrations slice is unavailable (the problem names it: slice = integrations)
+     */
+    503: ProblemDto;
+};
+
+export type ListReplaysError = ListReplaysErrors[keyof ListReplaysErrors];
+
+export type ListReplaysResponses = {
+    200: PartnerReplayListDto;
+};
+
+export type ListReplaysResponse = ListReplaysResponses[keyof ListReplaysResponses];
 
 export type ListFailedJobsData = {
     body?: never;
