@@ -10,6 +10,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { Session } from '../api/session';
 import { problemText, useAdmin } from '../api/use-admin';
+import { AuditHistory } from '../shared/audit-history';
 import { REASON_FIRST, ReasonField } from '../shared/reason-field';
 
 /** Deliveries move within seconds while a partner recovers: refreshed this often. */
@@ -44,48 +45,28 @@ export function IntegrationsPage({ session }: { session: Session }) {
       ) : (
         partners.data.partners.map((partner) => <PartnerPanel key={partner.id} session={session} partner={partner} tick={tick} onReplayed={replays.reload} />)
       )}
-      <h2 id="replays-heading">Replay history</h2>
-      {replays.problem ? (
-        <p role="alert" className="problem">
-          Integrations unavailable: {replays.problem}
-        </p>
-      ) : !replays.data ? (
-        <p className="muted">Loading…</p>
-      ) : replays.data.replays.length === 0 ? (
-        <p className="muted">No replays yet.</p>
-      ) : (
-        <table className="history" aria-labelledby="replays-heading">
-          <caption className="sr-only">the newest {replays.data.replays.length} replays, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Why</th>
-              <th scope="col">What</th>
-            </tr>
-          </thead>
-          <tbody>
-            {replays.data.replays.map((replay) => (
-              <tr key={replay.id}>
-                <td>{new Date(replay.at).toLocaleString()}</td>
-                <td>{replay.actor}</td>
-                <td>{replay.reason}</td>
-                <td>
-                  {names.get(replay.partnerId) ?? replay.partnerId}:{' '}
-                  {replay.deliveryId ? (
-                    <>
-                      delivery <code>{replay.deliveryId}</code>
-                    </>
-                  ) : (
-                    `dead deliveries since ${new Date(replay.since ?? 0).toLocaleString()}`
-                  )}
-                  , {replay.replayed} queued again
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AuditHistory
+        id="replays-heading"
+        title="Replay history"
+        slice="Integrations"
+        entries={replays.data?.replays}
+        problem={replays.problem}
+        empty="No replays yet."
+        whatHeading="What"
+        what={(replay) => (
+          <>
+            {names.get(replay.partnerId) ?? replay.partnerId}:{' '}
+            {replay.deliveryId ? (
+              <>
+                delivery <code>{replay.deliveryId}</code>
+              </>
+            ) : (
+              `dead deliveries since ${new Date(replay.since ?? 0).toLocaleString()}`
+            )}
+            , {replay.replayed} queued again
+          </>
+        )}
+      />
     </section>
   );
 }

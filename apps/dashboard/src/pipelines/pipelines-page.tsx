@@ -2,6 +2,7 @@ import { type FailedJobDto, jobRates, listFailedJobs, listJobRetries, retryFaile
 import { useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/session';
 import { problemText, useAdmin } from '../api/use-admin';
+import { AuditHistory } from '../shared/audit-history';
 import { perSecond } from '../shared/format';
 import { REASON_FIRST, ReasonField } from '../shared/reason-field';
 import { type ChartSeries, seriesColor, TimeChart } from '../shared/time-chart';
@@ -137,40 +138,20 @@ export function PipelinesPage({ session }: { session: Session }) {
         </div>
       )}
 
-      <h2 id="retries-heading">Retry history</h2>
-      {retries.problem ? (
-        <p role="alert" className="problem">
-          Pipelines unavailable: {retries.problem}
-        </p>
-      ) : !retries.data ? (
-        <p className="muted">Loading…</p>
-      ) : retries.data.retries.length === 0 ? (
-        <p className="muted">No retries yet.</p>
-      ) : (
-        <table className="history" aria-labelledby="retries-heading">
-          <caption className="sr-only">the newest {retries.data.retries.length} retries, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Why</th>
-              <th scope="col">Job</th>
-            </tr>
-          </thead>
-          <tbody>
-            {retries.data.retries.map((retry) => (
-              <tr key={retry.id}>
-                <td>{new Date(retry.at).toLocaleString()}</td>
-                <td>{retry.actor}</td>
-                <td>{retry.reason}</td>
-                <td>
-                  {shortName(retry.job)} <code>{retry.uuid}</code> on {retry.queue}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AuditHistory
+        id="retries-heading"
+        title="Retry history"
+        slice="Pipelines"
+        entries={retries.data?.retries}
+        problem={retries.problem}
+        empty="No retries yet."
+        whatHeading="Job"
+        what={(retry) => (
+          <>
+            {shortName(retry.job)} <code>{retry.uuid}</code> on {retry.queue}
+          </>
+        )}
+      />
     </section>
   );
 }
