@@ -16,3 +16,13 @@ export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSetti
 export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';
 export { startOtlpReceiver, decodeTraces, SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { startPartnerEndpoint, type PartnerEndpoint } from './partner-endpoint.js';
+export {
+  E2E_ADMIN_TOKEN,
+  E2E_IDENTITY_SECRET,
+  gatewayAdmin,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
+  type GatewayOptions,
+  type ProxiedAnswer,
+} from './gateway-process.js';
