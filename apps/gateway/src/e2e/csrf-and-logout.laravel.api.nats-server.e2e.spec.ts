@@ -7,8 +7,13 @@ import {
   type LegacyApp,
   type NatsServerHandle,
   type ServiceProcess,
+  gatewayAdmin,
+  E2E_IDENTITY_SECRET,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
+  type ProxiedAnswer,
 } from '@offramp/testing';
-import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile, type ProxiedAnswer } from './gateway-harness.js';
 
 // Issue 9, points 4 and 7, against the real Laravel monolith (php -S), the real api slice and a
 // real nats-server: the monolith's CSRF check survives the move of POST /api/orders to the slice,
@@ -38,7 +43,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
     routes = writeRoutesFile(ROUTES);
     api = await startService({
       app: 'api',
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, API_RATE_LIMIT: '100000', LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, API_RATE_LIMIT: '100000', LOG_LEVEL: 'warn' },
     });
     const options = (bucket: string, env: Record<string, string>) => ({
       natsUrl: nats.url,
@@ -50,11 +55,11 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       env: { APP_KEY: legacy.appKey, SESSION_FILES: `${legacy.storagePath}/framework/sessions`, ...env },
     });
     [gateway, whoamiGateway] = await Promise.all([
-      startGateway(startService, options('csrf_routes', {})),
-      startGateway(startService, options('whoami_routes', { SESSION_DRIVER: 'none' })),
+      startGateway(options('csrf_routes', {})),
+      startGateway(options('whoami_routes', { SESSION_DRIVER: 'none' })),
     ]);
     for (const each of [gateway, whoamiGateway]) {
-      await waitUntil(async () => (await admin(each, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
+      await waitUntil(async () => (await gatewayAdmin(each, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
     }
   }, 120_000);
 
@@ -66,17 +71,17 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
   });
 
   async function setState(on: ServiceProcess, id: string, state: string, patch: Record<string, unknown> = {}): Promise<void> {
-    const current = (await admin(on, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
-    expect((await admin(on, 'PUT', '/routes', { route: { ...current, state, ...patch }, reason: 'e2e', by: 'e2e' })).status).toBe(200);
+    const current = (await gatewayAdmin(on, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
+    expect((await gatewayAdmin(on, 'PUT', '/routes', { route: { ...current, state, ...patch }, reason: 'e2e', by: 'e2e' })).status).toBe(200);
     const applied = (route: Record<string, unknown>) =>
       route['id'] === id && route['state'] === state && Object.entries(patch).every(([key, value]) => route[key] === value);
-    await waitUntil(async () => (await admin(on, 'GET', '/routes')).json.routes.some(applied), { timeoutMs: 10_000, description: `${id} in ${state}` });
+    await waitUntil(async () => (await gatewayAdmin(on, 'GET', '/routes')).json.routes.some(applied), { timeoutMs: 10_000, description: `${id} in ${state}` });
   }
 
   /** A browser session through the gateway: cookies, and the token the monolith renders into its pages. */
   async function browserSession(on: ServiceProcess, email = 'customer@example.test'): Promise<{ cookies: string; csrfToken: string; xsrf: string }> {
     const cookies = await legacyLogin(on.url, email);
-    const page = await through(on, '/account/orders', { headers: { cookie: cookies } });
+    const page = await throughGateway(on, '/account/orders', { headers: { cookie: cookies } });
     const csrfToken = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
     const xsrf = /(?:^|; )XSRF-TOKEN=([^;]+)/.exec(cookies)?.[1];
     if (!csrfToken || !xsrf) throw new Error(`no CSRF token for ${email} (status ${page.status})`);
@@ -93,7 +98,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
 
     const attacks = () => ({
       'cross-site form post': () =>
-        through(gateway, '/api/orders', {
+        throughGateway(gateway, '/api/orders', {
           method: 'POST',
           headers: {
             cookie: session.cookies,
@@ -104,19 +109,19 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
           body: CROSS_SITE_FORM,
         }),
       'fetch without the header': () =>
-        through(gateway, '/api/orders', {
+        throughGateway(gateway, '/api/orders', {
           method: 'POST',
           headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json' },
           body: ORDER,
         }),
       'a wrong token': () =>
-        through(gateway, '/api/orders', {
+        throughGateway(gateway, '/api/orders', {
           method: 'POST',
           headers: { cookie: session.cookies, 'content-type': 'application/json', 'x-csrf-token': 'x'.repeat(40) },
           body: ORDER,
         }),
       'no session at all (419 before authentication)': () =>
-        through(gateway, '/api/orders', {
+        throughGateway(gateway, '/api/orders', {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': session.csrfToken },
           body: ORDER,
@@ -127,7 +132,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       'X-XSRF-TOKEN from the cookie': { 'x-xsrf-token': session.xsrf },
     });
     const placeOrder = (headers: Record<string, string>) =>
-      through(gateway, '/api/orders', {
+      throughGateway(gateway, '/api/orders', {
         method: 'POST',
         headers: { cookie: session.cookies, 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: ORDER,
@@ -204,7 +209,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
         const results: Record<string, boolean> = {};
         for (const [name, variant] of Object.entries(variants)) {
           const { query, ...init } = variant() as RequestInit & { query?: string };
-          results[name] = (await through(gateway, `/api/orders${query ? `?${query}` : ''}`, { method: 'POST', ...init })).status === 419;
+          results[name] = (await throughGateway(gateway, `/api/orders${query ? `?${query}` : ''}`, { method: 'POST', ...init })).status === 419;
         }
         return results;
       };
@@ -219,7 +224,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
 
     it('answers browsers with the monolith’s own "Page Expired" page, byte for byte', async () => {
       const post = () =>
-        through(gateway, '/login', {
+        throughGateway(gateway, '/login', {
           method: 'POST',
           headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
           body: 'email=a%40b.c&password=x',
@@ -239,7 +244,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       await setState(gateway, 'POST /api/orders', 'canary', { canaryPercent: 0 });
       const refused = await placeOrder({});
       const placed = await placeOrder({ 'x-csrf-token': session.csrfToken });
-      const fromForm = await through(gateway, '/api/orders', {
+      const fromForm = await throughGateway(gateway, '/api/orders', {
         method: 'POST',
         headers: { cookie: session.cookies, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: `${CROSS_SITE_FORM}&_token=${session.csrfToken}`,
@@ -286,7 +291,7 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
       });
       expect(placed.status).toBe(201);
       const orderPath = `/api/orders/${((await placed.json()) as { id: number }).id}`;
-      expect(await through(on, orderPath, { headers: { cookie: session.cookies } })).toMatchObject({ status: 200, backend: 'api' });
+      expect(await throughGateway(on, orderPath, { headers: { cookie: session.cookies } })).toMatchObject({ status: 200, backend: 'api' });
 
       let logoutArrived = false;
       let before = 0;
@@ -296,14 +301,14 @@ describe('CSRF and logout through the gateway, against the real monolith and sli
         // Bounded: enough requests after the logout to cover the whole cache lifetime many times over.
         for (let index = 0; index < 20_000 && acceptedAfter.length + refusedAfter < 200; index++) {
           const sentAfterLogout = logoutArrived;
-          const { status } = await through(on, orderPath, { headers: { cookie: session.cookies } });
+          const { status } = await throughGateway(on, orderPath, { headers: { cookie: session.cookies } });
           if (!sentAfterLogout) before += status === 200 ? 1 : 0;
           else if (status === 401) refusedAfter++;
           else acceptedAfter.push(status);
         }
       })();
       await waitUntil(async () => before >= 20 || undefined, { timeoutMs: 20_000, intervalMs: 5, description: 'the slice answering the logged-in reader' });
-      const logout = await through(on, '/logout', {
+      const logout = await throughGateway(on, '/logout', {
         method: 'POST',
         headers: { cookie: session.cookies, 'x-csrf-token': session.csrfToken, accept: 'application/json' },
       });
