@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { startNatsServer, startService, tempSqlite, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
-import { startGateway, writeRoutesFile } from './gateway-harness.js';
+import { startNatsServer, tempSqlite, type NatsServerHandle, type ServiceProcess, type TempSqlite, startGateway, writeRoutesFile } from '@offramp/testing';
 
 // What clients get while the gateway drains (SIGTERM with a request in flight), against the real
 // gateway process; a raw node:http upstream stands in for the monolith's web server, so that one
@@ -40,7 +39,7 @@ describe('gateway drain (SIGTERM with a request in flight)', () => {
     const address = upstream.address();
     if (!address || typeof address === 'string') throw new Error('upstream has no port');
     routes = writeRoutesFile('routes: []\n');
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: `http://127.0.0.1:${address.port}`,
       databaseUrl: db.url,

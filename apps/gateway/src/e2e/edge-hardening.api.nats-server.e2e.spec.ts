@@ -13,8 +13,10 @@ import {
   type NginxProxy,
   type ServiceProcess,
   type TempSqlite,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
 } from '@offramp/testing';
-import { startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // The public listener as an attacker meets it: the real gateway and the real api slice (on an
 // empty SQLite file: the requests here never reach its catalog), a real nats-server, and a raw
@@ -97,8 +99,8 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
     };
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     [gateway, strict, production] = await Promise.all([
-      startGateway(startService, { ...options, env: { GATEWAY_UPGRADE_IDLE_TIMEOUT_MS: '500', GATEWAY_TRUSTED_PROXIES: '127.0.0.2/32' } }),
-      startGateway(startService, {
+      startGateway({ ...options, env: { GATEWAY_UPGRADE_IDLE_TIMEOUT_MS: '500', GATEWAY_TRUSTED_PROXIES: '127.0.0.2/32' } }),
+      startGateway({
         ...options,
         legacyUrl: nginx.url,
         env: {
@@ -111,7 +113,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
           ...(process.env['EDGE_BODY_BUFFER_BYTES'] ? { GATEWAY_BODY_BUFFER_BYTES: process.env['EDGE_BODY_BUFFER_BYTES'] } : {}),
         },
       }),
-      startGateway(startService, {
+      startGateway({
         ...options,
         env: {
           OFFRAMP_ENV: 'production',
@@ -311,7 +313,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
 
   describe('5. forwarding headers', () => {
     it('drops every forwarding field a client sends and sets them anew', async () => {
-      const answer = await through(gateway, '/echo', {
+      const answer = await throughGateway(gateway, '/echo', {
         headers: {
           'x-forwarded-for': '6.6.6.6',
           'x-forwarded-host': 'evil.test',
@@ -363,7 +365,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
 
     it('applies the same rules to the copy a shadowed request sends to the slice', async () => {
       const before = seen.length;
-      await through(gateway, '/shadowed', { headers: { 'x-forwarded-host': 'evil.test', forwarded: 'host=evil.test' } });
+      await throughGateway(gateway, '/shadowed', { headers: { 'x-forwarded-host': 'evil.test', forwarded: 'host=evil.test' } });
       const copy = await waitUntil(async () => seen.slice(before).find((request) => request.headers['x-offramp-shadow'] === '1'), {
         timeoutMs: 10_000,
         description: 'shadow copy',
@@ -377,8 +379,8 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
   describe('10. less disclosed', () => {
     it('serves neither the admin API nor /metrics on the public listener', async () => {
       const before = seen.length;
-      const routesList = await through(gateway, '/_offramp/admin/routes', { headers: { authorization: 'Bearer e2e-admin-token-0123456789' } });
-      const metrics = await through(gateway, '/metrics');
+      const routesList = await throughGateway(gateway, '/_offramp/admin/routes', { headers: { authorization: 'Bearer e2e-admin-token-0123456789' } });
+      const metrics = await throughGateway(gateway, '/metrics');
       // Both are the monolith's paths now: the gateway passes them on like any unmatched route.
       expect(seen.slice(before).map((request) => request.url)).toEqual(['/_offramp/admin/routes', '/metrics']);
       expect(routesList.body).not.toContain('"routes"');
@@ -389,7 +391,7 @@ describe('the edge against hostile clients (real gateway, api slice and nats-ser
     });
 
     it('sends no x-offramp-route / x-offramp-backend with OFFRAMP_ENV=production', async () => {
-      const answer = await through(production, '/echo');
+      const answer = await throughGateway(production, '/echo');
       expect(answer.status).toBe(200);
       expect(answer.route).toBeNull();
       expect(answer.backend).toBeNull();

@@ -8,8 +8,12 @@ import {
   type LegacyApp,
   type NatsServerHandle,
   type ServiceProcess,
+  gatewayAdmin,
+  E2E_IDENTITY_SECRET,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
 } from '@offramp/testing';
-import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // The gateway in front of the real Laravel monolith (php -S), with the real api slice and a real
 // nats-server; two gateway processes share the route bucket, as two replicas do.
@@ -36,7 +40,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     routes = writeRoutesFile(ROUTES);
     api = await startService({
       app: 'api',
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, LOG_LEVEL: 'warn' },
     });
     const options = {
       natsUrl: nats.url,
@@ -53,9 +57,12 @@ describe('gateway states against the real monolith, slice and NATS', () => {
         GATEWAY_BREAKER_COOLDOWN_MS: '300',
       },
     };
-    [first, second] = await Promise.all([startGateway(startService, options), startGateway(startService, options)]);
+    [first, second] = await Promise.all([startGateway(options), startGateway(options)]);
     for (const gateway of [first, second]) {
-      await waitUntil(async () => (await admin(gateway, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
+      await waitUntil(async () => (await gatewayAdmin(gateway, 'GET', '/routes')).json?.loaded === true, {
+        timeoutMs: 20_000,
+        description: 'route table loaded',
+      });
     }
     customerCookies = await legacyLoginThrough(first, 'customer@example.test');
     adminCookies = await legacyLoginThrough(first, 'admin@example.test');
@@ -69,9 +76,9 @@ describe('gateway states against the real monolith, slice and NATS', () => {
   });
 
   async function setState(id: string, patch: Record<string, unknown>, reason = 'e2e') {
-    const current = (await admin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
+    const current = (await gatewayAdmin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id);
     const { method, path, service, shadow, fallback, canaryPercent, timeoutMs } = current;
-    const result = await admin(first, 'PUT', '/routes', {
+    const result = await gatewayAdmin(first, 'PUT', '/routes', {
       route: { method, path, service, shadow, fallback, canaryPercent, timeoutMs, ...patch },
       reason,
       by: 'e2e',
@@ -81,7 +88,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
 
   /** Polls a gateway until a path is answered by the expected backend; returns the delay in ms. */
   async function appliedWithin(gateway: ServiceProcess, path: string, backend: string, since: number): Promise<number> {
-    await waitUntil(async () => (await through(gateway, path)).backend === backend, {
+    await waitUntil(async () => (await throughGateway(gateway, path)).backend === backend, {
       timeoutMs: 10_000,
       intervalMs: 20,
       description: `${path} answered by ${backend}`,
@@ -91,14 +98,14 @@ describe('gateway states against the real monolith, slice and NATS', () => {
 
   it('legacy: the monolith answers, login cookies and redirects pass through, routing headers say who answered', async () => {
     const direct = await fetch(`${legacy.url}/api/products/3`).then((response) => response.text());
-    const proxied = await through(first, '/api/products/3');
+    const proxied = await throughGateway(first, '/api/products/3');
     expect(proxied).toMatchObject({ status: 200, backend: 'legacy', route: 'GET|HEAD /api/products/:id', body: direct });
-    const unmatched = await through(first, '/products/3');
+    const unmatched = await throughGateway(first, '/products/3');
     expect(unmatched).toMatchObject({ status: 200, backend: 'legacy', route: 'unmatched' });
-    const guarded = await through(first, '/account/orders');
+    const guarded = await throughGateway(first, '/account/orders');
     expect(guarded.status).toBe(302);
     expect(guarded.headers.get('location')).toBe(`${first.url}/login`);
-    const account = await through(first, '/account/orders', { headers: { cookie: customerCookies } });
+    const account = await throughGateway(first, '/account/orders', { headers: { cookie: customerCookies } });
     expect(account.status).toBe(200);
   });
 
@@ -107,18 +114,18 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     await setState('GET|HEAD /api/products/:id', { state: 'service' }, 'move product detail to the slice');
     const delays = await Promise.all([first, second].map((gateway) => appliedWithin(gateway, '/api/products/4', 'api', since)));
     console.log(`route change applied by two gateways after ${delays.join(' ms and ')} ms`);
-    const history = await admin(second, 'GET', `/routes/history?id=${encodeURIComponent('GET|HEAD /api/products/:id')}`);
+    const history = await gatewayAdmin(second, 'GET', `/routes/history?id=${encodeURIComponent('GET|HEAD /api/products/:id')}`);
     expect(history.json.history.at(-1).change).toMatchObject({ by: 'e2e', reason: 'move product detail to the slice', action: 'set' });
     expect(history.json.history[0].change.action).toBe('seed');
   });
 
   it('service: the slice answers like the monolith, with the identity from the monolith’s session', async () => {
     const direct = await fetch(`${legacy.url}/api/products/4`).then((response) => response.text());
-    expect(await through(second, '/api/products/4')).toMatchObject({ status: 200, backend: 'api', body: direct });
+    expect(await throughGateway(second, '/api/products/4')).toMatchObject({ status: 200, backend: 'api', body: direct });
     await setState('GET|HEAD /api/orders/:id', { state: 'service' });
     await appliedWithin(first, '/api/orders/1', 'api', Date.now());
-    expect((await through(first, '/api/orders/1')).status).toBe(401); // no cookie, no identity
-    const signedIn = await through(first, '/api/orders/1', { headers: { cookie: customerCookies, accept: 'application/json' } });
+    expect((await throughGateway(first, '/api/orders/1')).status).toBe(401); // no cookie, no identity
+    const signedIn = await throughGateway(first, '/api/orders/1', { headers: { cookie: customerCookies, accept: 'application/json' } });
     expect(signedIn.backend).toBe('api');
     expect(signedIn.status).not.toBe(401); // the slice accepted the gateway's token (the order may be someone else's)
   });
@@ -131,31 +138,34 @@ describe('gateway states against the real monolith, slice and NATS', () => {
       .setAudience('api') // the token the gateway would sign for the api slice
       .setIssuedAt()
       .setExpirationTime('60s')
-      .sign(new TextEncoder().encode(IDENTITY_SECRET));
+      .sign(new TextEncoder().encode(E2E_IDENTITY_SECRET));
     // Straight to the slice the token works: it is valid…
     const direct = await fetch(`${api.url}/api/orders/1`, { headers: { 'x-offramp-identity': forged, accept: 'application/json' } });
     expect(direct.status).not.toBe(401);
     // …through the gateway it is removed, so the slice sees nobody.
-    expect((await through(first, '/api/orders/1', { headers: { 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(401);
+    expect((await throughGateway(first, '/api/orders/1', { headers: { 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(401);
     // With a tampered session cookie, the gateway establishes nobody either.
     const tampered = customerCookies.replace(/laravel_session=([^;]{20})/, (_all, head: string) => `laravel_session=${head.split('').reverse().join('')}`);
-    expect((await through(first, '/api/orders/1', { headers: { cookie: tampered, 'x-offramp-identity': forged, accept: 'application/json' } })).status).toBe(
-      401,
-    );
+    expect(
+      (await throughGateway(first, '/api/orders/1', { headers: { cookie: tampered, 'x-offramp-identity': forged, accept: 'application/json' } })).status,
+    ).toBe(401);
   });
 
   it('shadow: the client gets the monolith’s answer; the slice’s is compared, and the match rate gates promotion', async () => {
     await setState('GET|HEAD /api/products/:id', { state: 'shadow' });
     await setState('GET|HEAD /products', { state: 'shadow' });
     await appliedWithin(first, '/api/products/1', 'legacy', Date.now());
-    await waitUntil(async () => (await through(first, '/products')).route === 'GET|HEAD /products', { timeoutMs: 10_000, description: '/products route' });
+    await waitUntil(async () => (await throughGateway(first, '/products')).route === 'GET|HEAD /products', {
+      timeoutMs: 10_000,
+      description: '/products route',
+    });
     for (let id = 1; id <= 6; id++) {
-      const answer = await through(first, `/api/products/${id}`, { headers: { cookie: customerCookies } });
+      const answer = await throughGateway(first, `/api/products/${id}`, { headers: { cookie: customerCookies } });
       expect(answer).toMatchObject({ status: 200, backend: 'legacy' });
     }
-    for (let index = 0; index < 3; index++) expect((await through(first, '/products', { headers: { cookie: customerCookies } })).backend).toBe('legacy');
+    for (let index = 0; index < 3; index++) expect((await throughGateway(first, '/products', { headers: { cookie: customerCookies } })).backend).toBe('legacy');
 
-    const rateOf = async (id: string) => (await admin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id).shadowMatch;
+    const rateOf = async (id: string) => (await gatewayAdmin(first, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === id).shadowMatch;
     const detail = await waitUntil(
       async () => {
         const rate = await rateOf('GET|HEAD /api/products/:id');
@@ -174,17 +184,17 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     expect(detail.rate).toBe(1);
     expect(page.rate).toBe(0);
 
-    const diffs = await admin(first, 'GET', `/diffs?id=${encodeURIComponent('GET|HEAD /products')}&limit=5`);
+    const diffs = await gatewayAdmin(first, 'GET', `/diffs?id=${encodeURIComponent('GET|HEAD /products')}&limit=5`);
     expect(diffs.json.mismatches.length).toBeGreaterThan(0);
     const mismatch = diffs.json.mismatches.find((record: { request: { headers: Record<string, unknown> } }) => record.request.headers['cookie']);
     expect(mismatch.differences[0]).toMatchObject({ key: 'status', legacy: 200, service: 404 });
     expect(mismatch.request.headers.cookie).toBe('[redacted]');
     expect(JSON.stringify(diffs.json)).not.toContain('laravel_session=');
 
-    const refused = await admin(first, 'POST', '/routes/promote', { id: 'GET|HEAD /products', reason: 'try', by: 'e2e' });
+    const refused = await gatewayAdmin(first, 'POST', '/routes/promote', { id: 'GET|HEAD /products', reason: 'try', by: 'e2e' });
     expect(refused.status).toBe(409);
     expect(refused.json.detail).toMatch(/match rate 0\.00% over \d+ samples/);
-    const forced = await admin(first, 'POST', '/routes/promote', {
+    const forced = await gatewayAdmin(first, 'POST', '/routes/promote', {
       id: 'GET|HEAD /products',
       to: 'canary',
       canaryPercent: 0,
@@ -193,7 +203,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
       by: 'e2e',
     });
     expect(forced.status).toBe(200);
-    const promoted = await admin(first, 'POST', '/routes/promote', {
+    const promoted = await gatewayAdmin(first, 'POST', '/routes/promote', {
       id: 'GET|HEAD /api/products/:id',
       to: 'canary',
       canaryPercent: 0,
@@ -207,18 +217,21 @@ describe('gateway states against the real monolith, slice and NATS', () => {
   it('canary: sticky per caller, forced by testers only', async () => {
     await appliedWithin(first, '/api/products/1', 'legacy', Date.now());
     // 0 %: everybody on the monolith; a tester may force the slice, others may not.
-    expect((await through(first, '/api/products/1', { headers: { cookie: customerCookies, 'x-offramp-force': 'service' } })).backend).toBe('legacy');
-    expect((await through(first, '/api/products/1', { headers: { cookie: adminCookies, 'x-offramp-force': 'service' } })).backend).toBe('api');
-    expect((await through(first, '/api/products/1', { headers: { cookie: `${adminCookies}; offramp_force=service` } })).backend).toBe('api');
+    expect((await throughGateway(first, '/api/products/1', { headers: { cookie: customerCookies, 'x-offramp-force': 'service' } })).backend).toBe('legacy');
+    expect((await throughGateway(first, '/api/products/1', { headers: { cookie: adminCookies, 'x-offramp-force': 'service' } })).backend).toBe('api');
+    expect((await throughGateway(first, '/api/products/1', { headers: { cookie: `${adminCookies}; offramp_force=service` } })).backend).toBe('api');
     await setState('GET|HEAD /api/products/:id', { state: 'canary', canaryPercent: 50 });
-    await waitUntil(async () => (await admin(second, 'GET', '/routes')).json.routes.some((route: { canaryPercent: number }) => route.canaryPercent === 50), {
-      timeoutMs: 10_000,
-      description: 'canary 50 %',
-    });
+    await waitUntil(
+      async () => (await gatewayAdmin(second, 'GET', '/routes')).json.routes.some((route: { canaryPercent: number }) => route.canaryPercent === 50),
+      {
+        timeoutMs: 10_000,
+        description: 'canary 50 %',
+      },
+    );
     for (const cookies of [customerCookies, adminCookies]) {
       const seen = new Set<string | null>();
       for (let index = 0; index < 8; index++)
-        seen.add((await through(index % 2 ? first : second, '/api/products/2', { headers: { cookie: cookies } })).backend);
+        seen.add((await throughGateway(index % 2 ? first : second, '/api/products/2', { headers: { cookie: cookies } })).backend);
       expect(seen.size).toBe(1); // the same caller always lands on the same side, on every replica
     }
     await setState('GET|HEAD /api/products/:id', { state: 'canary', canaryPercent: 100 });
@@ -230,7 +243,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     await appliedWithin(first, '/api/products/1', 'api', Date.now());
     await api.stop('SIGKILL');
     const answers = [];
-    for (let index = 0; index < 20; index++) answers.push(await through(first, `/api/products/${(index % 5) + 1}`));
+    for (let index = 0; index < 20; index++) answers.push(await throughGateway(first, `/api/products/${(index % 5) + 1}`));
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
     expect(new Set(answers.map((answer) => answer.backend))).toEqual(new Set(['legacy']));
     const metrics = await fetch(`${first.adminUrl}/metrics`).then((response) => response.text());
@@ -241,7 +254,7 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     api = await startService({
       app: 'api',
       port: api.port,
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, LOG_LEVEL: 'warn' },
     });
     await appliedWithin(first, '/api/products/1', 'api', Date.now());
   });
@@ -250,14 +263,14 @@ describe('gateway states against the real monolith, slice and NATS', () => {
     await setState('GET|HEAD /products', { state: 'service' });
     await appliedWithin(second, '/products', 'api', Date.now());
     const since = Date.now();
-    const rollback = await admin(first, 'POST', '/routes/rollback', { all: true, reason: 'incident drill', by: 'e2e' });
+    const rollback = await gatewayAdmin(first, 'POST', '/routes/rollback', { all: true, reason: 'incident drill', by: 'e2e' });
     expect(rollback.status).toBe(200);
     expect(rollback.json.rolledBack.length).toBeGreaterThanOrEqual(3);
     const delays = await Promise.all(
       ['/products', '/api/products/1', '/api/orders/1'].flatMap((path) => [first, second].map((gateway) => appliedWithin(gateway, path, 'legacy', since))),
     );
     console.log(`rollback of all routes applied on both gateways after at most ${Math.max(...delays)} ms`);
-    const listed = (await admin(second, 'GET', '/routes')).json.routes;
+    const listed = (await gatewayAdmin(second, 'GET', '/routes')).json.routes;
     expect(listed.every((route: { state: string }) => route.state === 'legacy')).toBe(true);
   });
 });

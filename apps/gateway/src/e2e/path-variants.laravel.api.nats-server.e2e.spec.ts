@@ -1,6 +1,17 @@
 import { request } from 'node:http';
-import { startLegacyApp, startNatsServer, startService, waitUntil, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { admin, IDENTITY_SECRET, startGateway, writeRoutesFile } from './gateway-harness.js';
+import {
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  waitUntil,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+  gatewayAdmin,
+  E2E_IDENTITY_SECRET,
+  startGateway,
+  writeRoutesFile,
+} from '@offramp/testing';
 
 // One path, one meaning: every migrated route of apps/gateway/routes.yaml in `service`, in front of
 // the real Laravel monolith (php -S), the real api slice and a real nats-server. Each path variant
@@ -63,9 +74,9 @@ describe('path variants: the slice answers every variant the monolith answers (r
     routes = writeRoutesFile(ROUTES);
     api = await startService({
       app: 'api',
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, LOG_LEVEL: 'warn' },
     });
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: legacy.url,
       databaseUrl: legacy.databaseUrl,
@@ -74,7 +85,10 @@ describe('path variants: the slice answers every variant the monolith answers (r
       services: { api: api.url },
       env: { APP_KEY: legacy.appKey, SESSION_FILES: `${legacy.storagePath}/framework/sessions` },
     });
-    await waitUntil(async () => (await admin(gateway, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
+    await waitUntil(async () => (await gatewayAdmin(gateway, 'GET', '/routes')).json?.loaded === true, {
+      timeoutMs: 20_000,
+      description: 'route table loaded',
+    });
     cookie = await legacy.login('customer@example.test');
   }, 120_000);
 

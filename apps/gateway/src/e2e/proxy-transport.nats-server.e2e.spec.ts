@@ -2,8 +2,16 @@ import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Readable, type Duplex } from 'node:stream';
-import { freePort, startNatsServer, startService, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { startGateway, through, writeRoutesFile } from './gateway-harness.js';
+import {
+  freePort,
+  startNatsServer,
+  tempDir,
+  type NatsServerHandle,
+  type ServiceProcess,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
+} from '@offramp/testing';
 
 // Transport behaviour (streaming, limits, timeouts, hop-by-hop headers, upgrades) against a raw
 // node:http upstream standing in for the monolith's web server, where PHP's built-in server cannot
@@ -64,10 +72,7 @@ routes:
       bucket: 'transport_routes',
       services: { down: `http://127.0.0.1:${await freePort()}` },
     };
-    [gateway, quiet] = await Promise.all([
-      startGateway(startService, options),
-      startGateway(startService, { ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } }),
-    ]);
+    [gateway, quiet] = await Promise.all([startGateway(options), startGateway({ ...options, env: { GATEWAY_ROUTING_HEADERS: 'false' } })]);
   }, 60_000);
 
   afterAll(async () => {
@@ -106,7 +111,7 @@ routes:
     const seen = JSON.parse(raw.body).headers;
     expect(raw.headers['x-private']).toBeUndefined();
     expect(raw.headers['keep-alive']).not.toBe('timeout=5');
-    const answer = await through(gateway, '/echo');
+    const answer = await throughGateway(gateway, '/echo');
     expect(seen['x-offramp-identity']).toBeUndefined();
     expect(seen['x-secret-hop']).toBeUndefined();
     expect(seen['te']).toBeUndefined();
@@ -120,7 +125,7 @@ routes:
   });
 
   it('passes Set-Cookie and Location back, with absolute redirects to the upstream pointed at the gateway', async () => {
-    const answer = await through(gateway, '/redirect');
+    const answer = await throughGateway(gateway, '/redirect');
     expect(answer.status).toBe(302);
     expect(answer.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
     expect(answer.headers.get('location')).toBe(`${gateway.url}/login?next=1`);
@@ -159,16 +164,16 @@ routes:
   it('answers 413 for a declared body above the limit and 431 for an oversized head', async () => {
     const tooLarge = await rawStatus(gateway.url, `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${GiB + 1}\r\n\r\n`);
     expect(tooLarge).toMatch(/^HTTP\/1\.1 413 [\s\S]*application\/problem\+json/);
-    const bigHead = await through(gateway, '/echo', { headers: { 'x-big': 'a'.repeat(17_000) } });
+    const bigHead = await throughGateway(gateway, '/echo', { headers: { 'x-big': 'a'.repeat(17_000) } });
     expect(bigHead.status).toBe(431);
   });
 
   it('gives 504 when the upstream is too slow for the route and 502 when it is down, as problem+json', async () => {
-    const slow = await through(gateway, '/slow');
+    const slow = await throughGateway(gateway, '/slow');
     expect(slow.status).toBe(504);
     expect(slow.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.parse(slow.body)).toMatchObject({ status: 504, title: 'Gateway Timeout' });
-    const down = await through(gateway, '/gone');
+    const down = await throughGateway(gateway, '/gone');
     expect(down.status).toBe(502);
     expect(JSON.parse(down.body).detail).toMatch(/down could not be reached \(ECONNREFUSED\)/);
   });
@@ -188,7 +193,7 @@ routes:
   });
 
   it('leaves the routing headers out when configured so', async () => {
-    const answer = await through(quiet, '/echo');
+    const answer = await throughGateway(quiet, '/echo');
     expect(answer.status).toBe(200);
     expect(answer.backend).toBeNull();
     expect(answer.route).toBeNull();

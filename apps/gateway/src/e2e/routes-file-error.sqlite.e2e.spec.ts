@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startService, tempDir, tempSqlite, waitUntil, type TempDir, type TempSqlite } from '@offramp/testing';
-import { IDENTITY_SECRET } from './gateway-harness.js';
+import { freePort, startService, tempDir, tempSqlite, waitUntil, type TempDir, type TempSqlite, E2E_IDENTITY_SECRET } from '@offramp/testing';
 
 // A seed file that does not parse is a configuration mistake: the gateway process (its built
 // dist/main.js, SQLite) stops with the platform's one line naming the variable and exit code 78,
@@ -31,7 +30,7 @@ describe('gateway with a broken routes file (gateway process, SQLite)', () => {
         NATS_URL: `nats://127.0.0.1:${await freePort()}`,
         DATABASE_URL: db.url,
         GATEWAY_ROUTES_FILE: routesFile,
-        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
         LOG_LEVEL: 'warn',
       },
     });

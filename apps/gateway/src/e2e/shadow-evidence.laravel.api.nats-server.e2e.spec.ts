@@ -7,8 +7,12 @@ import {
   type LegacyApp,
   type NatsServerHandle,
   type ServiceProcess,
+  gatewayAdmin,
+  E2E_IDENTITY_SECRET,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
 } from '@offramp/testing';
-import { admin, IDENTITY_SECRET, startGateway, through, writeRoutesFile } from './gateway-harness.js';
 
 // Shadow samples and the promotion gate, through the real gateway in front of the real Laravel
 // monolith (php -S), with the real api slice and a real nats-server.
@@ -52,9 +56,9 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     routes = writeRoutesFile(ROUTES);
     api = await startService({
       app: 'api',
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, LOG_LEVEL: 'warn' },
     });
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: legacy.url,
       databaseUrl: legacy.databaseUrl,
@@ -63,7 +67,10 @@ describe('shadow samples and promotion evidence against the real monolith, slice
       services: { api: api.url },
       env: { APP_KEY: legacy.appKey, SESSION_FILES: `${legacy.storagePath}/framework/sessions` },
     });
-    await waitUntil(async () => (await admin(gateway, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
+    await waitUntil(async () => (await gatewayAdmin(gateway, 'GET', '/routes')).json?.loaded === true, {
+      timeoutMs: 20_000,
+      description: 'route table loaded',
+    });
     customerCookies = await legacyLogin(gateway.url, 'customer@example.test');
   }, 120_000);
 
@@ -77,7 +84,7 @@ describe('shadow samples and promotion evidence against the real monolith, slice
   async function samples(id: string, count: number): Promise<Sample[]> {
     return waitUntil(
       async () => {
-        const mismatches = (await admin(gateway, 'GET', `/diffs?id=${encodeURIComponent(id)}&limit=20`)).json.mismatches as Sample[];
+        const mismatches = (await gatewayAdmin(gateway, 'GET', `/diffs?id=${encodeURIComponent(id)}&limit=20`)).json.mismatches as Sample[];
         return mismatches.length >= count ? mismatches : undefined;
       },
       { timeoutMs: 20_000, description: `${count} stored sample(s) of ${id}` },
@@ -87,7 +94,7 @@ describe('shadow samples and promotion evidence against the real monolith, slice
   async function evidence(id: string, enough: (match: Sample) => boolean): Promise<Sample> {
     return waitUntil(
       async () => {
-        const route = (await admin(gateway, 'GET', '/routes')).json.routes.find((candidate: { id: string }) => candidate.id === id);
+        const route = (await gatewayAdmin(gateway, 'GET', '/routes')).json.routes.find((candidate: { id: string }) => candidate.id === id);
         return route?.shadowMatch && enough(route.shadowMatch) ? route.shadowMatch : undefined;
       },
       { timeoutMs: 20_000, description: `shadow evidence of ${id}` },
@@ -101,7 +108,7 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     expect(page).toContain('customer@example.test');
     const cookieValues = customerCookies.split('; ').map((pair) => pair.slice(pair.indexOf('=') + 1));
 
-    const answer = await through(gateway, `/products?token=${SECRETS.query}&contact=${encodeURIComponent(SECRETS.email)}`, {
+    const answer = await throughGateway(gateway, `/products?token=${SECRETS.query}&contact=${encodeURIComponent(SECRETS.email)}`, {
       headers: {
         cookie: customerCookies,
         'x-api-key': SECRETS.apiKey,
@@ -140,7 +147,7 @@ describe('shadow samples and promotion evidence against the real monolith, slice
       data: { name: string; price_cents: number }[];
     };
     expect(direct.data.length).toBeGreaterThan(0);
-    expect((await through(gateway, `/api/products?per_page=3&api_token=${SECRETS.query}`, { headers: { cookie: customerCookies } })).status).toBe(200);
+    expect((await throughGateway(gateway, `/api/products?per_page=3&api_token=${SECRETS.query}`, { headers: { cookie: customerCookies } })).status).toBe(200);
 
     const [sample] = await samples('GET|HEAD /api/products', 1);
     console.log(`/api/products sample differences: ${JSON.stringify(sample.differences)}`);
@@ -156,21 +163,24 @@ describe('shadow samples and promotion evidence against the real monolith, slice
 
   it('a route shadowed only with 404s and anonymous calls is refused promotion, and promoted once logged-in callers got matching 2xx answers', async () => {
     // Orders: anonymous callers get 401, a logged-in caller asking for a missing order 404 — from both sides.
-    for (let index = 0; index < 3; index++) expect((await through(gateway, '/api/orders/1', { headers: { accept: 'application/json' } })).status).toBe(401);
     for (let index = 0; index < 3; index++)
-      expect((await through(gateway, `/api/orders/${900_000 + index}`, { headers: { cookie: customerCookies, accept: 'application/json' } })).status).toBe(404);
+      expect((await throughGateway(gateway, '/api/orders/1', { headers: { accept: 'application/json' } })).status).toBe(401);
+    for (let index = 0; index < 3; index++)
+      expect(
+        (await throughGateway(gateway, `/api/orders/${900_000 + index}`, { headers: { cookie: customerCookies, accept: 'application/json' } })).status,
+      ).toBe(404);
     // Product detail: anonymous callers get 200.
-    for (let id = 1; id <= 4; id++) expect((await through(gateway, `/api/products/${id}`)).status).toBe(200);
+    for (let id = 1; id <= 4; id++) expect((await throughGateway(gateway, `/api/products/${id}`)).status).toBe(200);
 
     const orders = await evidence('GET|HEAD /api/orders/:id', (match) => match.samples >= 6);
     const products = await evidence('GET|HEAD /api/products/:id', (match) => match.samples >= 4);
     console.log(`evidence: orders ${JSON.stringify(orders)}, products ${JSON.stringify(products)}`);
     expect(orders.rate).toBe(1);
     expect(products.rate).toBe(1);
-    const refusedOrders = await admin(gateway, 'POST', '/routes/promote', { id: 'GET|HEAD /api/orders/:id', reason: 'only errors seen', by: 'e2e' });
+    const refusedOrders = await gatewayAdmin(gateway, 'POST', '/routes/promote', { id: 'GET|HEAD /api/orders/:id', reason: 'only errors seen', by: 'e2e' });
     expect(refusedOrders.status).toBe(409);
     expect(refusedOrders.json.detail).toContain('0 of 3 matching 2xx answers');
-    const refusedProducts = await admin(gateway, 'POST', '/routes/promote', {
+    const refusedProducts = await gatewayAdmin(gateway, 'POST', '/routes/promote', {
       id: 'GET|HEAD /api/products/:id',
       reason: 'only anonymous callers seen',
       by: 'e2e',
@@ -183,12 +193,12 @@ describe('shadow samples and promotion evidence against the real monolith, slice
     });
     expect(products.byStatus).toMatchObject({ '2xx': { anonymous: { matches: 4 }, authenticated: { matches: 0 } } });
 
-    const listed = (await admin(gateway, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === 'GET|HEAD /api/products/:id');
+    const listed = (await gatewayAdmin(gateway, 'GET', '/routes')).json.routes.find((route: { id: string }) => route.id === 'GET|HEAD /api/products/:id');
     expect(listed.shadowGate).toMatchObject({ promotable: false });
 
-    for (let id = 1; id <= 3; id++) expect((await through(gateway, `/api/products/${id}`, { headers: { cookie: customerCookies } })).status).toBe(200);
+    for (let id = 1; id <= 3; id++) expect((await throughGateway(gateway, `/api/products/${id}`, { headers: { cookie: customerCookies } })).status).toBe(200);
     await evidence('GET|HEAD /api/products/:id', (match) => match.byStatus?.['2xx']?.authenticated?.matches >= 3);
-    const promoted = await admin(gateway, 'POST', '/routes/promote', {
+    const promoted = await gatewayAdmin(gateway, 'POST', '/routes/promote', {
       id: 'GET|HEAD /api/products/:id',
       to: 'canary',
       canaryPercent: 0,

@@ -1,6 +1,17 @@
 import { createServer, type Server } from 'node:http';
-import { freePort, startNatsServer, startService, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { ADMIN_TOKEN, admin, startGateway, through, writeRoutesFile } from './gateway-harness.js';
+import {
+  freePort,
+  startNatsServer,
+  tempDir,
+  type NatsServerHandle,
+  type ServiceProcess,
+  E2E_ADMIN_TOKEN,
+  gatewayAdmin,
+  startGateway,
+  throughGateway,
+  writeRoutesFile,
+  type GatewayOptions,
+} from '@offramp/testing';
 
 // The dashboard's data on two gateway replicas sharing one real nats-server: traffic through
 // either is read back per minute and summed from either (NATS KV), it outlives a replica's
@@ -12,7 +23,7 @@ describe('traffic history and live events across replicas', () => {
   let two: ServiceProcess;
   let routes: { path: string; remove(): void };
   let folder: { path: string; remove(): void };
-  let options: Parameters<typeof startGateway>[1];
+  let options: GatewayOptions;
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -38,8 +49,8 @@ routes:
       env: { GATEWAY_HISTORY_BUCKET: 'history_e2e' },
     };
     // One after the other: two starting at once on a small shared machine can miss the start-up bound.
-    one = await startGateway(startService, options);
-    two = await startGateway(startService, options);
+    one = await startGateway(options);
+    two = await startGateway(options);
   }, 60_000);
 
   afterAll(async () => {
@@ -52,12 +63,12 @@ routes:
   });
 
   it('sums the minutes of both replicas and keeps them when a replica restarts', async () => {
-    for (let index = 0; index < 6; index++) expect((await through(one, '/hello')).status).toBe(200);
-    for (let index = 0; index < 4; index++) expect((await through(two, '/hello')).status).toBe(200);
-    expect((await through(two, '/boom')).status).toBe(500);
+    for (let index = 0; index < 6; index++) expect((await throughGateway(one, '/hello')).status).toBe(200);
+    for (let index = 0; index < 4; index++) expect((await throughGateway(two, '/hello')).status).toBe(200);
+    expect((await throughGateway(two, '/boom')).status).toBe(500);
 
     const legacyRequests = async (replica: ServiceProcess) => {
-      const { status, json } = await admin(replica, 'GET', '/traffic/series?method=GET&path=/hello&minutes=60');
+      const { status, json } = await gatewayAdmin(replica, 'GET', '/traffic/series?method=GET&path=/hello&minutes=60');
       expect(status).toBe(200);
       return json.total.backends.find((backend: { backend: string }) => backend.backend === 'legacy')?.requests ?? 0;
     };
@@ -65,26 +76,26 @@ routes:
     await waitFor(async () => (await legacyRequests(one)) === 10);
     expect(await legacyRequests(two)).toBe(10);
 
-    const table = await admin(one, 'GET', '/traffic/routes?minutes=5');
+    const table = await gatewayAdmin(one, 'GET', '/traffic/routes?minutes=5');
     const boom = table.json.routes.find((route: { id: string }) => route.id === 'GET /boom');
     expect(boom.backends).toEqual([
       expect.objectContaining({ backend: 'legacy', requests: 1, errorRate: 1, statusClasses: expect.objectContaining({ '5xx': 1 }) }),
     ]);
 
-    const whole = await admin(two, 'GET', '/traffic/series?minutes=60');
+    const whole = await gatewayAdmin(two, 'GET', '/traffic/series?minutes=60');
     expect(whole.json.total.backends).toEqual([expect.objectContaining({ backend: 'legacy', requests: 11 })]);
     expect(whole.json.minutes.length).toBeGreaterThanOrEqual(1);
 
     await one.stop();
-    one = await startGateway(startService, options);
+    one = await startGateway(options);
     expect(await legacyRequests(one)).toBe(10);
 
-    expect((await admin(one, 'GET', '/traffic/series?minutes=0')).json).toMatchObject({ status: 400, 'invalid-params': [{ name: 'minutes' }] });
+    expect((await gatewayAdmin(one, 'GET', '/traffic/series?minutes=0')).json).toMatchObject({ status: 400, 'invalid-params': [{ name: 'minutes' }] });
   }, 60_000);
 
   it('streams a change made on one replica to an event stream open on the other', async () => {
     const abort = new AbortController();
-    const response = await fetch(`${two.adminUrl}/_offramp/admin/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: abort.signal });
+    const response = await fetch(`${two.adminUrl}/_offramp/admin/events`, { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, signal: abort.signal });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     if (!response.body) throw new Error('no event stream body');
@@ -92,7 +103,7 @@ routes:
     try {
       // The stream's watchers start with the gateway; give them a moment before the change.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const changed = await admin(one, 'PUT', '/routes', {
+      const changed = await gatewayAdmin(one, 'PUT', '/routes', {
         route: { method: 'GET', path: '/hello', state: 'legacy', timeoutMs: 1234 },
         by: 'e2e',
         reason: 'events',
@@ -127,7 +138,7 @@ routes:
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${one.adminUrl}/_offramp/dashboard/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${one.adminUrl}/_offramp/dashboard`, { redirect: 'manual' })).headers.get('location')).toBe('/_offramp/dashboard/');
-    expect((await through(one, '/_offramp/dashboard/')).backend).toBe('legacy');
+    expect((await throughGateway(one, '/_offramp/dashboard/')).backend).toBe('legacy');
   });
 });
 

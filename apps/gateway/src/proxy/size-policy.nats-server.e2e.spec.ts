@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { PHP_POST_MAX_SIZE } from '@offramp/legacy-bridge';
-import { freePort, startNatsServer, startService, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { startGateway, writeRoutesFile } from '../e2e/gateway-harness.js';
+import { freePort, startNatsServer, tempDir, type NatsServerHandle, type ServiceProcess, startGateway, writeRoutesFile } from '@offramp/testing';
 
 /**
  * The gateway's one size policy: a body over its route's limit (the monolith's post_max_size
@@ -69,7 +68,7 @@ routes:
   - { method: POST, path: /api/orders, state: legacy }
   - { method: POST, path: /small, state: legacy, maxBodyBytes: 1024 }
 `);
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: upstreamUrl,
       databaseUrl: `sqlite://${folder.path}/gateway.sqlite`,

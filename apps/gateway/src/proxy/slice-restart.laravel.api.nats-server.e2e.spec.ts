@@ -1,6 +1,17 @@
 import { Agent, request } from 'undici';
-import { freePort, startLegacyApp, startNatsServer, startService, tempDir, type LegacyApp, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { IDENTITY_SECRET, startGateway, writeRoutesFile } from '../e2e/gateway-harness.js';
+import {
+  freePort,
+  startLegacyApp,
+  startNatsServer,
+  startService,
+  tempDir,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+  E2E_IDENTITY_SECRET,
+  startGateway,
+  writeRoutesFile,
+} from '@offramp/testing';
 
 /**
  * A slice restarted under load, its route in `service` with fallback off: the real api stopped
@@ -30,7 +41,7 @@ describe('a slice restarted under load (real api and monolith, route in service,
     startService({
       app: 'api',
       port: apiPort,
-      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: IDENTITY_SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET, LOG_LEVEL: 'warn' },
       timeoutMs: 60_000,
     });
 
@@ -44,7 +55,7 @@ describe('a slice restarted under load (real api and monolith, route in service,
 routes:
   - { method: 'GET|HEAD', path: '/api/products/{id}', state: service, service: api, fallback: false }
 `);
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: legacy.url,
       databaseUrl: `sqlite://${folder.path}/gateway.sqlite`,

@@ -1,6 +1,16 @@
 import { createServer, type Server } from 'node:http';
-import { freePort, startNatsServer, startService, tempDir, waitUntil, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { ADMIN_TOKEN, admin, startGateway, writeRoutesFile } from '../e2e/gateway-harness.js';
+import {
+  freePort,
+  startNatsServer,
+  tempDir,
+  waitUntil,
+  type NatsServerHandle,
+  type ServiceProcess,
+  E2E_ADMIN_TOKEN,
+  gatewayAdmin,
+  startGateway,
+  writeRoutesFile,
+} from '@offramp/testing';
 
 /**
  * An admin write while NATS is away (killed with -9, then started again on the same port and
@@ -25,7 +35,7 @@ describe('admin writes while NATS reconnects (real gateway and nats-server)', ()
 routes:
   - { method: GET, path: /api/things, state: legacy, service: api }
 `);
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       legacyUrl: `http://127.0.0.1:${port}`,
       databaseUrl: `sqlite://${folder.path}/gateway.sqlite`,
@@ -51,12 +61,15 @@ routes:
   };
 
   it('answers 503 problem+json with Retry-After while NATS is down, and stores the write once after it returns', async () => {
-    await waitUntil(async () => (await admin(gateway, 'GET', '/routes')).json?.loaded === true, { timeoutMs: 10_000, description: 'routes loaded from NATS' });
+    await waitUntil(async () => (await gatewayAdmin(gateway, 'GET', '/routes')).json?.loaded === true, {
+      timeoutMs: 10_000,
+      description: 'routes loaded from NATS',
+    });
     await nats.kill9();
 
     const response = await fetch(`${gateway.adminUrl}/_offramp/admin/routes`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(change),
       // Far beyond the store's bounded wait (2 s): a hang fails here, not as a test timeout.
       signal: AbortSignal.timeout(10_000),
@@ -66,20 +79,20 @@ routes:
     expect(response.headers.get('retry-after')).toBe('2');
     expect(await response.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
     // Reads go on from this replica's table meanwhile.
-    expect((await admin(gateway, 'GET', '/routes')).status).toBe(200);
+    expect((await gatewayAdmin(gateway, 'GET', '/routes')).status).toBe(200);
 
     await nats.restart();
     let stored: { status: number } | undefined;
     for (let attempt = 0; attempt < 40 && stored?.status !== 200; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
-      stored = await admin(gateway, 'PUT', '/routes', change);
+      stored = await gatewayAdmin(gateway, 'PUT', '/routes', change);
       expect([200, 503]).toContain(stored.status);
     }
     expect(stored?.status).toBe(200);
     // Once more, as a client that did not see the 200 would: still one revision.
-    expect((await admin(gateway, 'PUT', '/routes', change)).status).toBe(200);
+    expect((await gatewayAdmin(gateway, 'PUT', '/routes', change)).status).toBe(200);
 
-    const { json } = await admin(gateway, 'GET', `/routes/history?method=GET&path=${encodeURIComponent('/api/things')}`);
+    const { json } = await gatewayAdmin(gateway, 'GET', `/routes/history?method=GET&path=${encodeURIComponent('/api/things')}`);
     const writes = (json.history as Array<{ change: { reason: string }; route: { state: string } }>).filter((entry) => entry.change.reason === change.reason);
     expect(writes).toHaveLength(1);
     expect(writes[0].route.state).toBe('shadow');

@@ -5,8 +5,18 @@ import { parseEnv, promisify } from 'node:util';
 import { Kvm } from '@nats-io/kv';
 import { PermissionViolationError } from '@nats-io/transport-node';
 import { NatsConnectionManager } from '@offramp/messaging';
-import { startNatsServer, startService, tempDir, waitUntil, workspaceRoot, type NatsServerHandle, type ServiceProcess, type TempDir } from '@offramp/testing';
-import { admin, startGateway, writeRoutesFile } from '../e2e/gateway-harness.js';
+import {
+  startNatsServer,
+  tempDir,
+  waitUntil,
+  workspaceRoot,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type TempDir,
+  gatewayAdmin,
+  startGateway,
+  writeRoutesFile,
+} from '@offramp/testing';
 
 const run = promisify(execFile);
 const readEnv = (file: string) => parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
@@ -33,7 +43,7 @@ routes:
   - { method: GET, path: '/api/products/{id}', state: service, service: api }
   - { method: POST, path: /api/orders, state: legacy, service: api }
 `);
-    gateway = await startGateway(startService, {
+    gateway = await startGateway({
       natsUrl: nats.url,
       // Nothing is proxied in this test: the monolith is never asked.
       legacyUrl: 'http://127.0.0.1:9',
@@ -58,7 +68,7 @@ routes:
   it('seeds and loads its route table, changes it through the admin API and reads its audit log and shadow samples', async () => {
     const listed = await waitUntil(
       async () => {
-        const answer = await admin(gateway, 'GET', '/routes');
+        const answer = await gatewayAdmin(gateway, 'GET', '/routes');
         return answer.status === 200 && answer.json.loaded && answer.json.count === 2 ? answer.json : undefined;
       },
       { timeoutMs: 20_000, description: 'the gateway loaded its two seeded routes' },
@@ -69,11 +79,15 @@ routes:
     expect(proxied.status).toBe(502);
     expect([proxied.headers.get('x-offramp-route'), proxied.headers.get('x-offramp-backend')]).toEqual([null, null]);
 
-    const rollback = await admin(gateway, 'POST', '/routes/rollback', { all: true, by: 'nats-accounts-test', reason: 'written with the gateway’s own key' });
+    const rollback = await gatewayAdmin(gateway, 'POST', '/routes/rollback', {
+      all: true,
+      by: 'nats-accounts-test',
+      reason: 'written with the gateway’s own key',
+    });
     expect(rollback.status).toBe(200);
-    expect((await admin(gateway, 'GET', '/routes')).json.routes.map((route: { state: string }) => route.state)).toEqual(['legacy', 'legacy']);
-    expect((await admin(gateway, 'GET', '/routes/history')).json.history.length).toBeGreaterThanOrEqual(3);
-    expect((await admin(gateway, 'GET', '/diffs')).status).toBe(200);
+    expect((await gatewayAdmin(gateway, 'GET', '/routes')).json.routes.map((route: { state: string }) => route.state)).toEqual(['legacy', 'legacy']);
+    expect((await gatewayAdmin(gateway, 'GET', '/routes/history')).json.history.length).toBeGreaterThanOrEqual(3);
+    expect((await gatewayAdmin(gateway, 'GET', '/diffs')).status).toBe(200);
 
     expect(nats.output()).not.toMatch(/Violation/);
     expect(gateway.output()).not.toMatch(/Permissions Violation/i);
@@ -95,6 +109,6 @@ routes:
       description: 'the violation in the server log',
     }).catch(() => false);
     expect(logged ? undefined : nats.output()).toBeUndefined();
-    expect((await admin(gateway, 'GET', '/routes')).json.routes.map((route: { state: string }) => route.state)).toEqual(['legacy', 'legacy']);
+    expect((await gatewayAdmin(gateway, 'GET', '/routes')).json.routes.map((route: { state: string }) => route.state)).toEqual(['legacy', 'legacy']);
   });
 });
