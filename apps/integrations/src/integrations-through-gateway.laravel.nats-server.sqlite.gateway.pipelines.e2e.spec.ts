@@ -14,6 +14,9 @@ import {
   type NatsServerHandle,
   type PartnerEndpoint,
   type ServiceProcess,
+  E2E_IDENTITY_SECRET,
+  gatewayAdmin,
+  startGateway,
 } from '@offramp/testing';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
@@ -30,8 +33,6 @@ const STARTUP_TIMEOUT_MS = 60_000;
  * when the partner was down for a while (then late, with the attempts listed).
  */
 const SECRET = 'whsec_gateway_e2e_0123456789';
-const ADMIN_TOKEN = 'integrations-e2e-admin-token-0123';
-const IDENTITY_SECRET = 'integrations-e2e-identity-secret-0123456789';
 const INTEGRATIONS_TOKEN = 'integrations-e2e-partner-admin-0123';
 
 describe('integrations through the gateway (real Laravel, gateway, nats-server, fake carrier)', () => {
@@ -61,7 +62,7 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
         NATS_URL: nats.url,
         LOG_LEVEL: 'warn',
         PAYMENT_WEBHOOK_SECRET: SECRET,
-        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
         INTEGRATIONS_ADMIN_TOKEN: INTEGRATIONS_TOKEN,
         PARTNER_ALLOWED_CIDRS: '127.0.0.0/8',
         PARTNER_RETRY_TIME_SCALE: '0.0002',
@@ -76,22 +77,17 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
       env: { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn', QUEUE_BRIDGE_ENABLED: 'false' },
     });
     partner = await startPartnerEndpoint(() => (partnerDown ? 503 : 200));
-    gateway = await startService({
-      app: 'gateway',
+    gateway = await startGateway({
+      natsUrl: nats.url,
+      legacyUrl: legacy.url,
+      databaseUrl: legacy.databaseUrl,
+      routesFile: join(workspaceRoot(), 'apps/gateway/routes.yaml'),
+      bucket: 'integrations_e2e_routes',
+      services: { integrations: integrations.url },
       timeoutMs: STARTUP_TIMEOUT_MS,
-      adminPortVariable: 'GATEWAY_ADMIN_PORT',
       env: {
-        NATS_URL: nats.url,
-        LEGACY_URL: legacy.url,
-        DATABASE_URL: legacy.databaseUrl,
-        GATEWAY_ROUTES_FILE: join(workspaceRoot(), 'apps/gateway/routes.yaml'),
-        GATEWAY_ROUTES_BUCKET: 'integrations_e2e_routes',
-        GATEWAY_SERVICES: `integrations=${integrations.url}`,
-        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
         APP_KEY: legacy.appKey,
         SESSION_FILES: `${legacy.storagePath}/framework/sessions`,
-        LOG_LEVEL: 'warn',
       },
     });
     await waitUntil(async () => (await admin('GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
@@ -108,17 +104,7 @@ describe('integrations through the gateway (real Laravel, gateway, nats-server, 
     await nats?.stop();
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test picks fields out of the admin API's JSON
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const response = await fetch(`${gateway.adminUrl}/_offramp/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const admin = (method: string, path: string, body?: unknown) => gatewayAdmin(gateway, method, path, body);
   const promote = (method: string, path: string, to: string, extra: Record<string, unknown> = {}) =>
     admin('POST', '/routes/promote', { method, path, to, by: 'e2e', reason: `integrations e2e: ${to}`, ...extra });
   const route = async (path: string) => (await admin('GET', `/routes?method=GET&path=${encodeURIComponent(path)}`)).json.routes[0];

@@ -17,12 +17,13 @@ import {
   type ReceivedSpan,
   type ServiceProcess,
   type TempDir,
+  E2E_IDENTITY_SECRET,
+  gatewayAdmin,
+  startGateway,
 } from '@offramp/testing';
 
 /** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
 const STARTUP_TIMEOUT_MS = 60_000;
-const ADMIN_TOKEN = 'tracing-e2e-admin-token-0123456789';
-const IDENTITY_SECRET = 'tracing-e2e-identity-secret-0123456789';
 const INTEGRATIONS_TOKEN = 'tracing-e2e-partner-admin-0123';
 // The order route served by the api slice; the rest of the site stays with the monolith.
 const ROUTES = `
@@ -59,7 +60,7 @@ describe('one trace per request across gateway, api, pipelines and integrations 
     const routesFile = join(routesDir.path, 'routes.yaml');
     writeFileSync(routesFile, ROUTES);
     const otel = (service: string) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: service });
-    const shared = { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn', IDENTITY_TOKEN_SECRET: IDENTITY_SECRET };
+    const shared = { DATABASE_URL: legacy.databaseUrl, NATS_URL: nats.url, LOG_LEVEL: 'warn', IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET };
     [api, integrations, pipelines] = await Promise.all([
       startService({ app: 'api', timeoutMs: STARTUP_TIMEOUT_MS, env: { ...shared, ...otel('api') } }),
       startService({
@@ -76,29 +77,17 @@ describe('one trace per request across gateway, api, pipelines and integrations 
       }),
       startService({ app: 'pipelines', timeoutMs: STARTUP_TIMEOUT_MS, env: { ...shared, ...otel('pipelines'), QUEUE_BRIDGE_ENABLED: 'false' } }),
     ]);
-    gateway = await startService({
-      app: 'gateway',
+    gateway = await startGateway({
+      natsUrl: nats.url,
+      legacyUrl: legacy.url,
+      databaseUrl: legacy.databaseUrl,
+      routesFile,
+      bucket: 'tracing_e2e_routes',
+      services: { api: api.url, integrations: integrations.url },
       timeoutMs: STARTUP_TIMEOUT_MS,
-      adminPortVariable: 'GATEWAY_ADMIN_PORT',
-      env: {
-        ...shared,
-        ...otel('gateway'),
-        LEGACY_URL: legacy.url,
-        GATEWAY_ROUTES_FILE: routesFile,
-        GATEWAY_ROUTES_BUCKET: 'tracing_e2e_routes',
-        GATEWAY_SERVICES: `api=${api.url},integrations=${integrations.url}`,
-        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-        APP_KEY: legacy.appKey,
-        SESSION_FILES: `${legacy.storagePath}/framework/sessions`,
-      },
+      env: { ...otel('gateway'), APP_KEY: legacy.appKey, SESSION_FILES: `${legacy.storagePath}/framework/sessions` },
     });
-    await waitUntil(
-      async () => {
-        const response = await fetch(`${gateway.adminUrl}/_offramp/admin/routes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-        return ((await response.json()) as { loaded?: boolean }).loaded === true;
-      },
-      { timeoutMs: 20_000, description: 'route table loaded' },
-    );
+    await waitUntil(async () => (await admin('GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
     const registered = await fetch(`${integrations.url}/_offramp/integrations/partners`, {
       method: 'POST',
       headers: { authorization: `Bearer ${INTEGRATIONS_TOKEN}`, 'content-type': 'application/json' },
@@ -117,17 +106,7 @@ describe('one trace per request across gateway, api, pipelines and integrations 
     routesDir?.remove();
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test picks fields out of the admin API's JSON
-  const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-    const response = await fetch(`${gateway.adminUrl}/_offramp/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const admin = (method: string, path: string, body?: unknown) => gatewayAdmin(gateway, method, path, body);
   /** The caller (a browser with its own tracing) starts the trace, so each order's trace is known. */
   const placeOrder = async (cookie: string) => {
     const caller = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
 import {
+  E2E_IDENTITY_SECRET,
+  gatewayAdmin,
   seededRandom,
+  startGateway,
   startLegacyApp,
   startNatsServer,
   startService,
@@ -17,8 +20,6 @@ import { DailySales } from './daily-sales.js';
 
 /** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
 const STARTUP_TIMEOUT_MS = 60_000;
-const ADMIN_TOKEN = 'sales-e2e-gateway-admin-token-0123';
-const IDENTITY_SECRET = 'sales-e2e-identity-secret-0123456789abcdef';
 
 /**
  * GET /reports/sales.csv through the real gateway (apps/gateway/routes.yaml as the seed) in front of
@@ -55,25 +56,20 @@ describe('the sales report through the gateway (real Laravel, gateway, pipelines
         LOG_LEVEL: 'warn',
         QUEUE_BRIDGE_ENABLED: 'false',
         SALES_REPORT_HTTP_ENABLED: 'true',
-        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
+        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
       },
     });
-    gateway = await startService({
-      app: 'gateway',
+    gateway = await startGateway({
+      natsUrl: nats.url,
+      legacyUrl: legacy.url,
+      databaseUrl: legacy.databaseUrl,
+      routesFile: join(workspaceRoot(), 'apps/gateway/routes.yaml'),
+      bucket: 'sales_e2e_routes',
+      services: { pipelines: pipelines.url },
       timeoutMs: STARTUP_TIMEOUT_MS,
-      adminPortVariable: 'GATEWAY_ADMIN_PORT',
       env: {
-        NATS_URL: nats.url,
-        LEGACY_URL: legacy.url,
-        DATABASE_URL: legacy.databaseUrl,
-        GATEWAY_ROUTES_FILE: join(workspaceRoot(), 'apps/gateway/routes.yaml'),
-        GATEWAY_ROUTES_BUCKET: 'sales_e2e_routes',
-        GATEWAY_SERVICES: `pipelines=${pipelines.url}`,
-        GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-        IDENTITY_TOKEN_SECRET: IDENTITY_SECRET,
         APP_KEY: legacy.appKey,
         SESSION_FILES: `${legacy.storagePath}/framework/sessions`,
-        LOG_LEVEL: 'warn',
       },
     });
     await waitUntil(async () => (await admin('GET', '/routes')).json?.loaded === true, { timeoutMs: 20_000, description: 'route table loaded' });
@@ -87,17 +83,7 @@ describe('the sales report through the gateway (real Laravel, gateway, pipelines
     await nats?.stop();
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test picks fields out of the admin API's JSON
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const response = await fetch(`${gateway.adminUrl}/_offramp/admin${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const admin = (method: string, path: string, body?: unknown) => gatewayAdmin(gateway, method, path, body);
   const promote = (to: string) => admin('POST', '/routes/promote', { method: 'GET', path: '/reports/sales.csv', to, by: 'e2e', reason: `sales e2e: ${to}` });
   const route = async () => (await admin('GET', `/routes?method=GET&path=${encodeURIComponent('/reports/sales.csv')}`)).json.routes[0];
   const through = async (path: string, cookie: string) => {
