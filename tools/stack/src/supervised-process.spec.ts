@@ -74,6 +74,7 @@ describe('stack runner parts (real processes, files and sockets)', () => {
       IDENTITY_TOKEN_ALG: 'EdDSA',
       IDENTITY_TOKEN_PUBLIC_KEY: secrets.IDENTITY_TOKEN_PUBLIC_KEY,
       PIPELINES_ADMIN_TOKEN: secrets.PIPELINES_ADMIN_TOKEN,
+      SALES_REPORT_HTTP_ENABLED: 'true',
     });
     // The payment provider's secret: the monolith and the slice that took its webhook over; the partner admin token.
     expect(secretsFor('integrations', secrets, {})).toEqual({
