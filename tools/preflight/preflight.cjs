@@ -29,6 +29,17 @@ const SYSTEM_PACKAGES = [
   { pkg: 'php-xml', present: () => phpExtensions().has('dom') },
   { pkg: 'php-curl', present: () => phpExtensions().has('curl') },
   { pkg: 'phpunit', present: () => onPath('phpunit') },
+  // The Symfony 5.4 sample monolith (apps/legacy-symfony): Debian has no DoctrineBundle, the app wires DBAL itself.
+  { pkg: 'php-symfony-framework-bundle', present: () => fs.existsSync('/usr/share/php/Symfony/Bundle/FrameworkBundle/autoload.php') },
+  { pkg: 'php-symfony-security-bundle', present: () => fs.existsSync('/usr/share/php/Symfony/Bundle/SecurityBundle/autoload.php') },
+  { pkg: 'php-symfony-twig-bundle', present: () => fs.existsSync('/usr/share/php/Symfony/Bundle/TwigBundle/autoload.php') },
+  { pkg: 'php-symfony-messenger', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Messenger/autoload.php') },
+  { pkg: 'php-symfony-doctrine-messenger', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Messenger/Bridge/Doctrine/autoload.php') },
+  { pkg: 'php-symfony-browser-kit', present: () => fs.existsSync('/usr/share/php/Symfony/Component/BrowserKit/autoload.php') },
+  { pkg: 'php-symfony-dom-crawler', present: () => fs.existsSync('/usr/share/php/Symfony/Component/DomCrawler/autoload.php') },
+  { pkg: 'php-symfony-yaml', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Yaml/autoload.php') },
+  { pkg: 'php-symfony-dotenv', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Dotenv/autoload.php') },
+  { pkg: 'php-doctrine-dbal', present: () => fs.existsSync('/usr/share/php/Doctrine/DBAL/autoload.php') },
   // The web server in front of the monolith in the gateway's edge tests and bench:gateway.
   { pkg: 'nginx-light', present: () => onPath('nginx') },
   // The browser the dashboard's Playwright test and bench:dashboard drive (playwright-core, no browser download).
