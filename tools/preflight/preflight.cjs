@@ -39,6 +39,8 @@ const SYSTEM_PACKAGES = [
   { pkg: 'php-symfony-dom-crawler', present: () => fs.existsSync('/usr/share/php/Symfony/Component/DomCrawler/autoload.php') },
   { pkg: 'php-symfony-yaml', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Yaml/autoload.php') },
   { pkg: 'php-symfony-dotenv', present: () => fs.existsSync('/usr/share/php/Symfony/Component/Dotenv/autoload.php') },
+  // A route `condition` is compiled with the ExpressionLanguage.
+  { pkg: 'php-symfony-expression-language', present: () => fs.existsSync('/usr/share/php/Symfony/Component/ExpressionLanguage/autoload.php') },
   { pkg: 'php-doctrine-dbal', present: () => fs.existsSync('/usr/share/php/Doctrine/DBAL/autoload.php') },
   // The web server in front of the monolith in the gateway's edge tests and bench:gateway.
   { pkg: 'nginx-light', present: () => onPath('nginx') },
