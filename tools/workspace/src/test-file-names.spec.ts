@@ -11,6 +11,8 @@ const PARTS = new Set([
   'postgres',
   'redis',
   'laravel',
+  // apps/legacy-symfony, the Symfony 5.4 sample monolith.
+  'symfony',
   'php',
   'nginx',
   'api',
