@@ -15,11 +15,27 @@ const say = (line: string) => process.stdout.write(`[offramp] ${line}\n`);
 const started: SupervisedProcess[] = [];
 let stopping = false;
 
+// A part of the stack (OFFRAMP_STACK_ONLY=gateway,billing) on shifted ports (OFFRAMP_STACK_PORT_OFFSET=20000) runs beside
+// another stack on the same machine, as the slice generator's test runs the slice it made; NATS comes from NATS_URL then.
+const only = (process.env.OFFRAMP_STACK_ONLY ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const offset = Number(process.env.OFFRAMP_STACK_PORT_OFFSET || 0);
+if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
+  fail(`OFFRAMP_STACK_PORT_OFFSET must be a whole number from 0 to 50000 (got "${process.env.OFFRAMP_STACK_PORT_OFFSET}")`, 'unset it or give e.g. 20000');
+}
+const shifted = (spec: ServiceSpec): ServiceSpec =>
+  offset === 0 ? spec : { ...spec, port: spec.port + offset, ...(spec.adminPort ? { adminPort: spec.adminPort + offset } : {}) };
+
 async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const secrets = loadOrCreateSecrets(dataDir);
   const databaseUrl = process.env.DATABASE_URL || `sqlite://${join(dataDir, 'offramp.sqlite')}`;
-  const wanted = [FAKE_CARRIER, LOCAL_MAIL, ...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES];
+  const all = [FAKE_CARRIER, LOCAL_MAIL, ...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES].map(shifted);
+  const wanted = only.length ? all.filter((spec) => only.includes(spec.name)) : all;
+  const unknown = only.filter((name) => !all.some((spec) => spec.name === name));
+  if (unknown.length) fail(`OFFRAMP_STACK_ONLY names no service ${unknown.join(', ')}`, `use some of ${all.map((spec) => spec.name).join(', ')}`);
 
   for (const spec of wanted) {
     for (const port of [spec.port, ...(spec.adminPort ? [spec.adminPort] : [])]) {
@@ -35,10 +51,11 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     NATS_URL: natsUrl,
     LOG_PRETTY: 'false',
-    LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${LEGACY.port}`,
+    LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${shifted(LEGACY).port}`,
     GATEWAY_SERVICES:
       process.env.GATEWAY_SERVICES ||
-      NODE_SERVICES.filter((spec) => !spec.entryPoint)
+      NODE_SERVICES.map(shifted)
+        .filter((spec) => !spec.entryPoint)
         .map((spec) => `${spec.name}=http://127.0.0.1:${spec.port}`)
         .join(','),
   };
