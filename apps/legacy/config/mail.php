@@ -12,6 +12,9 @@ return [
             'username' => env('MAIL_USERNAME'),
             'password' => env('MAIL_PASSWORD'),
             'timeout' => null,
+            // Swift Mailer writes a message's body and its final dot in two writes: with Nagle on, the
+            // second waits for the server's (delayed) ACK of the first, 40 ms a mail on some TCP stacks.
+            'stream' => ['socket' => ['tcp_nodelay' => (bool) env('MAIL_TCP_NODELAY', false)]],
         ],
         'log' => ['transport' => 'log', 'channel' => env('MAIL_LOG_CHANNEL')],
         'array' => ['transport' => 'array'],
