@@ -1,4 +1,4 @@
-export { bootstrapService, createService, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
+export { bootstrapService, createService, serviceConfigFromEnv, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
 export { PlatformModule, type PlatformOptions } from './bootstrap/platform.module.js';
 export { ConfigError } from './config/config-error.js';
 export { booleanField, integerField, listField } from './config/config-fields.js';
@@ -24,3 +24,5 @@ export { startTracing, currentTracer, type Tracing } from './tracing/tracing.js'
 export { tracingConfigShape, TRACES_SAMPLERS, type TracingConfig } from './tracing/tracing-config.js';
 export { startHttpServerSpan, endHttpServerSpan, injectTraceHeaders, withHttpServerSpan, type HttpServerSpan } from './tracing/http-server-span.js';
 export { MigrationsGate, migrateJobName } from './migrations/migrations-gate.js';
+export { gatewayConfigShape, gatewayProductionDefaults, type GatewayConfig } from './gateway/gateway-config.js';
+export { IDENTITY_PROBE_PATH, identityProbeToken, type IdentityProbeAnswer } from './health/identity-probe.controller.js';

@@ -1,18 +1,8 @@
-import { resolve as resolvePath } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { Redis } from 'ioredis';
-import {
-  cookieUpdate,
-  DatabaseSessionStore,
-  FileSessionStore,
-  LaravelSessionIdentity,
-  readCookie,
-  RedisSessionStore,
-  WhoamiClient,
-  type SessionStore,
-} from '@offramp/legacy-bridge';
+import { cookieUpdate, LaravelSessionIdentity, readCookie, WhoamiClient } from '@offramp/legacy-bridge';
+import { configuredSessionStore } from '@offramp/legacy-bridge/session-store';
 import type { IdentityGrant, IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Upstream } from '../proxy/upstream.js';
@@ -142,30 +132,10 @@ function sessionIdentity(config: GatewayConfig, appKey: string, dataSource?: Dat
     appKey,
     cipher: config.APP_CIPHER,
     cookieName: config.SESSION_COOKIE,
-    store: sessionStore(config, dataSource),
+    // SESSION_DRIVER=none never gets here (no session identity).
+    store: configuredSessionStore({ ...config, SESSION_DRIVER: config.SESSION_DRIVER as 'file' | 'database' | 'redis' }, dataSource).store,
     cacheMs: config.SESSION_CACHE_MS,
   });
-}
-
-function sessionStore(config: GatewayConfig, dataSource?: DataSource): SessionStore {
-  switch (config.SESSION_DRIVER) {
-    case 'database': {
-      if (!dataSource) throw new Error('SESSION_DRIVER=database needs DATABASE_URL (the monolith database)');
-      const postgres = dataSource.options.type === 'postgres';
-      return new DatabaseSessionStore(
-        (sql, parameters) => dataSource.query(postgres ? sql.replace('?', '$1') : sql, parameters),
-        config.SESSION_TABLE,
-        config.SESSION_LIFETIME,
-      );
-    }
-    case 'redis': {
-      const redis = new Redis(config.SESSION_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      redis.on('error', () => undefined); // reads fail fast and fall back to whoami; ioredis reconnects
-      return new RedisSessionStore(redis, config.SESSION_REDIS_PREFIX);
-    }
-    default:
-      return new FileSessionStore(resolvePath(config.SESSION_FILES), config.SESSION_LIFETIME);
-  }
 }
 
 /**

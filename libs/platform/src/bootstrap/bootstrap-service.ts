@@ -66,15 +66,26 @@ export async function bootstrapService<Extra extends z.ZodRawShape>(definition: 
   return service;
 }
 
+/**
+ * The service's validated configuration as it would start with `env` (production defaults
+ * applied); a ConfigError naming the variable otherwise. `offramp doctor` reads the gateway's so.
+ */
+export function serviceConfigFromEnv<Extra extends z.ZodRawShape>(
+  definition: Pick<ServiceDefinition<Extra>, 'name' | 'defaultPort' | 'config' | 'productionDefaults'>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig & z.infer<z.ZodObject<Extra>> {
+  const schema = serviceConfigSchema({ port: definition.defaultPort, service: definition.name }).extend(definition.config ?? ({} as Extra));
+  const productionDefaults = definition.productionDefaults as Record<string, string> | undefined;
+  checkProductionDefaults(schema, productionDefaults);
+  return loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
+}
+
 /** Builds and starts the service without touching process signals (tests use it in-process). */
 export async function createService<Extra extends z.ZodRawShape>(
   definition: ServiceDefinition<Extra>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const schema = serviceConfigSchema({ port: definition.defaultPort, service: definition.name }).extend(definition.config ?? ({} as Extra));
-  const productionDefaults = definition.productionDefaults as Record<string, string> | undefined;
-  checkProductionDefaults(schema, productionDefaults);
-  const config = loadConfig(schema, withProductionDefaults(env, productionDefaults)) as ServiceConfig & z.infer<z.ZodObject<Extra>>;
+  const config = serviceConfigFromEnv(definition, env);
   // Before the modules are built: what they start (consumers, the relay) may already make spans.
   const tracing = await startTracing(config);
   const root: DynamicModule = {

@@ -8,7 +8,11 @@ import type { ServiceConfig } from '../config/service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.js';
 import { createValidationPipe } from '../errors/validation.js';
+import { ConfigError } from '../config/config-error.js';
 import { HealthController } from '../health/health.controller.js';
+import { IDENTITY_PROBE_VERIFIER, IdentityProbeController } from '../health/identity-probe.controller.js';
+import { identityAudienceFromConfig, identityKeysFromConfig } from '../identity/identity-keys.js';
+import { IdentityTokenVerifier } from '../identity/identity-token.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { MIGRATIONS_SLICE, MigrationsGate } from '../migrations/migrations-gate.js';
 import { loggerOptions } from '../logging/logger-options.js';
@@ -52,17 +56,28 @@ export class PlatformModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, IdentityProbeController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: MetricsService, useValue: new MetricsService(service) },
         ShutdownState,
         { provide: MIGRATIONS_SLICE, useValue: service },
+        { provide: IDENTITY_PROBE_VERIFIER, useFactory: () => probeVerifier(config) },
         MigrationsGate,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
       exports: [SERVICE_CONFIG, MetricsService, ShutdownState, PersistenceModule, MessagingModule],
     };
+  }
+}
+
+/** The service's own verifier for the identity probe; none when it was given no verification key. */
+function probeVerifier(config: ServiceConfig): IdentityTokenVerifier | null {
+  try {
+    return new IdentityTokenVerifier(identityKeysFromConfig(config, 'verify'), identityAudienceFromConfig(config));
+  } catch (error) {
+    if (error instanceof ConfigError) return null;
+    throw error;
   }
 }

@@ -34,6 +34,10 @@ export class IdentityTokenVerifier {
     readonly audience: string,
   ) {}
 
+  get alg(): IdentityKeys['alg'] {
+    return this.keys.alg;
+  }
+
   async verify(token: string): Promise<VerifiedIdentity | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.keys.verificationKey, {
