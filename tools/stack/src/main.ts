@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { answersInfo, httpStatus, waitUntil, workspaceRoot } from '@offramp/processes';
 import { portInUse } from './port-in-use.js';
-import { FAKE_CARRIER, LEGACY, LOCAL_MAIL, NODE_SERVICES, type ServiceSpec } from './services.js';
+import { FAKE_CARRIER, LEGACY, LEGACY_APPS, LOCAL_MAIL, NODE_SERVICES, type ServiceSpec } from './services.js';
 import { loadOrCreateSecrets, secretsFor } from './stack-secrets.js';
 import { supervise, type SupervisedProcess } from './supervised-process.js';
 
@@ -31,7 +31,11 @@ const shifted = (spec: ServiceSpec): ServiceSpec =>
 async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const secrets = loadOrCreateSecrets(dataDir);
-  const databaseUrl = process.env.DATABASE_URL || `sqlite://${join(dataDir, 'offramp.sqlite')}`;
+  const legacyApp = process.env.LEGACY_APP || 'laravel';
+  if (!(LEGACY_APPS as readonly string[]).includes(legacyApp))
+    fail(`LEGACY_APP must be one of ${LEGACY_APPS.join(', ')} (got "${legacyApp}")`, 'unset it for Laravel');
+  // The Symfony app's tables share names with Laravel's but not their migration history: a database file of its own.
+  const databaseUrl = process.env.DATABASE_URL || `sqlite://${join(dataDir, legacyApp === 'symfony' ? 'offramp-symfony.sqlite' : 'offramp.sqlite')}`;
   const all = [FAKE_CARRIER, LOCAL_MAIL, ...(existsSync(join(root, LEGACY.command('')[1][0])) ? [LEGACY] : []), ...NODE_SERVICES].map(shifted);
   const wanted = only.length ? all.filter((spec) => only.includes(spec.name)) : all;
   const unknown = only.filter((name) => !all.some((spec) => spec.name === name));
@@ -51,6 +55,8 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     NATS_URL: natsUrl,
     LOG_PRETTY: 'false',
+    // No Laravel queue (table jobs) to drain beside the Symfony app; its Messenger messages are not bridged yet.
+    ...(legacyApp === 'symfony' ? { QUEUE_BRIDGE_ENABLED: process.env.QUEUE_BRIDGE_ENABLED || 'false' } : {}),
     LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${shifted(LEGACY).port}`,
     GATEWAY_SERVICES:
       process.env.GATEWAY_SERVICES ||

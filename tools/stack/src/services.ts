@@ -24,11 +24,15 @@ const nodeService = (name: string, port: number, entryPoint = false, adminPort?:
   entryPoint,
 });
 
+/** The sample monolith in the legacy slot: Laravel (apps/legacy) unless LEGACY_APP=symfony (apps/legacy-symfony). */
+export const LEGACY_APPS = ['laravel', 'symfony'] as const;
+const symfony = process.env.LEGACY_APP === 'symfony';
+
 export const LEGACY: ServiceSpec = {
   name: 'legacy',
   port: 8000,
-  command: () => ['bash', ['apps/legacy/bin/serve']],
-  readyPath: '/api/products?per_page=1',
+  command: () => ['bash', [symfony ? 'apps/legacy-symfony/bin/serve' : 'apps/legacy/bin/serve']],
+  readyPath: symfony ? '/en/products.json?per_page=1' : '/api/products?per_page=1',
   readyTimeoutMs: 180_000,
 };
 
