@@ -13,8 +13,8 @@ import { ensureBaseImages } from './base-images.js';
 import { stageImageContext } from './image-context.js';
 import { CommandFailedError, Podman, runCommand } from './podman.js';
 import { smokeThroughGateway } from './smoke.js';
+import { SERVICES } from '../services.js';
 
-const SERVICES = ['gateway', 'api', 'integrations', 'pipelines'] as const;
 const root = workspaceRoot();
 const args = process.argv.slice(2);
 const tag = args.find((arg) => arg.startsWith('--tag='))?.slice('--tag='.length) ?? 'local';

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse } from 'yaml';
 import { workspaceRoot } from '@offramp/testing';
+import { SERVICES, SLICES } from '../services.js';
 import { copyDeployment, unhashed, type DeploymentCopy } from './render-manifests.js';
-
-const SLICES = ['api', 'integrations', 'pipelines'] as const;
-const SERVICES = ['gateway', ...SLICES] as const;
 
 interface Manifest {
   kind: string;
@@ -78,7 +76,7 @@ describe('secrets per service in docker/k8s/base and docker/compose.yaml (kubect
     ]);
     expect(gateway.IDENTITY_TOKEN_PRIVATE_KEY).toMatch(/^-----BEGIN PRIVATE KEY-----\\n/);
     for (const slice of SLICES) {
-      const adminToken = { api: [], integrations: ['INTEGRATIONS_ADMIN_TOKEN'], pipelines: ['PIPELINES_ADMIN_TOKEN'] }[slice];
+      const adminToken = ({ integrations: ['INTEGRATIONS_ADMIN_TOKEN'], pipelines: ['PIPELINES_ADMIN_TOKEN'] } as Record<string, string[]>)[slice] ?? [];
       expect(Object.keys(decoded(find('Secret', `${slice}-secrets`))).sort()).toEqual(['DATABASE_URL', ...adminToken]);
       const sources = find('Deployment', slice).spec?.template.spec.containers[0]?.envFrom ?? [];
       expect(sources.map((source) => unhashed(source.configMapRef?.name ?? ''))).toContain('offramp-identity-public');

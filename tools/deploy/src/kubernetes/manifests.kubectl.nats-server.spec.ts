@@ -6,9 +6,9 @@ import { parse } from 'yaml';
 import { ruleProblems } from './manifest-rules.js';
 import { copyDeployment, unhashed, type DeploymentCopy, type KubernetesObject } from './render-manifests.js';
 import { schemaProblems } from './schema-validation.js';
+import { SERVICES, SLICES } from '../services.js';
 
 const run = promisify(execFile);
-const SERVICES = ['gateway', 'api', 'integrations', 'pipelines'] as const;
 const OVERLAYS = ['local', 'production'] as const;
 
 async function problemsOf(objects: KubernetesObject[]): Promise<string[]> {
@@ -120,7 +120,7 @@ describe('Kubernetes manifests: every overlay renders and validates (kubectl kus
       policyTypes: ['Ingress'],
     });
     const slices = named(objects, 'NetworkPolicy', 'slices-from-gateway-only').spec;
-    expect(slices.podSelector.matchExpressions[0].values.sort()).toEqual(['api', 'integrations', 'pipelines']);
+    expect(slices.podSelector.matchExpressions[0].values.sort()).toEqual([...SLICES].sort());
     expect(slices.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ port: 'http' }] }]);
     const nats = named(objects, 'NetworkPolicy', 'nats-from-offramp-only').spec;
     expect(nats.ingress[0].from[0].podSelector.matchExpressions[0].values.sort()).toEqual([...SERVICES].sort());
