@@ -16,10 +16,11 @@ import {
 } from '@offramp/contracts/admin-api';
 import { importRouteList, RouteListFormatError } from '@offramp/legacy-bridge';
 import { AdminApi, AdminApiError } from './admin-client.js';
+import { doctorCommand, DOCTOR_USAGE } from './doctor/doctor-command.js';
 import { formatDiffs, formatRoutes } from './format.js';
 import { partnersCommand, PartnerUsageError, PARTNERS_USAGE } from './partners.js';
 
-const USAGE = `usage: offramp routes <command> [options]   (and: offramp partners --help)
+const USAGE = `usage: offramp routes <command> [options]   (and: offramp partners --help, offramp doctor --help)
 
   list                                  the route table with states, shadow match rates, evidence
                                         (per status class, logged-in callers) and promotion verdicts
@@ -100,6 +101,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
   const { values, positionals } = parsed;
   const [group, command, ...rest] = positionals;
+  if (group === 'doctor') {
+    if (values.help) {
+      io.out(DOCTOR_USAGE);
+      return 0;
+    }
+    return doctorCommand({ json: values.json, timeout: values.timeout, extra: positionals.slice(1) }, io);
+  }
   if (group === 'partners') {
     if (values.help || !command) {
       (values.help ? io.out : io.err)(PARTNERS_USAGE);

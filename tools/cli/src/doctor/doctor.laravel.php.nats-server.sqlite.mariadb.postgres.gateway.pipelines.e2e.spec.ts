@@ -1,0 +1,317 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import {
+  E2E_IDENTITY_SECRET,
+  freePort,
+  httpStatus,
+  MARIADB_ADMIN_URL,
+  POSTGRES_ADMIN_URL,
+  startGateway,
+  startLegacyApp,
+  startNatsServer,
+  startProcess,
+  startService,
+  tempDir,
+  tempSqlite,
+  workspaceRoot,
+  writeRoutesFile,
+  type LegacyApp,
+  type NatsServerHandle,
+  type ServiceProcess,
+  type TempDir,
+  type TempSqlite,
+  waitUntil,
+} from '@offramp/testing';
+import type { CheckResult } from './check-result.js';
+
+/** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
+const STARTUP_TIMEOUT_MS = 60_000;
+const BUCKET = 'doctor_e2e_routes';
+
+interface DoctorRun {
+  code: number;
+  stdout: string;
+  results: CheckResult[];
+  /** Status per check name. */
+  status: Record<string, string>;
+}
+
+/**
+ * `npx offramp doctor` against a real setup: nats-server, the Laravel monolith, the gateway and
+ * the pipelines slice, all as processes. First every check passes; then each checked thing is
+ * broken in turn, and that check fails (exit 1) while the doctor still prints every line.
+ */
+describe('offramp doctor', () => {
+  let nats: NatsServerHandle;
+  let legacy: LegacyApp;
+  let gateway: ServiceProcess;
+  let pipelines: ServiceProcess;
+  let routes: { path: string; remove(): void };
+  let scratch: TempDir;
+  let gatewayEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = tempDir('offramp-doctor-');
+    nats = await startNatsServer();
+    legacy = await startLegacyApp({ timeoutMs: STARTUP_TIMEOUT_MS });
+    routes = writeRoutesFile('routes: []\n');
+    pipelines = await startService({
+      app: 'pipelines',
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      env: {
+        DATABASE_URL: legacy.databaseUrl,
+        NATS_URL: nats.url,
+        LOG_LEVEL: 'warn',
+        QUEUE_BRIDGE_ENABLED: 'false',
+        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
+      },
+    });
+    const sessions = join(legacy.storagePath, 'framework/sessions');
+    gateway = await startGateway({
+      natsUrl: nats.url,
+      legacyUrl: legacy.url,
+      databaseUrl: legacy.databaseUrl,
+      routesFile: routes.path,
+      bucket: BUCKET,
+      services: { pipelines: pipelines.url },
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      env: { APP_KEY: legacy.appKey, SESSION_FILES: sessions },
+    });
+    // What the doctor reads: the gateway's own environment.
+    gatewayEnv = {
+      NATS_URL: nats.url,
+      LEGACY_URL: legacy.url,
+      DATABASE_URL: legacy.databaseUrl,
+      GATEWAY_ROUTES_BUCKET: BUCKET,
+      GATEWAY_SERVICES: `pipelines=${pipelines.url}`,
+      IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
+      APP_KEY: legacy.appKey,
+      SESSION_FILES: sessions,
+    };
+    for (const url of [`${gateway.adminUrl}/health/ready`, `${pipelines.url}/health/ready`]) {
+      await waitUntil(async () => (await httpStatus(url)) === 200, { timeoutMs: STARTUP_TIMEOUT_MS, intervalMs: 200, description: url });
+    }
+  }, 4 * STARTUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await pipelines?.stop();
+    await legacy?.close();
+    await nats?.stop();
+    routes?.remove();
+    scratch?.remove();
+  });
+
+  it('passes every check of a working setup and exits 0', async () => {
+    const run = await doctor(gatewayEnv, { json: false });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const checks = lines.slice(0, -1);
+    expect(checks.filter((line) => !line.startsWith('ok '))).toEqual([]);
+    expect(lines.at(-1)).toBe(`${checks.length} checks: ${checks.length} ok, 0 warn, 0 fail`);
+    for (const name of [
+      'config',
+      'node',
+      'php',
+      'nats',
+      'clock',
+      'database',
+      'app-key',
+      'session-store',
+      'slice pipelines',
+      'migrations pipelines',
+      'identity pipelines',
+    ]) {
+      expect(checks.some((line) => line.startsWith(`ok    ${name} `))).toBe(true);
+    }
+    for (const stream of [`KV_${BUCKET}`, 'KV_offramp_shadow_stats', 'KV_offramp_metrics_history', 'OFFRAMP_SHADOW', 'OFFRAMP_EVENTS', 'OFFRAMP_DLQ']) {
+      expect(checks.some((line) => line.startsWith(`ok    stream ${stream} `))).toBe(true);
+    }
+    // No secret of the setup reaches the report.
+    expect(run.stdout).not.toContain(legacy.appKey.slice(7, 20));
+    expect(run.stdout).not.toContain(E2E_IDENTITY_SECRET);
+  }, 30_000);
+
+  it('reads MariaDB and PostgreSQL as DATABASE_URL, and fails a database that does not answer', async () => {
+    for (const url of [MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL]) {
+      const run = await doctor({ ...gatewayEnv, DATABASE_URL: url });
+      expect({ url, database: run.status['database'], code: run.code }).toEqual({ url, database: 'ok', code: 0 });
+    }
+    const down = await doctor({ ...gatewayEnv, DATABASE_URL: `mysql://root@127.0.0.1:${await freePort()}/test` });
+    expect(down.code).toBe(1);
+    expect(failed(down)).toEqual(['database']);
+    expect(detailOf(down, 'database')).toMatch(/does not answer \(.*ECONNREFUSED/);
+  }, 60_000);
+
+  it('fails the configuration with the variable named, and skips what needs it', async () => {
+    const run = await doctor({ ...gatewayEnv, GATEWAY_SERVICES: 'pipelines' });
+    expect(run.code).toBe(1);
+    expect(run.status['config']).toBe('fail');
+    expect(detailOf(run, 'config')).toMatch(/^GATEWAY_SERVICES: /);
+    expect(detailOf(run, 'nats')).toBe('skipped because the configuration does not parse');
+  }, 30_000);
+
+  it('fails APP_KEY when it does not decrypt the cookie the monolith just set (the session store is skipped)', async () => {
+    const run = await doctor({ ...gatewayEnv, APP_KEY: `base64:${Buffer.alloc(32, 7).toString('base64')}` });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['app-key', 'session-store']);
+    expect(detailOf(run, 'app-key')).toContain('does not decrypt the laravel_session cookie');
+    expect(detailOf(run, 'session-store')).toMatch(/^skipped because/);
+  }, 30_000);
+
+  it('fails the session store when SESSION_FILES is not where the monolith writes its sessions', async () => {
+    const elsewhere = join(scratch.path, 'sessions-elsewhere');
+    mkdirSync(elsewhere);
+    const run = await doctor({ ...gatewayEnv, SESSION_FILES: elsewhere });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['session-store']);
+    expect(detailOf(run, 'session-store')).toContain('is not in the file store');
+  }, 30_000);
+
+  it('fails the identity check when the gateway signs with another key than the slice verifies with', async () => {
+    const run = await doctor({ ...gatewayEnv, IDENTITY_TOKEN_SECRET: 'another-identity-secret-0123456789abcdef' });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['identity pipelines']);
+    expect(run.stdout).not.toContain('another-identity-secret');
+  }, 30_000);
+
+  it('fails the identity check when the slice accepts another audience than its GATEWAY_SERVICES name', async () => {
+    const run = await doctor({ ...gatewayEnv, GATEWAY_SERVICES: `reports=${pipelines.url}` });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['identity reports']);
+    expect(detailOf(run, 'identity reports')).toContain('accepts audience "pipelines"');
+  }, 30_000);
+
+  it('fails the clock when this machine is a minute off the NATS server (OFFRAMP_DOCTOR_CLOCK_OFFSET_MS)', async () => {
+    const run = await doctor({ ...gatewayEnv, OFFRAMP_DOCTOR_CLOCK_OFFSET_MS: '60000' });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['clock']);
+    expect(detailOf(run, 'clock')).toMatch(/ahead of the NATS server's/);
+  }, 30_000);
+
+  it('fails PHP when the php on PATH is not the 8.2 the monolith needs', async () => {
+    const bin = join(scratch.path, 'old-php');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'php'), '#!/bin/sh\nprintf 7.4.33\n');
+    chmodSync(join(bin, 'php'), 0o755);
+    const run = await doctor({ ...gatewayEnv, PATH: `${bin}:${process.env['PATH']}` });
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['php']);
+    expect(detailOf(run, 'php')).toContain('PHP 7.4.33');
+  }, 30_000);
+
+  it('fails Node when the doctor runs under a Node older than package.json engines (the machine’s own Node 20)', async () => {
+    const oldNode = '/usr/bin/node';
+    const version = await commandOutput(oldNode, ['--version']).catch(() => '');
+    if (!/^v(1\d|20|21)\./.test(version)) {
+      // Nothing to run it with here; the rule itself is unit-tested (versions.spec.ts).
+      return;
+    }
+    const run = await doctor(gatewayEnv, { node: oldNode });
+    expect(run.code).toBe(1);
+    // SQLite's native addon is built for the project's Node: the database check says so instead of crashing.
+    expect(failed(run)).toEqual(['node', 'database']);
+    expect(detailOf(run, 'node')).toContain(`Node ${version.slice(1)} is older than package.json engines.node`);
+  }, 30_000);
+
+  it('fails a stream that is missing, and one with fewer replicas than GATEWAY_NATS_REPLICAS asks for', async () => {
+    const replicas = await doctor({ ...gatewayEnv, GATEWAY_NATS_REPLICAS: '3' });
+    expect(replicas.code).toBe(1);
+    expect(failed(replicas)).toEqual([`stream KV_${BUCKET}`, 'stream KV_offramp_shadow_stats', 'stream KV_offramp_metrics_history', 'stream OFFRAMP_SHADOW']);
+    expect(detailOf(replicas, 'stream OFFRAMP_SHADOW')).toContain('has 1 replica(s), GATEWAY_NATS_REPLICAS asks for 3');
+
+    const nc = await connect({ servers: nats.url });
+    try {
+      await (await jetstreamManager(nc)).streams.delete('OFFRAMP_DLQ');
+    } finally {
+      await nc.close();
+    }
+    const run = await doctor(gatewayEnv);
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['stream OFFRAMP_DLQ']);
+    expect(detailOf(run, 'stream OFFRAMP_DLQ')).toBe('dead-letter stream missing');
+  }, 30_000);
+
+  it('fails the migrations of a slice whose tables were not migrated (DATABASE_MIGRATIONS=verify on a fresh database)', async () => {
+    const fresh: TempSqlite = tempSqlite('unmigrated.sqlite');
+    const unmigrated = await startService({
+      app: 'pipelines',
+      timeoutMs: STARTUP_TIMEOUT_MS,
+      env: {
+        DATABASE_URL: fresh.url,
+        DATABASE_MIGRATIONS: 'verify',
+        NATS_URL: nats.url,
+        LOG_LEVEL: 'fatal',
+        QUEUE_BRIDGE_ENABLED: 'false',
+        OUTBOX_RELAY_ENABLED: 'false',
+        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
+      },
+    });
+    try {
+      const run = await doctor({ ...gatewayEnv, GATEWAY_SERVICES: `pipelines=${unmigrated.url}` });
+      expect(run.code).toBe(1);
+      expect(failed(run)).toContain('migrations pipelines');
+      expect(detailOf(run, 'migrations pipelines')).toMatch(/migration\(s\) of pipelines have not run/);
+      expect(run.results.find((result) => result.name === 'migrations pipelines')?.fix).toContain('pipelines-migrate');
+      expect(run.status['identity pipelines']).toBe('ok');
+    } finally {
+      await unmigrated.stop();
+      fresh.remove();
+    }
+  }, 90_000);
+
+  it('fails a slice that is down, and skips its migrations and identity checks', async () => {
+    await pipelines.stop();
+    const run = await doctor(gatewayEnv);
+    expect(run.code).toBe(1);
+    expect(failed(run)).toEqual(['slice pipelines', 'migrations pipelines', 'identity pipelines']);
+    expect(detailOf(run, 'slice pipelines')).toContain('does not answer');
+    expect(detailOf(run, 'migrations pipelines')).toMatch(/^skipped because pipelines does not answer/);
+  }, 30_000);
+
+  it('fails NATS when it is down, and skips the streams and the clock, within the bounds', async () => {
+    await nats.kill9();
+    const started = Date.now();
+    const run = await doctor(gatewayEnv);
+    expect(run.code).toBe(1);
+    expect(run.status['nats']).toBe('fail');
+    expect(detailOf(run, 'nats')).toContain('cannot reach NATS');
+    expect(run.results.filter((result) => result.name.startsWith('stream ') || result.name === 'clock').map((result) => result.detail)).toEqual(
+      Array(7).fill('skipped because NATS does not answer'),
+    );
+    expect(Date.now() - started).toBeLessThan(20_000); // bounded, not hanging (a generous bound: the machine is shared)
+  }, 30_000);
+});
+
+async function doctor(env: Record<string, string>, options: { json?: boolean; node?: string } = {}): Promise<DoctorRun> {
+  const json = options.json ?? true;
+  const child = startProcess(options.node ?? process.execPath, [join(workspaceRoot(), 'tools/cli/bin/offramp.js'), 'doctor', ...(json ? ['--json'] : [])], {
+    cwd: workspaceRoot(),
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+  });
+  let stdout = '';
+  child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const timer = setTimeout(() => void child.stop('SIGKILL'), 25_000);
+  const code = await child.exited;
+  clearTimeout(timer);
+  let results: CheckResult[] = [];
+  if (json) {
+    try {
+      results = (JSON.parse(stdout) as { results: CheckResult[] }).results;
+    } catch {
+      throw new Error(`offramp doctor printed no JSON (exit ${code}):\n${child.output()}`);
+    }
+  }
+  return { code, stdout, results, status: Object.fromEntries(results.map((result) => [result.name, result.status])) };
+}
+
+const failed = (run: DoctorRun) => run.results.filter((result) => result.status !== 'ok').map((result) => result.name);
+const detailOf = (run: DoctorRun, name: string) => run.results.find((result) => result.name === name)?.detail;
+
+async function commandOutput(command: string, args: string[]): Promise<string> {
+  const child = startProcess(command, args, {});
+  await child.exited;
+  return child.output().trim();
+}
