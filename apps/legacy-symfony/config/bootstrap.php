@@ -10,4 +10,12 @@ require dirname(__DIR__).'/autoload.php';
 
 use Symfony\Component\Dotenv\Dotenv;
 
+// Dotenv lets a variable already in $_SERVER/$_ENV win, but `php -S` (variables_order without E)
+// puts the process environment in neither: copy it, so a real environment variable beats .env.dist.
+foreach (getenv() as $name => $value) {
+    if (! isset($_SERVER[$name]) && ! str_starts_with($name, 'HTTP_')) {
+        $_SERVER[$name] = $value;
+    }
+}
+
 (new Dotenv())->bootEnv(dirname(__DIR__).'/.env');

@@ -60,6 +60,8 @@ final class DbalUserProvider implements UserProviderInterface, PasswordUpgraderI
     {
         if ($user instanceof User) {
             $this->connection->update('users', ['password' => $newHashedPassword, 'updated_at' => gmdate('Y-m-d H:i:s')], ['id' => $user->getId()]);
+            // Else the next request's refreshUser() sees another hash than the token's user and logs the session out.
+            $user->setPassword($newHashedPassword);
         }
     }
 }

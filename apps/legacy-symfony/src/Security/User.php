@@ -68,6 +68,12 @@ final class User implements UserInterface, PasswordAuthenticatedUserInterface, E
         return $this->password;
     }
 
+    /** Only for DbalUserProvider::upgradePassword(): the token's user must carry the hash now stored. */
+    public function setPassword(string $hash): void
+    {
+        $this->password = $hash;
+    }
+
     public function getSalt(): ?string
     {
         return null;
