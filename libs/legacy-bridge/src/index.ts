@@ -10,7 +10,15 @@ export { DatabaseSessionStore, type SessionQuery } from './session/database-sess
 export { RedisSessionStore, type RedisGetter } from './session/redis-session-store.js';
 export { LaravelSessionIdentity, loginSessionKey, type LaravelSessionIdentityOptions, type SessionLookup } from './identity/laravel-session-identity.js';
 export { WhoamiClient, type WhoamiUser, type WhoamiRequest } from './identity/whoami-client.js';
-export { importLaravelRouteList, importSymfonyRouteList, importRouteList, RouteListFormatError, type ImportedRoute } from './routes/route-list-import.js';
+export {
+  importLaravelRouteList,
+  importSymfonyRouteList,
+  importRouteList,
+  RouteListFormatError,
+  LARAVEL_ROUTES_FORMAT,
+  type ImportedRoute,
+} from './routes/route-list-import.js';
+export { requirementToJs, compileRequirement, spansSegments, UnsupportedRequirementError, ROUTE_SEPARATORS } from './routes/route-requirements.js';
 export { phpJson, phpPrettyJson, phpJsonUnescapedUnicode } from './php/php-json.js';
 export { parsePhpQuery, phpBuildQuery, type PhpArray, type PhpValue } from './php/php-query.js';
 export { checkRules, displayName, isPhpArray, phpIsInt, type LaravelRule } from './validation/laravel-rules.js';

@@ -25,8 +25,8 @@ const USAGE = `usage: offramp routes <command> [options]   (and: offramp partner
   list                                  the route table with states, shadow match rates, evidence
                                         (per status class, logged-in callers) and promotion verdicts
   import <file|-> [--format laravel|symfony|auto]
-                                        add every route of \`php artisan route:list --json\` or
-                                        \`bin/console debug:router --format=json\` as legacy
+                                        add every route of \`php artisan offramp:routes\` (or route:list
+                                        --json) or \`bin/console debug:router --format=json\` as legacy
   set <METHOD> <path> [--state S] [--service NAME] [--canary N] [--fallback true|false] [--timeout MS]
   promote <METHOD> <path> [--to STATE] [--canary N] [--force]
   rollback (<METHOD> <path> | --all)
@@ -166,10 +166,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         const text = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
         const format = values.format as 'laravel' | 'symfony' | 'auto';
         if (!['laravel', 'symfony', 'auto'].includes(format)) throw new UsageError('--format is laravel, symfony or auto');
-        const routes = importRouteList(text, format); // checked here first, for a message naming the file
-        const body = { routeList: JSON.stringify(routes.map(toLaravelShape)), format: 'laravel' as const, ...actor, reason };
-        const result = await api.call((client) => importRoutes({ client, body }));
+        importRouteList(text, format); // checked here first, for a message naming the file
+        // As printed: the gateway reads requirements, optional parameters, hosts and defaults from it.
+        const result = await api.call((client) => importRoutes({ client, body: { routeList: text, format, ...actor, reason } }));
         print(result, () => `imported ${result.added.length} route(s) as legacy; ${result.existing.length} already in the table\n`);
+        if (!values.json) for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
         return 0;
       }
       case 'set': {
@@ -259,11 +260,6 @@ class UsageError extends Error {}
 /** A listed route without what the listing adds: the route as `setRoute` takes it. */
 function specOf({ id: _id, revision: _revision, lastChange: _lastChange, shadowMatch: _match, shadowGate: _gate, ...spec }: ListedRouteDto): RouteSpecDto {
   return spec;
-}
-
-function toLaravelShape(route: { method: string; path: string; name?: string; middleware?: string[] }) {
-  // middleware travels along: the admin API derives the route's csrf and auth options from it.
-  return { method: route.method === '*' ? 'ANY' : route.method, uri: route.path, name: route.name, middleware: route.middleware };
 }
 
 function number(option: string, value: string): number {

@@ -64,6 +64,28 @@ export class RouteSpecDto implements RouteSpec {
   encodedSlashes!: boolean;
   @ApiPropertyOptional({ description: 'Laravel/Symfony route name', example: 'api.products.show' })
   name?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      "Regex per parameter of the path or host (Laravel's where, Symfony's requirements), matched against the whole value; a last parameter that may take slashes takes the rest of the path",
+    example: { id: '\\d+', _locale: 'en|fr' },
+  })
+  requirements?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'The Host the route answers (without port; parameters as {name})', example: '{partner}.example.com' })
+  host?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Parameter defaults (Symfony minus _controller, Laravel defaults()); `?` in the path makes a parameter optional',
+    example: { page: '1' },
+  })
+  defaults?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      'Why the gateway cannot match this route as the monolith does (a Symfony condition, a requirement JavaScript cannot read): it never leaves legacy',
+  })
+  legacyOnly?: string;
 }
 
 /** Who changed a route, when and why (one per revision: the audit log). */
@@ -150,6 +172,27 @@ export class RollbackResultDto {
 export class ImportResultDto {
   @ApiProperty({ type: [String] }) added!: string[];
   @ApiProperty({ type: [String], description: 'Already in the table, left alone' }) existing!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Routes that stay on the monolith (legacyOnly) and why',
+    example: ['GET|HEAD /api/stock: stays on the monolith: its condition (request.headers.get(...)) is evaluated by Symfony only'],
+  })
+  warnings!: string[];
+}
+
+/** The route the public listener would match for a method, path and host, as the monolith's router should. */
+export class ResolvedRouteDto {
+  @ApiProperty({ description: 'A route of the table matches (else the request goes to the monolith unrouted)' }) matched!: boolean;
+  @ApiProperty({ description: 'The path as the gateway reads it (decoded once, trailing slashes trimmed)', example: '/blog/2' }) path!: string;
+  @ApiPropertyOptional({ example: 'GET|HEAD /blog/:page?' }) id?: string;
+  @ApiPropertyOptional({ type: () => RouteSpecDto }) route?: RouteSpecDto;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The parameters as the router read them',
+    example: { page: '2' },
+  })
+  params?: Record<string, string>;
 }
 
 export class RouteRevisionDto implements Omit<RouteRevision, 'route'> {

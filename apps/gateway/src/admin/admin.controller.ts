@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Put, Query, UseFilters, 
 import { z } from 'zod';
 import { importRouteList } from '@offramp/legacy-bridge';
 import { InvalidInputException } from '@offramp/platform';
-import { ROUTE_STATES, type RouteSpecInput } from '../routes/route-spec.js';
+import { PathRefusedError, ProxyEngine } from '../proxy/proxy-engine.js';
+import { HTTP_METHODS, ROUTE_STATES, type RouteSpecInput } from '../routes/route-spec.js';
 import { RouteLifecycle } from '../routes/route-lifecycle.js';
 import { RouteStore } from '../routes/route-store.js';
 import { RouteTableLoader } from '../routes/route-table-loader.js';
@@ -13,7 +14,16 @@ import { emptyEvidence, ShadowStats } from '../shadow/shadow-stats.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { RouteErrorFilter } from './route-error.filter.js';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ImportResultDto, PromotionResultDto, RollbackResultDto, RouteHistoryDto, RouteListDto, SetRouteResultDto, ShadowDiffsDto } from './admin-api.dto.js';
+import {
+  ImportResultDto,
+  PromotionResultDto,
+  ResolvedRouteDto,
+  RollbackResultDto,
+  RouteHistoryDto,
+  RouteListDto,
+  SetRouteResultDto,
+  ShadowDiffsDto,
+} from './admin-api.dto.js';
 import { ApiProblemResponses } from './problem-responses.decorator.js';
 import { resolveRouteId, type RouteReference } from './route-reference.js';
 
@@ -37,6 +47,15 @@ const rollbackBody = z
   .object({ ...routeRef, all: z.boolean().default(false), ...actor })
   .refine((body) => body.all || body.id || body.path, { message: 'give "id" (or "method" and "path") or "all": true', path: ['id'] });
 const setBody = z.object({ route: z.record(z.string(), z.unknown()), ...actor });
+const resolveQuery = z.object({
+  method: z
+    .string()
+    .default('GET')
+    .transform((method) => method.toUpperCase())
+    .pipe(z.enum(HTTP_METHODS, { message: `expected one of ${HTTP_METHODS.join(', ')}` })),
+  path: z.string().startsWith('/', 'expected the request path, starting with / (a query string may follow)'),
+  host: z.string().min(1).optional(),
+});
 const importBody = z.object({ format: z.enum(['laravel', 'symfony', 'auto']).default('auto'), routeList: z.string().min(2), ...actor });
 
 /** The migration's control surface: token-protected, every change audited in the KV history. */
@@ -57,6 +76,7 @@ export class AdminController {
     @Inject(ShadowStats) private readonly stats: ShadowStats,
     @Inject(MismatchStore) private readonly mismatches: MismatchStore,
     @Inject(ShadowRunner) private readonly shadow: ShadowRunner,
+    @Inject(ProxyEngine) private readonly proxy: ProxyEngine,
   ) {}
 
   @Get('routes')
@@ -91,6 +111,29 @@ export class AdminController {
       }),
     );
     return { loaded: this.loader.loaded, count: routes.length, routes };
+  }
+
+  @Get('routes/resolve')
+  @ApiOperation({
+    operationId: 'resolveRoute',
+    summary:
+      "Which route the public listener matches for a method, path and Host (requirements, optional parameters, host, HEAD for GET), read as it reads requests: to check the table against the monolith's own router",
+  })
+  @ApiQuery({ name: 'method', required: false, description: 'Default GET' })
+  @ApiQuery({ name: 'path', required: true, example: '/blog/2' })
+  @ApiQuery({ name: 'host', required: false, description: 'The Host header (a port is ignored)', example: 'shop.example.com' })
+  @ApiOkResponse({ type: ResolvedRouteDto })
+  @ApiProblemResponses({ 400: 'no path, an unknown method, or a path the public listener refuses (path)' })
+  resolve(@Query('method') method?: string, @Query('path') path?: string, @Query('host') host?: string): ResolvedRouteDto {
+    const input = parse(resolveQuery, { method, path, host });
+    try {
+      const resolved = this.proxy.resolve(input.method, input.path, input.host);
+      const route = resolved.route;
+      return route ? { matched: true, path: resolved.path, id: route.id, route: route.route, params: route.params } : { matched: false, path: resolved.path };
+    } catch (error) {
+      if (!(error instanceof PathRefusedError)) throw error;
+      throw new InvalidInputException([{ name: 'path', reason: error.message }]);
+    }
   }
 
   @Put('routes')
@@ -169,7 +212,11 @@ export class AdminController {
 
   @Post('routes/import')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'importRoutes', summary: "Add every route of Laravel's route:list --json or Symfony's debug:router --format=json as legacy" })
+  @ApiOperation({
+    operationId: 'importRoutes',
+    summary:
+      "Add every route of Laravel's offramp:routes (or route:list --json) or Symfony's debug:router --format=json as legacy, with requirements, optional parameters, host and defaults; a route the gateway cannot match as the framework does stays legacy-only, named in warnings",
+  })
   @ApiOkResponse({ type: ImportResultDto })
   @ApiProblemResponses({ 400: 'invalid input, or a route list that does not parse (routeList)' })
   @ApiBody({

@@ -1,5 +1,5 @@
 import { InvalidInputException } from '@offramp/platform';
-import { routeId, routeSpecSchema, type RouteSpec } from '../routes/route-spec.js';
+import { routeFieldsSchema, routeId, type RouteSpec } from '../routes/route-spec.js';
 
 /** A route as a caller names it: its id (`GET|HEAD /api/products/:id`), or a method and a path as written anywhere. */
 export interface RouteReference {
@@ -22,7 +22,7 @@ export function resolveRouteId(reference: RouteReference, routes: readonly Liste
   if (reference.id && routes.some((record) => record.id === reference.id)) return reference.id;
   const [method, path] = reference.id ? splitId(reference.id) : [reference.method, reference.path];
   if (reference.id && !path) return reference.id;
-  const parsed = routeSpecSchema.pick({ method: true, path: true }).safeParse({ method: method || '*', path });
+  const parsed = routeFieldsSchema.pick({ method: true, path: true }).safeParse({ method: method || '*', path });
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     throw new InvalidInputException([{ name: issue?.path.join('.') || 'path', reason: issue?.message ?? 'invalid' }]);

@@ -47,6 +47,7 @@ describe('the committed OpenAPI document of the gateway admin API (libs/contract
       '/_offramp/admin/routes/history',
       '/_offramp/admin/routes/import',
       '/_offramp/admin/routes/promote',
+      '/_offramp/admin/routes/resolve',
       '/_offramp/admin/routes/rollback',
       '/_offramp/admin/traffic/routes',
       '/_offramp/admin/traffic/series',

@@ -6,10 +6,10 @@ import { CsrfSessionUnavailableError } from '../csrf/csrf-session-source.js';
 import type { CallerIdentity, IdentityProvider } from '../identity/identity-provider.js';
 import type { SessionEviction } from '../identity/session-eviction.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { canonicalPath, PATH_PROBLEMS, type PathProblem } from '../paths/canonical-path.js';
+import { canonicalPath, PATH_PROBLEMS, type CanonicalPath, type PathProblem } from '../paths/canonical-path.js';
 import { bodyOverride, headOverride, readOverride } from '../paths/method-override.js';
 import { HTTP_METHODS, type RouteSpec } from '../routes/route-spec.js';
-import { RouteTable, type MatchedRoute } from '../routes/route-table.js';
+import { RouteTable, type MatchedRoute, type ResolvedRoute } from '../routes/route-table.js';
 import { chooseCanaryBackend, type BackendChoice } from '../canary/canary-choice.js';
 import type { ShadowSink, CapturedResponse } from '../shadow/shadow-job.js';
 import { clientHeaders, upstreamHeaders, type Peer } from './hop-by-hop.js';
@@ -138,15 +138,7 @@ export class ProxyEngine {
 
   /** Reads the path once, as the monolith's router will, and finds its route; throws PathRefusedError for an ambiguous path. */
   route(req: IncomingMessage, requestId: string, method = req.method ?? 'GET'): RoutedRequest {
-    const url = req.url ?? '/';
-    let canonical = canonicalPath(url);
-    let match: MatchedRoute | undefined;
-    if (!canonical.ok && canonical.problem === 'encoded-slash') {
-      // Only a route that says so takes an encoded slash inside a segment.
-      const lenient = canonicalPath(url, { allowEncodedSlash: true });
-      match = lenient.ok ? this.table.match(method, lenient.path) : undefined;
-      if (match?.route.encodedSlashes) canonical = lenient;
-    } else if (canonical.ok) match = this.table.match(method, canonical.path);
+    const { canonical, match } = this.lookup(method, req.url ?? '/', req.headers.host, false);
     if (!canonical.ok) throw new PathRefusedError(canonical.problem);
     return {
       req,
@@ -158,6 +150,32 @@ export class ProxyEngine {
       servicePath: canonical.path + canonical.query,
       peer: peerOf(req, this.deps.trustedProxies),
     };
+  }
+
+  /**
+   * The route a request would match, read as the public listener reads it, with the parameters
+   * (the admin API's resolve): throws PathRefusedError for a path the listener refuses.
+   */
+  resolve(method: string, url: string, host?: string): { path: string; route?: ResolvedRoute } {
+    const { canonical, match } = this.lookup(method, url, host, true);
+    if (!canonical.ok) throw new PathRefusedError(canonical.problem);
+    return { path: canonical.path, route: match as ResolvedRoute | undefined };
+  }
+
+  private lookup(method: string, url: string, host: string | undefined, withParams: boolean): { canonical: CanonicalPath; match?: MatchedRoute } {
+    let canonical = canonicalPath(url);
+    let match: MatchedRoute | undefined;
+    if (!canonical.ok && canonical.problem === 'encoded-slash') {
+      // Only a route that says so takes an encoded slash inside a segment.
+      const lenient = canonicalPath(url, { allowEncodedSlash: true });
+      match = lenient.ok ? this.find(method, lenient.path, host, withParams) : undefined;
+      if (match?.route.encodedSlashes) canonical = lenient;
+    } else if (canonical.ok) match = this.find(method, canonical.path, host, withParams);
+    return { canonical, match };
+  }
+
+  private find(method: string, path: string, host: string | undefined, withParams: boolean): MatchedRoute | undefined {
+    return withParams ? this.table.resolve(method, path, host) : this.table.match(method, path, host);
   }
 
   /** The backend by the route's state; the caller is resolved only where it decides (canary) or is forwarded (slices). */
@@ -224,7 +242,7 @@ export class ProxyEngine {
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > this.bodyLimit(exchange)) return this.refuseBody(exchange);
-      if (req.method === 'POST' && this.overrideMatters(routed.path)) {
+      if (req.method === 'POST' && this.overrideMatters(routed.path, req.headers.host)) {
         const overridden = await this.applyMethodOverride(exchange);
         if (!overridden) return;
         Object.assign(exchange, overridden, { route: overridden.match?.route });
@@ -254,9 +272,9 @@ export class ProxyEngine {
    * Whether a POST's method override could send it elsewhere: only where some method of this path
    * has left the monolith. Elsewhere every method goes to the monolith, which reads the override itself.
    */
-  private overrideMatters(path: string): boolean {
+  private overrideMatters(path: string, host: string | undefined): boolean {
     for (const method of HTTP_METHODS) {
-      const state = this.table.match(method, path)?.route.state;
+      const state = this.table.match(method, path, host)?.route.state;
       if (state !== undefined && state !== 'legacy') return true;
     }
     return false;

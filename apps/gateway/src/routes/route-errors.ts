@@ -19,13 +19,13 @@ export class RouteNotFound extends RouteLifecycleError {
   }
 }
 
-/** The route may not move on: its shadow evidence falls short (without force), or it is in the last state already. */
+/** The route may not move on: its shadow evidence falls short (without force), it is in the last state already, or it stays on the monolith (legacyOnly). */
 export class PromotionRefused extends RouteLifecycleError {
   readonly code = 'PROMOTION_REFUSED';
 
   constructor(
     readonly id: string,
-    readonly reason: 'shadow-evidence' | 'last-state',
+    readonly reason: 'shadow-evidence' | 'last-state' | 'legacy-only',
     message: string,
   ) {
     super(message);

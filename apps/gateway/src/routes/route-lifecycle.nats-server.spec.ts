@@ -142,6 +142,7 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
     expect(result).toEqual({
       added: ['GET|HEAD /account/orders', 'GET|HEAD /products', 'GET|HEAD /reports/sales.csv', 'POST /api/orders'],
       existing: ['GET|HEAD /api/products'],
+      warnings: [],
     });
     await waitUntil(() => store.get('GET|HEAD /reports/sales.csv'), { description: 'imported routes applied' });
     const auth = (id: string) => store.get(id)?.route.auth;
@@ -191,6 +192,26 @@ describe('route lifecycle on NATS KV: promotion gate, force, rollback, import', 
     expect(noService).toBeInstanceOf(InvalidRoute);
     expect((noService as InvalidRoute).field).toBe('service');
     expect(store.get('GET /about')?.route.state).toBe('legacy');
+  });
+
+  it('imports a route the gateway cannot match exactly as legacy-only, says so, and never lets it leave the monolith', async () => {
+    const routeList = JSON.stringify({
+      api_products: { path: '/api/stock', method: 'GET', condition: "request.headers.get('Accept') matches '#json#'", defaults: { _controller: 'x' } },
+    });
+    const result = await lifecycle.import(importRouteList(routeList, 'symfony'), actor);
+    expect(result.warnings).toEqual([
+      "GET|HEAD /api/stock stays on the monolith: its condition (request.headers.get('Accept') matches '#json#') is evaluated by Symfony only",
+    ]);
+    await waitUntil(() => store.get('GET|HEAD /api/stock'), { description: 'legacy-only route applied' });
+    const refused = await lifecycle.promote({ id: 'GET|HEAD /api/stock', to: 'service', force: true, ...actor }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ reason: 'legacy-only' });
+    expect(refused).toBeInstanceOf(PromotionRefused);
+    const set = await lifecycle
+      .set({ ...store.get('GET|HEAD /api/stock')?.route, state: 'shadow', service: 'api' } as RouteSpecInput, actor)
+      .catch((error: unknown) => error);
+    expect(set).toBeInstanceOf(InvalidRoute);
+    expect((set as InvalidRoute).field).toBe('state');
+    expect(store.get('GET|HEAD /api/stock')?.route.state).toBe('legacy');
   });
 
   it('moves a route on in order; out of shadow the gate applies, back to legacy it does not', async () => {

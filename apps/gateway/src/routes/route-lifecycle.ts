@@ -59,6 +59,10 @@ export class RouteLifecycle {
     const from = current.route.state;
     const to = request.to ?? PROMOTION_ORDER[PROMOTION_ORDER.indexOf(from) + 1];
     if (!to) throw new PromotionRefused(request.id, 'last-state', `route "${request.id}" is already ${from}, the last state`);
+    if (current.route.legacyOnly && to !== 'legacy') {
+      // Not even forced: the gateway would send the slice requests the monolith's router would not give this route.
+      throw new PromotionRefused(request.id, 'legacy-only', `route "${request.id}" stays on the monolith: ${current.route.legacyOnly}`);
+    }
     await this.store.whenConnected(request.id);
     let matchRate: ShadowEvidence | undefined;
     let shadowGate: ShadowVerdict | undefined;
@@ -95,8 +99,11 @@ export class RouteLifecycle {
     return changed.map((record) => record.id);
   }
 
-  /** Adds every route that is not in the table yet as `legacy`; existing routes are left alone. */
-  async import(routes: ImportedRouteInput[], actor: Actor): Promise<{ added: string[]; existing: string[] }> {
+  /**
+   * Adds every route that is not in the table yet as `legacy`; existing routes are left alone.
+   * `warnings` names each route that stays on the monolith (legacyOnly) and why.
+   */
+  async import(routes: ImportedRouteInput[], actor: Actor): Promise<{ added: string[]; existing: string[]; warnings: string[] }> {
     const added: string[] = [];
     const existing: string[] = [];
     const specs = routes.map(({ middleware, ...input }, index) => {
@@ -119,7 +126,8 @@ export class RouteLifecycle {
         }
       }),
     );
-    return { added: added.sort(), existing: existing.sort() };
+    const warnings = specs.filter((route) => route.legacyOnly).map((route) => `${routeId(route)} stays on the monolith: ${route.legacyOnly}`);
+    return { added: added.sort(), existing: existing.sort(), warnings };
   }
 
   private requireRoute(id: string) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requirementToJs, UnsupportedRequirementError } from '@offramp/legacy-bridge';
 
 export const ROUTE_STATES = ['legacy', 'shadow', 'canary', 'service', 'retired'] as const;
 export type RouteState = (typeof ROUTE_STATES)[number];
@@ -37,8 +38,17 @@ export const shadowSettingsSchema = z.object({
 });
 export type ShadowSettings = z.infer<typeof shadowSettingsSchema>;
 
-/** One route of the monolith and where it is in its migration. */
-export const routeSpecSchema = z.object({
+const requirement = z.string().superRefine((value, ctx) => {
+  try {
+    requirementToJs(value);
+  } catch (error) {
+    if (!(error instanceof UnsupportedRequirementError)) throw error;
+    ctx.addIssue({ code: 'custom', message: `${error.problem}: give a regex the gateway can match as the framework does` });
+  }
+});
+
+/** The fields of a route (routeSpecSchema adds the checks across fields). */
+export const routeFieldsSchema = z.object({
   method: methodList.default('*'),
   /** Path pattern: `/api/products/:id` or Laravel/Symfony style `/api/products/{id}`; a trailing `*` matches the rest. */
   path: z
@@ -72,6 +82,29 @@ export const routeSpecSchema = z.object({
   encodedSlashes: z.boolean().default(false),
   /** Laravel/Symfony route name, kept for people. */
   name: z.string().optional(),
+  /**
+   * Regex per parameter of the path or host (Laravel's `where`, Symfony's requirements), matched
+   * against the whole decoded value as the frameworks do: `{ id: '\\d+', _locale: 'en|fr' }`. A
+   * parameter that ends the path and may take slashes (`.+`) takes the rest of the path.
+   */
+  requirements: z.record(z.string().regex(/^(\w+|\*)$/, 'expected a parameter name (or * for a trailing *)'), requirement).optional(),
+  /** The Host the route answers (without port): `shop.example.com`, or with parameters, `{account}.example.com` (case-insensitive). */
+  host: z
+    .string()
+    .toLowerCase()
+    .regex(/^[a-z0-9_.{}-]+$/, 'expected a host name without scheme, port or path, parameters as {name}')
+    .optional(),
+  /** Parameter defaults (Symfony's `defaults` minus `_controller`, Laravel's `defaults()`), kept for people and slices; `?` makes a parameter optional. */
+  defaults: z.record(z.string(), z.unknown()).optional(),
+  /** Why the gateway cannot match this route as the monolith does (a Symfony `condition`, a requirement JavaScript cannot read): it never leaves `legacy`. */
+  legacyOnly: z.string().min(1).optional(),
+});
+
+/** One route of the monolith and where it is in its migration. */
+export const routeSpecSchema = routeFieldsSchema.superRefine((route, ctx) => {
+  if (route.legacyOnly && route.state !== 'legacy') {
+    ctx.addIssue({ code: 'custom', path: ['state'], message: `the route stays on the monolith (${route.legacyOnly}): it cannot be ${route.state}` });
+  }
 });
 export type RouteSpec = z.infer<typeof routeSpecSchema>;
 export type RouteSpecInput = z.input<typeof routeSpecSchema>;
@@ -91,8 +124,9 @@ export interface RouteRecord {
   change: RouteChange;
 }
 
-export function routeId(route: Pick<RouteSpec, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
+/** `GET|HEAD /api/products/:id`; a host-bound route names its host before the path: `POST {partner}.example.com/hooks`. */
+export function routeId(route: Pick<RouteSpec, 'method' | 'path' | 'host'>): string {
+  return `${route.method} ${route.host ?? ''}${route.path}`;
 }
 
 /** `{id}` → `:id`, `{id?}` → `:id?` (optional, two patterns later), `{path...}`/`{any}` with a catch-all → `*`. */

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, ServerSentEventsResult, TDataShape } from './client/index.js';
-import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListJobRetriesData, ListJobRetriesErrors, ListJobRetriesResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListReplaysData, ListReplaysErrors, ListReplaysResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
+import type { ImportRoutesData, ImportRoutesErrors, ImportRoutesResponses, JobRatesData, JobRatesErrors, JobRatesResponses, ListFailedJobsData, ListFailedJobsErrors, ListFailedJobsResponses, ListJobRetriesData, ListJobRetriesErrors, ListJobRetriesResponses, ListPartnerDeliveriesData, ListPartnerDeliveriesErrors, ListPartnerDeliveriesResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListReplaysData, ListReplaysErrors, ListReplaysResponses, ListRoutesData, ListRoutesErrors, ListRoutesResponses, LiveEventsData, LiveEventsErrors, LiveEventsResponse, LiveEventsResponses, PromoteRouteData, PromoteRouteErrors, PromoteRouteResponses, ReplayDeliveryData, ReplayDeliveryErrors, ReplayDeliveryResponses, ReplayPartnerFailuresData, ReplayPartnerFailuresErrors, ReplayPartnerFailuresResponses, ResolveRouteData, ResolveRouteErrors, ResolveRouteResponses, RetryFailedJobData, RetryFailedJobErrors, RetryFailedJobResponses, RollbackRoutesData, RollbackRoutesErrors, RollbackRoutesResponses, RouteHistoryData, RouteHistoryErrors, RouteHistoryResponses, RoutesTrafficData, RoutesTrafficErrors, RoutesTrafficResponses, SetRouteData, SetRouteErrors, SetRouteResponses, ShadowDiffsData, ShadowDiffsErrors, ShadowDiffsResponses, TrafficSeriesData, TrafficSeriesErrors, TrafficSeriesResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -161,7 +161,7 @@ export const routeHistory = <ThrowOnError extends boolean = false>(options?: Opt
 });
 
 /**
- * Add every route of Laravel's route:list --json or Symfony's debug:router --format=json as legacy
+ * Add every route of Laravel's offramp:routes (or route:list --json) or Symfony's debug:router --format=json as legacy, with requirements, optional parameters, host and defaults; a route the gateway cannot match as the framework does stays legacy-only, named in warnings
  */
 export const importRoutes = <ThrowOnError extends boolean = false>(options: Options<ImportRoutesData, ThrowOnError>): RequestResult<ImportRoutesResponses, ImportRoutesErrors, ThrowOnError> => (options.client ?? client).post<ImportRoutesResponses, ImportRoutesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -184,6 +184,15 @@ export const promoteRoute = <ThrowOnError extends boolean = false>(options: Opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Which route the public listener matches for a method, path and Host (requirements, optional parameters, host, HEAD for GET), read as it reads requests: to check the table against the monolith's own router
+ */
+export const resolveRoute = <ThrowOnError extends boolean = false>(options: Options<ResolveRouteData, ThrowOnError>): RequestResult<ResolveRouteResponses, ResolveRouteErrors, ThrowOnError> => (options.client ?? client).get<ResolveRouteResponses, ResolveRouteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/_offramp/admin/routes/resolve',
+    ...options
 });
 
 /**

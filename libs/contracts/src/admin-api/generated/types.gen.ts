@@ -136,6 +136,10 @@ export type ImportResultDto = {
      * Already in the table, left alone
      */
     existing: Array<string>;
+    /**
+     * Routes that stay on the monolith (legacyOnly) and why
+     */
+    warnings: Array<string>;
 };
 
 export type InvalidParamDto = {
@@ -221,6 +225,12 @@ export type ListedRouteDto = {
      */
     csrf?: boolean;
     /**
+     * Parameter defaults (Symfony minus _controller, Laravel defaults()); `?` in the path makes a parameter optional
+     */
+    defaults?: {
+        [key: string]: unknown;
+    };
+    /**
      * An encoded slash may stand inside a path segment
      */
     encodedSlashes: boolean;
@@ -228,8 +238,16 @@ export type ListedRouteDto = {
      * In service: answer idempotent requests from the monolith when the slice fails
      */
     fallback: boolean;
+    /**
+     * The Host the route answers (without port; parameters as {name})
+     */
+    host?: string;
     id: string;
     lastChange: RouteChangeDto;
+    /**
+     * Why the gateway cannot match this route as the monolith does (a Symfony condition, a requirement JavaScript cannot read): it never leaves legacy
+     */
+    legacyOnly?: string;
     /**
      * * or methods joined by | (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, QUERY)
      */
@@ -242,6 +260,12 @@ export type ListedRouteDto = {
      * Path pattern (`:name` parameters, `?` optional, trailing `*` for the rest)
      */
     path: string;
+    /**
+     * Regex per parameter of the path or host (Laravel's where, Symfony's requirements), matched against the whole value; a last parameter that may take slashes takes the rest of the path
+     */
+    requirements?: {
+        [key: string]: string;
+    };
     /**
      * KV revision of the current value
      */
@@ -417,6 +441,25 @@ export type ReplayResultDto = {
     replayed: number;
 };
 
+export type ResolvedRouteDto = {
+    id?: string;
+    /**
+     * A route of the table matches (else the request goes to the monolith unrouted)
+     */
+    matched: boolean;
+    /**
+     * The parameters as the router read them
+     */
+    params?: {
+        [key: string]: string;
+    };
+    /**
+     * The path as the gateway reads it (decoded once, trailing slashes trimmed)
+     */
+    path: string;
+    route?: RouteSpecDto;
+};
+
 export type RetriedJobDto = {
     /**
      * The queue it was pushed back on
@@ -485,6 +528,12 @@ export type RouteSpecDto = {
      */
     csrf?: boolean;
     /**
+     * Parameter defaults (Symfony minus _controller, Laravel defaults()); `?` in the path makes a parameter optional
+     */
+    defaults?: {
+        [key: string]: unknown;
+    };
+    /**
      * An encoded slash may stand inside a path segment
      */
     encodedSlashes: boolean;
@@ -492,6 +541,14 @@ export type RouteSpecDto = {
      * In service: answer idempotent requests from the monolith when the slice fails
      */
     fallback: boolean;
+    /**
+     * The Host the route answers (without port; parameters as {name})
+     */
+    host?: string;
+    /**
+     * Why the gateway cannot match this route as the monolith does (a Symfony condition, a requirement JavaScript cannot read): it never leaves legacy
+     */
+    legacyOnly?: string;
     /**
      * * or methods joined by | (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, QUERY)
      */
@@ -504,6 +561,12 @@ export type RouteSpecDto = {
      * Path pattern (`:name` parameters, `?` optional, trailing `*` for the rest)
      */
     path: string;
+    /**
+     * Regex per parameter of the path or host (Laravel's where, Symfony's requirements), matched against the whole value; a last parameter that may take slashes takes the rest of the path
+     */
+    requirements?: {
+        [key: string]: string;
+    };
     /**
      * The slice that answers once the route is out of legacy (a name from GATEWAY_SERVICES)
      */
@@ -1275,6 +1338,46 @@ export type PromoteRouteResponses = {
 };
 
 export type PromoteRouteResponse = PromoteRouteResponses[keyof PromoteRouteResponses];
+
+export type ResolveRouteData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Default GET
+         */
+        method?: string;
+        path: string;
+        /**
+         * The Host header (a port is ignored)
+         */
+        host?: string;
+    };
+    url: '/_offramp/admin/routes/resolve';
+};
+
+export type ResolveRouteErrors = {
+    /**
+     * no path, an unknown method, or a path the public listener refuses (path)
+     */
+    400: ProblemDto;
+    /**
+     * missing or wrong bearer token (GATEWAY_ADMIN_TOKEN)
+     */
+    401: ProblemDto;
+    /**
+     * the admin API is off: GATEWAY_ADMIN_TOKEN is not set
+     */
+    503: ProblemDto;
+};
+
+export type ResolveRouteError = ResolveRouteErrors[keyof ResolveRouteErrors];
+
+export type ResolveRouteResponses = {
+    200: ResolvedRouteDto;
+};
+
+export type ResolveRouteResponse = ResolveRouteResponses[keyof ResolveRouteResponses];
 
 export type RollbackRoutesData = {
     body: {
