@@ -52,3 +52,33 @@ export {
   type ModelReference,
   type NewJob,
 } from './queue/laravel-job.js';
+export {
+  decodeMessengerBody,
+  encodeMessengerBody,
+  messengerBodyClass,
+  MessengerEnvelope,
+  MessengerMessageError,
+  redeliveryStamp,
+  delayStamp,
+  sentToFailureTransportStamp,
+  errorDetailsStamp,
+  busNameStamp,
+  sameErrorDetails,
+  ENVELOPE_CLASSES,
+  BUS_NAME_STAMP,
+  DELAY_STAMP,
+  REDELIVERY_STAMP,
+  ERROR_DETAILS_STAMP,
+  SENT_TO_FAILURE_TRANSPORT_STAMP,
+  TRANSPORT_MESSAGE_ID_STAMP,
+  type MessengerMessageErrorCode,
+} from './symfony-messenger/messenger-envelope.js';
+export {
+  unserializeLossless,
+  serializeLossless,
+  propertyOf,
+  privateName,
+  SerializedFloat,
+  type SerializedValue,
+  type SerializedMap,
+} from './symfony-messenger/php-serialized.js';
