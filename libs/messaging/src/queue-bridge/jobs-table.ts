@@ -127,10 +127,10 @@ function toRow(row: RawRow): ReservedJobRow {
   return { id: Number(row.id), queue: row.queue, payload: String(row.payload), attempts: Number(row.attempts) };
 }
 
-/** MariaDB/MySQL ER_LOCK_DEADLOCK: the transaction was rolled back and may simply run again. */
+/** MariaDB/MySQL ER_LOCK_DEADLOCK: the transaction was rolled back and may simply run again (also the Messenger bridge's claims). */
 const ER_LOCK_DEADLOCK = 1213;
 
-async function onDeadlockRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+export async function onDeadlockRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
