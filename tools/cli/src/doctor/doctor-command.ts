@@ -2,12 +2,15 @@ import type { CliIo } from '../main.js';
 import { PHP_REQUIRED } from './checks/versions.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, runDoctor } from './doctor.js';
 import { exitCode, formatReport } from './format.js';
+import { withLocalStackDefaults } from './local-stack.js';
 
 export const DOCTOR_USAGE = `usage: offramp doctor [--timeout MS] [--json]
 
 Checks a setup end to end with the gateway's configuration (its environment: NATS_URL,
 DATABASE_URL, LEGACY_URL, APP_KEY, SESSION_*, GATEWAY_SERVICES, IDENTITY_TOKEN_*, …) and prints
 one line per check: ok, warn or fail, its name, and for warn and fail what is wrong and the fix.
+Run from the repo root after npm start, unset keys come from the local stack's
+$OFFRAMP_DATA_DIR/stack-secrets.json (data/ by default), as npm start gave them to the gateway.
 
   config          the gateway's variables parse (its own parser)
   node, php       Node against package.json engines; PHP ${PHP_REQUIRED.major}.${PHP_REQUIRED.minor}.x for the monolith (the preflight's)
@@ -23,6 +26,7 @@ one line per check: ok, warn or fail, its name, and for warn and fail what is wr
                   a token signed with the gateway's identity key (its /health/identity; no key is sent)
 
 options: --timeout MS (each check's bound, default ${DEFAULT_CHECK_TIMEOUT_MS}), --json
+env:     OFFRAMP_DOCTOR_CLOCK_OFFSET_MS pretends this machine's clock is off by that much (to try the clock check)
 exit:    0 when no check fails (warnings included), 1 when one does, 2 on a usage error
 `;
 
@@ -37,7 +41,10 @@ export async function doctorCommand(options: { json: boolean; timeout?: string; 
     io.err(`offramp: --timeout expects milliseconds from 100 to 60000 (got "${options.timeout}")\n`);
     return 2;
   }
-  const results = await runDoctor({ env: io.env, timeoutMs });
+  const stack = withLocalStackDefaults(io.env);
+  const results = await runDoctor({ env: stack.env, timeoutMs });
+  const config = results.find((result) => result.name === 'config');
+  if (config && stack.filled.length > 0) config.detail += `; ${stack.filled.join(', ')} from the local stack (${stack.file})`;
   io.out(options.json ? `${JSON.stringify({ results, exitCode: exitCode(results) }, null, 2)}\n` : formatReport(results));
   return exitCode(results);
 }

@@ -89,6 +89,8 @@ describe('offramp doctor', () => {
       IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
       APP_KEY: legacy.appKey,
       SESSION_FILES: sessions,
+      // no local stack's keys: this setup is the one above
+      OFFRAMP_DATA_DIR: scratch.path,
     };
     for (const url of [`${gateway.adminUrl}/health/ready`, `${pipelines.url}/health/ready`]) {
       await waitUntil(async () => (await httpStatus(url)) === 200, { timeoutMs: STARTUP_TIMEOUT_MS, intervalMs: 200, description: url });
