@@ -29,6 +29,20 @@ const samples: Record<keyof typeof EVENT_CATALOG, unknown> = {
   'shop.products.stock_changed.v1': { product_id: 5, stock: 8, previous_stock: 10, delta: -2, reason: 'order_placed', order_id: 17 },
   'shop.jobs.send-order-confirmation.v1': { job: laravelJobSample('App\\Jobs\\SendOrderConfirmation'), order_id: 17 },
   'shop.jobs.recalculate-product-popularity.v1': { job: laravelJobSample('App\\Jobs\\RecalculateProductPopularity') },
+  // What the Messenger bridge takes from a row of messenger_messages (libs/messaging messenger-bridge).
+  'shop.jobs.send-welcome-email.v1': {
+    message: {
+      id: 12,
+      class: 'App\\Message\\SendWelcomeEmail',
+      transport: 'offramp',
+      queue: 'offramp',
+      bus: 'messenger.bus.default',
+      retry_count: 0,
+      body: 'O:36:\\"Symfony\\\\Component\\\\Messenger\\\\Envelope\\":2:{}',
+    },
+    user_id: 3,
+    locale: 'en',
+  },
 };
 
 // What the queue bridge takes from a Laravel payload (libs/messaging queue-bridge).

@@ -78,6 +78,31 @@ export const sendOrderConfirmationJobV1 = z.object({ job: laravelJob, order_id: 
 
 export const recalculateProductPopularityJobV1 = z.object({ job: laravelJob }).strict();
 
+/**
+ * A Symfony Messenger message the Messenger bridge took from the app's Doctrine transport: where
+ * it came from, its retry count, and the PhpSerializer body itself (the failure transport gets it
+ * back with Symfony's stamps, so `messenger:failed:show` and `messenger:failed:retry` work).
+ */
+export const symfonyMessage = z
+  .object({
+    id: z.number().int().positive().describe('its row id in messenger_messages when the bridge took it'),
+    class: z.string().min(1).describe('the PHP message class'),
+    transport: z.string().min(1).describe("the Offramp transport's name in messenger.yaml"),
+    queue: z.string().min(1).describe('its queue_name'),
+    bus: z.string().min(1).nullable().describe('the BusNameStamp'),
+    retry_count: z.number().int().min(0).describe('RedeliveryStamp::getRetryCountFromEnvelope when taken'),
+    body: z.string().min(2).describe("Symfony's PhpSerializer body as stored"),
+  })
+  .strict();
+
+export const sendWelcomeEmailMessageV1 = z
+  .object({
+    message: symfonyMessage,
+    user_id: id.describe('SendWelcomeEmail::$userId'),
+    locale: z.string().min(1).max(16).describe('SendWelcomeEmail::$locale'),
+  })
+  .strict();
+
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   subject: string;
   /** Who writes it: the monolith's outbox or one of our services. */
@@ -136,6 +161,13 @@ export const EVENT_CATALOG = {
     aggregate: 'product',
     summary: 'Recompute every product popularity from the units sold (the Laravel job RecalculateProductPopularity, run by pipelines).',
     schema: recalculateProductPopularityJobV1,
+  }),
+  'shop.jobs.send-welcome-email.v1': define({
+    subject: 'shop.jobs.send-welcome-email.v1',
+    producer: 'pipelines Messenger bridge (App\\Message\\SendWelcomeEmail dispatched by apps/legacy-symfony)',
+    aggregate: 'user',
+    summary: 'Send the welcome mail of a new user (the Symfony Messenger message SendWelcomeEmail, run by pipelines).',
+    schema: sendWelcomeEmailMessageV1,
   }),
 } as const satisfies Record<string, EventDefinition>;
 
