@@ -34,6 +34,7 @@ export { exponentialBackoff, linearBackoff, type Backoff } from './retry/backoff
 export { retryWithBackoff, RetryAbortedError, type RetryOptions } from './retry/retry-with-backoff.js';
 export { RequestReplyModule, ServiceClient, RequestTimeoutError, natsRequestReplyServer, DEFAULT_REQUEST_TIMEOUT_MS } from './request-reply/request-reply.js';
 export * from './queue-bridge/index.js';
+export * from './messenger-bridge/index.js';
 export { deliverySchedule, retryAfterMs, STANDARD_WEBHOOKS_SCHEDULE_MS, type DeliverySchedule } from './retry/delivery-schedule.js';
 export { currentTraceContext, parseTraceContext, tracedConsume, tracedPublish, type TraceCarrier } from './tracing/message-trace.js';
 export { CONSUMER_MIGRATIONS, RELAY_MIGRATIONS } from './migrations.js';
