@@ -138,7 +138,10 @@ export class ProxyEngine {
 
   /** Reads the path once, as the monolith's router will, and finds its route; throws PathRefusedError for an ambiguous path. */
   route(req: IncomingMessage, requestId: string, method = req.method ?? 'GET'): RoutedRequest {
-    const { canonical, match } = this.lookup(method, req.url ?? '/', req.headers.host, false);
+    const url = req.url ?? '/';
+    let canonical = canonicalPath(url);
+    const match = this.matchFor(method, url, canonical, req.headers.host, false);
+    if (match && !canonical.ok) canonical = canonicalPath(url, { allowEncodedSlash: true });
     if (!canonical.ok) throw new PathRefusedError(canonical.problem);
     return {
       req,
@@ -157,21 +160,20 @@ export class ProxyEngine {
    * (the admin API's resolve): throws PathRefusedError for a path the listener refuses.
    */
   resolve(method: string, url: string, host?: string): { path: string; route?: ResolvedRoute } {
-    const { canonical, match } = this.lookup(method, url, host, true);
+    let canonical = canonicalPath(url);
+    const route = this.matchFor(method, url, canonical, host, true) as ResolvedRoute | undefined;
+    if (route && !canonical.ok) canonical = canonicalPath(url, { allowEncodedSlash: true });
     if (!canonical.ok) throw new PathRefusedError(canonical.problem);
-    return { path: canonical.path, route: match as ResolvedRoute | undefined };
+    return { path: canonical.path, route };
   }
 
-  private lookup(method: string, url: string, host: string | undefined, withParams: boolean): { canonical: CanonicalPath; match?: MatchedRoute } {
-    let canonical = canonicalPath(url);
-    let match: MatchedRoute | undefined;
-    if (!canonical.ok && canonical.problem === 'encoded-slash') {
-      // Only a route that says so takes an encoded slash inside a segment.
-      const lenient = canonicalPath(url, { allowEncodedSlash: true });
-      match = lenient.ok ? this.find(method, lenient.path, host, withParams) : undefined;
-      if (match?.route.encodedSlashes) canonical = lenient;
-    } else if (canonical.ok) match = this.find(method, canonical.path, host, withParams);
-    return { canonical, match };
+  /** The route of a read path; a path refused for an encoded slash only by a route that takes one (encodedSlashes). */
+  private matchFor(method: string, url: string, canonical: CanonicalPath, host: string | undefined, withParams: boolean): MatchedRoute | undefined {
+    if (canonical.ok) return this.find(method, canonical.path, host, withParams);
+    if (canonical.problem !== 'encoded-slash') return undefined;
+    const lenient = canonicalPath(url, { allowEncodedSlash: true });
+    const match = lenient.ok ? this.find(method, lenient.path, host, withParams) : undefined;
+    return match?.route.encodedSlashes ? match : undefined;
   }
 
   private find(method: string, path: string, host: string | undefined, withParams: boolean): MatchedRoute | undefined {
