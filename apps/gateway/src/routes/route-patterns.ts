@@ -1,3 +1,4 @@
+import FindMyWay from 'find-my-way';
 import { requirementToJs, ROUTE_SEPARATORS, spansSegments } from '@offramp/legacy-bridge';
 import type { RouteSpec } from './route-spec.js';
 
@@ -156,4 +157,21 @@ function escapeInClass(char: string): string {
 function dedupe(patterns: CompiledPattern[]): CompiledPattern[] {
   const seen = new Set<string>();
   return patterns.filter((pattern) => !seen.has(pattern.pattern) && seen.add(pattern.pattern));
+}
+
+/**
+ * Why the router would refuse the route, or undefined: checked when a route is written (admin API,
+ * routes file, import), so that applying a stored route never fails on the watch of the bucket.
+ */
+export function routeRefusal(route: Pick<RouteSpec, 'path' | 'host' | 'requirements'>): string | undefined {
+  try {
+    const compiled = compileRoute(route);
+    const probe = FindMyWay({ allowUnsafeRegex: true });
+    for (const { pattern } of compiled.patterns) {
+      probe.on('GET', pattern, compiled.host !== undefined ? { constraints: { host: compiled.host } } : {}, () => undefined);
+    }
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

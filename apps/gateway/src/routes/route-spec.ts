@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requirementToJs, UnsupportedRequirementError } from '@offramp/legacy-bridge';
+import { routeRefusal } from './route-patterns.js';
 
 export const ROUTE_STATES = ['legacy', 'shadow', 'canary', 'service', 'retired'] as const;
 export type RouteState = (typeof ROUTE_STATES)[number];
@@ -102,6 +103,8 @@ export const routeFieldsSchema = z.object({
 
 /** One route of the monolith and where it is in its migration. */
 export const routeSpecSchema = routeFieldsSchema.superRefine((route, ctx) => {
+  const refusal = routeRefusal(route);
+  if (refusal) ctx.addIssue({ code: 'custom', path: ['path'], message: `the gateway's router cannot hold this route: ${refusal}` });
   if (route.legacyOnly && route.state !== 'legacy') {
     ctx.addIssue({ code: 'custom', path: ['state'], message: `the route stays on the monolith (${route.legacyOnly}): it cannot be ${route.state}` });
   }

@@ -180,5 +180,7 @@ describe('RouteTable matches as the frameworks do', () => {
     expect(() => parseRouteSpec({ path: '/x/{a}', requirements: { a: '(\\w)\\1' } })).toThrow(/backreferences/);
     expect(() => parseRouteSpec({ path: '/x', host: 'shop.test:8080' })).toThrow(/without scheme, port or path/);
     expect(() => parseRouteSpec({ path: '/x', state: 'shadow', service: 'api', legacyOnly: 'its condition' })).toThrow(/stays on the monolith/);
+    // Refused when written, never when the bucket's watch applies it.
+    expect(() => parseRouteSpec({ path: '/x/*/y' })).toThrow(/the gateway's router cannot hold this route/);
   });
 });
