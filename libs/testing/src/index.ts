@@ -6,6 +6,7 @@ export { startService, type ServiceProcess, type StartServiceOptions } from './s
 export { tempDir, tempSqlite, type TempDir, type TempSqlite } from './temp-dir.js';
 export { describeServiceFoundation } from './service-foundation.suite.js';
 export { startLegacyApp, legacyLogin, type LegacyApp, type StartLegacyAppOptions } from './legacy-app.js';
+export { startSymfonyApp, symfonyLogin, CookieJar, type SymfonyApp, type StartSymfonyAppOptions } from './symfony-app.js';
 export { scratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDatabase, type ScratchDatabaseKind } from './scratch-database.js';
 export { seededRandom, type SeededRandom } from './seeded-random.js';
 export { nginxBinary, nginxProxyConfig, startNginxProcess, startNginxProxy, type NginxProxy } from './nginx.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LaravelEncrypter, parseAppKey } from '../encryption/laravel-encrypter.js';
 import { cookieValuePrefix, readCookie, sessionIdFromCookie } from '../encryption/session-cookie.js';
 import { tokenFromXsrfHeader, XSRF_COOKIE } from '../csrf/csrf-token.js';
+import { SessionReadCache } from '../session/session-read-cache.js';
 import type { SessionStore } from '../session/session-store.js';
 
 /** SessionGuard::getName(): `login_<guard>_` . sha1(Illuminate\Auth\SessionGuard::class). */
@@ -28,12 +29,6 @@ export interface SessionLookup {
   csrfToken?: string;
 }
 
-interface CachedSession {
-  userId?: string;
-  csrfToken?: string;
-  until: number;
-}
-
 /** Who is logged in, read from the monolith's own session: cookie → session id → store → login key. */
 export class LaravelSessionIdentity {
   private readonly key: Buffer;
@@ -42,17 +37,9 @@ export class LaravelSessionIdentity {
   private readonly loginKey: string;
   private readonly prefix: string;
   private readonly xsrfPrefix: string;
-  private readonly cache = new Map<string, CachedSession>();
+  private readonly sessions: SessionReadCache<{ userId?: string; csrfToken?: string }>;
   /** Cookie values that verified, briefly: a client resends the same value until the monolith sets a new one. */
   private readonly verified = new Map<string, { sessionId: string; until: number }>();
-  /**
-   * When each session was last forgotten (a counter, not a clock): a store read that started before
-   * its session was forgotten (a logout passed meanwhile) must not put the old user back in the cache.
-   */
-  private readonly forgotten = new Map<string, number>();
-  private forgets = 0;
-  /** Store reads in progress, per session id. */
-  private readonly reading = new Map<string, number>();
 
   constructor(private readonly options: LaravelSessionIdentityOptions) {
     this.key = parseAppKey(options.appKey);
@@ -61,6 +48,7 @@ export class LaravelSessionIdentity {
     this.loginKey = loginSessionKey(options.guard ?? 'web');
     this.prefix = cookieValuePrefix(this.cookieName, this.key);
     this.xsrfPrefix = cookieValuePrefix(XSRF_COOKIE, this.key);
+    this.sessions = new SessionReadCache(options.cacheMs ?? 1_000);
   }
 
   /** The session cookie's name (`laravel_session` unless configured). */
@@ -98,40 +86,26 @@ export class LaravelSessionIdentity {
    * token the session holds now.
    */
   async lookupSession(sessionId: string, options: { fresh?: boolean } = {}): Promise<SessionLookup> {
-    const now = Date.now();
-    const cached = options.fresh ? undefined : this.cache.get(sessionId);
-    if (cached && cached.until > now) return { sessionId, userId: cached.userId, csrfToken: cached.csrfToken };
-    const readSince = this.forgets;
-    this.reading.set(sessionId, (this.reading.get(sessionId) ?? 0) + 1);
-    let attributes: Record<string, unknown> | undefined;
-    try {
-      attributes = await this.options.store.read(sessionId);
-    } finally {
-      const left = (this.reading.get(sessionId) ?? 1) - 1;
-      if (left > 0) this.reading.set(sessionId, left);
-      else this.reading.delete(sessionId);
-    }
+    const read = await this.sessions.read(sessionId, () => this.readSession(sessionId), options);
+    return { sessionId, ...read };
+  }
+
+  private async readSession(sessionId: string): Promise<{ userId?: string; csrfToken?: string }> {
+    const attributes = await this.options.store.read(sessionId);
     const raw = attributes?.[this.loginKey];
     const userId = typeof raw === 'number' || (typeof raw === 'string' && raw !== '') ? String(raw) : undefined;
     const token = attributes?.['_token'];
-    const csrfToken = typeof token === 'string' ? token : undefined;
-    const cacheMs = this.options.cacheMs ?? 1_000;
-    if (cacheMs > 0 && (this.forgotten.get(sessionId) ?? -1) <= readSince) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(sessionId, { userId, csrfToken, until: Date.now() + cacheMs });
-    }
-    return { sessionId, userId, csrfToken };
+    return { userId, csrfToken: typeof token === 'string' ? token : undefined };
   }
 
   /** Whether anything is cached or being read for this session: if not, there is nothing to forget. */
   holds(sessionId: string): boolean {
-    const cached = this.cache.get(sessionId);
-    return (cached !== undefined && cached.until > Date.now()) || this.reading.has(sessionId);
+    return this.sessions.holds(sessionId);
   }
 
   /** Whether anything may be cached or read at all (a cheap test before decrypting a cookie to ask `holds`). */
   holdsAny(): boolean {
-    return this.cache.size > 0 || this.reading.size > 0;
+    return this.sessions.holdsAny();
   }
 
   /**
@@ -139,9 +113,7 @@ export class LaravelSessionIdentity {
    * its cookie reads the store again, and a read still in flight does not refill the cache.
    */
   forget(sessionId: string): void {
-    this.cache.delete(sessionId);
-    if (this.forgotten.size > 10_000) this.forgotten.clear();
-    this.forgotten.set(sessionId, ++this.forgets);
+    this.sessions.forget(sessionId);
   }
 
   /**

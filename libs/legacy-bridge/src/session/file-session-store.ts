@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { decodeSessionPayload } from './decode-session.js';
-import { assertSessionId, type SessionStore } from './session-store.js';
+import { LARAVEL_SESSION_FORMAT, type SessionFormat, type SessionStore } from './session-store.js';
 
 /**
  * Laravel writes a session file with file_put_contents(LOCK_EX): it truncates the file, then
@@ -14,16 +13,21 @@ import { assertSessionId, type SessionStore } from './session-store.js';
 const REREADS_WHILE_WRITTEN = 20;
 const REREAD_DELAY_MS = 1;
 
-/** Laravel's FileSessionHandler: storage/framework/sessions/<id>, valid while modified within the lifetime. */
+/**
+ * Laravel's FileSessionHandler: storage/framework/sessions/<id>, valid while modified within the
+ * lifetime. With another format, PHP's native files handler too (sess_<id>, written the same way
+ * under flock).
+ */
 export class FileSessionStore implements SessionStore {
   constructor(
     private readonly directory: string,
     private readonly lifetimeMinutes: number,
+    private readonly format: SessionFormat = LARAVEL_SESSION_FORMAT,
   ) {}
 
   async read(sessionId: string): Promise<Record<string, unknown> | undefined> {
-    assertSessionId(sessionId);
-    const path = join(this.directory, sessionId);
+    this.format.assertId(sessionId);
+    const path = join(this.directory, this.format.fileName(sessionId));
     for (let reread = 0; ; reread += 1) {
       let serialized: string;
       try {
@@ -33,7 +37,7 @@ export class FileSessionStore implements SessionStore {
       } catch {
         return undefined;
       }
-      const session = decodeSessionPayload(serialized);
+      const session = this.format.decode(serialized);
       if (session !== undefined || reread === REREADS_WHILE_WRITTEN) return session;
       await delay(REREAD_DELAY_MS);
     }
