@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { cookieUpdate, LaravelSessionIdentity, readCookie, WhoamiClient } from '@offramp/legacy-bridge';
+import { cookieUpdate, LaravelSessionIdentity, readCookie } from '@offramp/legacy-bridge';
 import { configuredSessionStore } from '@offramp/legacy-bridge/session-store';
-import type { IdentityGrant, IdentityTokenSigner, OfframpIdentity } from '@offramp/platform';
+import type { IdentityTokenSigner } from '@offramp/platform';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { Upstream } from '../proxy/upstream.js';
 import { CsrfSessionUnavailableError, type CsrfSessionSource } from '../csrf/csrf-session-source.js';
 import type { CallerIdentity, IdentityProvider } from './identity-provider.js';
 import type { SessionEviction } from './session-eviction.js';
+import { monolithWhoami, TokenCache } from './bridge-parts.js';
+import { createSymfonyIdentityProvider } from './symfony-identity.provider.js';
 
 /** The identity bridge as the proxy uses it: who calls, the session's CSRF token, and eviction on logout. */
 export type LegacyIdentityBridge = IdentityProvider & CsrfSessionSource & SessionEviction;
@@ -21,25 +23,10 @@ export const IDENTITY_BRIDGE = Symbol('IDENTITY_BRIDGE');
  * endpoint. A cookie that fails verification gives no identity at all.
  */
 export function createIdentityProvider(config: GatewayConfig, signer: IdentityTokenSigner, legacy: Upstream, dataSource?: DataSource): LegacyIdentityBridge {
+  if (config.LEGACY_FRAMEWORK === 'symfony') return createSymfonyIdentityProvider(config, signer, legacy, dataSource);
   const logger = new Logger('IdentityBridge');
   const session = config.APP_KEY && config.SESSION_DRIVER !== 'none' ? sessionIdentity(config, config.APP_KEY, dataSource) : undefined;
-  const whoami = new WhoamiClient(async (cookie) => {
-    const response = await legacy.pool.request({
-      method: 'GET',
-      path: config.LEGACY_WHOAMI_PATH,
-      headers: { cookie, accept: 'application/json', 'x-offramp-whoami': '1' },
-      headersTimeout: 5_000,
-      bodyTimeout: 5_000,
-    });
-    const text = await response.body.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: response.statusCode, body };
-  }, config.WHOAMI_CACHE_MS);
+  const whoami = monolithWhoami(config, legacy);
   const tokens = new TokenCache(signer, config.IDENTITY_TOKEN_TTL_S);
 
   let warnedUncheckable = false;
@@ -136,28 +123,4 @@ function sessionIdentity(config: GatewayConfig, appKey: string, dataSource?: Dat
     store: configuredSessionStore({ ...config, SESSION_DRIVER: config.SESSION_DRIVER as 'file' | 'database' | 'redis' }, dataSource).store,
     cacheMs: config.SESSION_CACHE_MS,
   });
-}
-
-/**
- * A signed token per identity, slice and CSRF outcome, reused for half its lifetime: signing is
- * not on every request, and a token never reaches a slice it was not signed for.
- */
-class TokenCache {
-  private readonly cache = new Map<string, { token: string; until: number }>();
-
-  constructor(
-    private readonly signer: IdentityTokenSigner,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  async token(identity: OfframpIdentity, grant: IdentityGrant): Promise<string> {
-    const key = `${grant.audience}\u0000${grant.csrfVerified ? 1 : 0}\u0000${identity.source}\u0000${identity.userId}\u0000${identity.email ?? ''}\u0000${identity.roles.join(',')}`;
-    const cached = this.cache.get(key);
-    const now = Date.now();
-    if (cached && cached.until > now) return cached.token;
-    const token = await this.signer.sign(identity, grant);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { token, until: now + (this.ttlSeconds * 1_000) / 2 });
-    return token;
-  }
 }

@@ -8,4 +8,10 @@ export interface SessionEviction {
    * is dropped, so the old cookie gives no identity to the very next request.
    */
   responseSetsCookies(req: IncomingMessage, setCookie: string | string[]): void;
+  /**
+   * The response to `req` sets no cookie. A logout can still have ended the login (Symfony's
+   * firewall with invalidate_session: false removes the token and keeps the session id): a bridge
+   * that knows the monolith's logout path drops what it cached for the session here.
+   */
+  responseSetsNoCookies?(req: IncomingMessage): void;
 }

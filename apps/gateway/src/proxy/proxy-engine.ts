@@ -544,6 +544,7 @@ export class ProxyEngine {
     // Before the client sees a logout (or login), the identity cached for its old session is dropped.
     const setCookie = response.headers['set-cookie'];
     if (setCookie !== undefined) this.deps.sessions.responseSetsCookies(exchange.req, setCookie);
+    else this.deps.sessions.responseSetsNoCookies?.(exchange.req);
     const headers = clientHeaders(response.headers, {
       requestId: exchange.requestId,
       routeId: this.settings.routingHeaders ? exchange.routeId : undefined,

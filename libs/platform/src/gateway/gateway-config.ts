@@ -226,6 +226,61 @@ export const gatewayConfigShape = {
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(1_000).describe('ms a read session is reused'),
   LEGACY_WHOAMI_PATH: z.string().default('/_offramp/whoami').describe("the monolith's whoami endpoint"),
   WHOAMI_CACHE_MS: z.coerce.number().int().min(0).default(5_000).describe('ms a whoami answer is reused per cookie'),
+  // Identity bridge for a Symfony monolith (LEGACY_FRAMEWORK=symfony): SESSION_DRIVER, SESSION_REDIS_URL,
+  // SESSION_CACHE_MS and the whoami variables above apply as well; APP_KEY and the Laravel SESSION_* do not.
+  LEGACY_FRAMEWORK: z
+    .enum(['laravel', 'symfony'])
+    .default('laravel')
+    .describe('laravel or symfony: whose session the identity bridge reads (symfony: the SYMFONY_* variables, no APP_KEY)'),
+  SYMFONY_SESSION_COOKIE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected a cookie name (letters, digits, _ . -)')
+    .default('PHPSESSID')
+    .describe("framework.session.name (PHP's session.name)"),
+  SYMFONY_SESSION_FILES: z.string().min(1).default('apps/legacy-symfony/var/sessions').describe('framework.session.save_path: folder of the sess_<id> files'),
+  SYMFONY_SESSION_TABLE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a table name (letters, digits, _)')
+    .default('sessions')
+    .describe("PdoSessionHandler's db_table (columns sess_id, sess_data, sess_lifetime, sess_time)"),
+  SYMFONY_SESSION_LIFETIME_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1_440)
+    .describe('framework.session.gc_maxlifetime in seconds: a session file not written for longer is no session'),
+  SYMFONY_SESSION_REDIS_PREFIX: z.string().default('sf_s').describe("RedisSessionHandler's prefix option"),
+  SYMFONY_FIREWALL: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected a firewall name (security.yaml, firewalls.<name>)')
+    .default('main')
+    .describe('the firewall whose token (_security_<firewall>) is read'),
+  SYMFONY_USER_CLASSES: listField('App\\Entity\\User')
+    .refine(
+      (classes) => classes.length > 0 && classes.every((name) => /^[A-Za-z_][A-Za-z0-9_]*(?:\\[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)),
+      'expected PHP class names separated by commas (e.g. App\\Entity\\User)',
+    )
+    .describe("the app's user classes (what its user provider loads): the only classes besides Symfony's tokens read from a session"),
+  SYMFONY_USER_ID_PROPERTY: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a property name')
+    .default('id')
+    .describe("the user property that is the identity's user id (whoami's id)"),
+  SYMFONY_USER_EMAIL_PROPERTY: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a property name')
+    .default('email')
+    .describe("the user property carried as the identity's email"),
+  SYMFONY_USER_NAME_PROPERTY: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a property name')
+    .default('name')
+    .describe("the user property carried as the identity's name"),
+  SYMFONY_LOGOUT_PATH: z
+    .string()
+    .regex(/^\//, 'expected a path starting with /')
+    .default('/logout')
+    .describe("the firewall's logout path: a request to it passing through the gateway ends the identity cached for its session"),
   // CSRF check for routes a slice answers (Laravel's VerifyCsrfToken, made by the gateway).
   GATEWAY_CSRF_MAX_BODY_BYTES: z.coerce
     .number()

@@ -54,7 +54,7 @@ export class IdentityTokenVerifier {
         email: typeof payload['email'] === 'string' ? payload['email'] : undefined,
         name: typeof payload['name'] === 'string' ? payload['name'] : undefined,
         roles: Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [],
-        source: payload['src'] === 'whoami' ? 'whoami' : 'laravel-session',
+        source: payload['src'] === 'whoami' || payload['src'] === 'symfony-session' ? payload['src'] : 'laravel-session',
         csrfVerified: payload['csrf'] === true,
       };
     } catch {

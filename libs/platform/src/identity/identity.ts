@@ -5,8 +5,8 @@ export interface OfframpIdentity {
   email?: string;
   name?: string;
   roles: string[];
-  /** How the gateway learned it: the decrypted Laravel session, or the monolith's whoami endpoint. */
-  source: 'laravel-session' | 'whoami';
+  /** How the gateway learned it: the decrypted Laravel session, the Symfony session's security token, or the monolith's whoami endpoint. */
+  source: 'laravel-session' | 'symfony-session' | 'whoami';
 }
 
 /** What the gateway vouches for when it signs a token for one slice. */
