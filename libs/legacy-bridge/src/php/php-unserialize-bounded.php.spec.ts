@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from '../queue/php-object.js';
+import { decodePhpSessionData } from '../symfony/symfony-session.js';
+import { phpUnserializeBounded } from './php-unserialize-bounded.js';
+
+/** PHP's own output for a snippet (`$out` is echoed). */
+const php = (code: string) => execFileSync('php', ['-r', `${code} echo $out;`], { encoding: 'utf8' });
+
+describe('phpUnserializeBounded against what PHP serializes', () => {
+  it('reads scalars, lists, maps, multi-byte strings and objects with mangled and integer keys', () => {
+    const serialized = php(`
+      class Point { private $x = 1; protected $y = 'é|;"}'; public $z = null; }
+      class Packed { public function __serialize(): array { return [true, 2.5, -7, [1 => 'b', 'k' => 'v']]; } }
+      $out = serialize([1, 'two', new Point(), new Packed(), PHP_INT_MAX, 0.1]);
+    `);
+    expect(phpUnserializeBounded(serialized, { allowedClasses: ['Point', 'Packed'] })).toEqual([
+      1,
+      'two',
+      new PhpObject('Point', { x: 1, y: 'é|;"}', z: null }),
+      new PhpObject('Packed', { '0': true, '1': 2.5, '2': -7, '3': { '1': 'b', k: 'v' } }),
+      BigInt('9223372036854775807'),
+      0.1,
+    ]);
+  });
+
+  it('refuses a class outside the list before reading it, and broken or trailing input', () => {
+    const serialized = php(`class Other {} $out = serialize(['a' => new Other()]);`);
+    expect(() => phpUnserializeBounded(serialized, { allowedClasses: [] })).toThrow(UnexpectedPhpClassError);
+    for (const broken of [serialized.slice(0, -1), `${serialized}x`, 's:5:"abc";', 'a:1:{i:0;R:1;}', 'i:1', 'O:5:"Evil\\":0:{}']) {
+      expect(() => phpUnserializeBounded(broken, { allowedClasses: ['Other'] })).toThrow(CorruptPhpSerializationError);
+    }
+  });
+
+  it('splits PHP’s own session encoding (session.serialize_handler=php), values holding | and ;', () => {
+    const encoded = php(`
+      session_start(['save_path' => sys_get_temp_dir(), 'use_cookies' => 0]);
+      $_SESSION['_sf2_attributes'] = ['a|b' => 'x;y|z', 'n' => 1];
+      $_SESSION['_sf2_meta'] = ['u' => 5];
+      $out = session_encode();
+      session_destroy();
+    `);
+    expect(decodePhpSessionData(encoded)).toEqual({ _sf2_attributes: { 'a|b': 'x;y|z', n: 1 }, _sf2_meta: { u: 5 } });
+    expect(decodePhpSessionData(encoded.slice(0, -2))).toBeUndefined();
+  });
+});
