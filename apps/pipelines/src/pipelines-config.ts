@@ -66,6 +66,7 @@ export const pipelinesConfig = {
   MAIL_HOST: z.string().min(1).default('127.0.0.1').describe('SMTP server host (the monolith MAIL_HOST)'),
   MAIL_PORT: int(1, 65_535).default(1025).describe('SMTP server port (1-65535)'),
   MAIL_ENCRYPTION: z.enum(['', 'tls', 'ssl']).default('').describe("'' (plain, STARTTLS if offered), tls (STARTTLS required) or ssl (TLS from the start)"),
+  MAIL_MAX_CONNECTIONS: int(1, 100).default(8).describe('SMTP connections at once (1-100); each holds one prepared mail waiting for its send turn'),
   MAIL_USERNAME: z.string().optional().describe('SMTP user'),
   MAIL_PASSWORD: z.string().optional().describe('SMTP password'),
   MAIL_FROM_ADDRESS: z.email().default('shop@example.test').describe("sender address (the monolith's mail.from.address)"),

@@ -20,6 +20,7 @@ export { JetStreamServer, JetStreamEvent, JETSTREAM_TRANSPORT, type JetStreamSer
 export { JetStreamContext } from './consumer/jetstream.context.js';
 export { JetStreamExceptionFilter } from './consumer/jetstream-exception.filter.js';
 export { RetryLaterError } from './consumer/retry-later.error.js';
+export { Semaphore } from './consumer/semaphore.js';
 export { IdempotentConsumer, type InboxKey, type OnceResult } from './inbox/idempotent-consumer.js';
 export { CreateOfframpInbox1764000000000, INBOX_TABLE, createInboxTableSql } from './inbox/inbox.migration.js';
 export { OutboxRecord } from './outbox/outbox-record.entity.js';

@@ -10,11 +10,12 @@ import { readOrderForConfirmation } from './order-confirmation.reader.js';
 
 /**
  * App\Jobs\SendOrderConfirmation, run in Node: the same mail as the PHP handler, over SMTP. A mail
- * cannot commit with the inbox row, so the inbox is checked before the send and written right after
- * the server accepted it, one send at a time per process (OnceOutsideTransaction): only the one send
- * cut between that accept and the commit by a kill is repeated, and it carries the same Message-ID
- * (from the job's uuid), so the receiver can drop it. Reading the order and rendering the mail stay
- * concurrent.
+ * cannot commit with the inbox row, so the inbox is checked before the server accepts it and written
+ * right after, one accept at a time per process (OnceOutsideTransaction): only the one send cut
+ * between that accept and the commit by a kill is repeated, and it carries the same Message-ID
+ * (from the job's uuid), so the receiver can drop it. Reading the order, rendering the mail and
+ * sending its envelope and body stay concurrent; the turn holds the final dot, the server's 250 and
+ * the commit.
  */
 // The transport needs the handler's own error (a RetryLaterError carries the job's backoff); the
 // microservice starts after the app, too late for a global filter.
@@ -34,7 +35,9 @@ export class SendOrderConfirmationHandler {
     if (await this.once.has(context)) return;
     const outcome = await this.jobs.run(message.job, context, async () => {
       const mail = orderConfirmationMail(await readOrderForConfirmation(this.dataSource, message.order_id));
-      await this.sendOnce.run(context, () => this.mailer.send({ ...mail, messageId: `<${message.job.uuid}@${this.mailer.from.address.split('@')[1]}>` }));
+      await this.sendOnce.runPrepared(context, () =>
+        this.mailer.prepare({ ...mail, messageId: `<${message.job.uuid}@${this.mailer.from.address.split('@')[1]}>` }),
+      );
     });
     // a sent mail is recorded already; a job that failed for good (failed_jobs) or whose order is gone is settled too
     if (outcome !== 'done') await this.once.run(context, async () => undefined);

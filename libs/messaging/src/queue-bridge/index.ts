@@ -21,4 +21,4 @@ export {
   type JobOutcome,
   type LaravelJobRunnerSettings,
 } from './laravel-job-runner.js';
-export { OnceOutsideTransaction } from './once-outside-transaction.js';
+export { OnceOutsideTransaction, type PreparedEffect } from './once-outside-transaction.js';
