@@ -52,6 +52,12 @@ describe('the slice generator on a tree of the real workspace files', () => {
     expect(tree.read('docker/compose.yaml', 'utf-8')).toMatch(/GATEWAY_SERVICES: [^\n]*,billing=http:\/\/billing:3004\n/);
     expect(tree.read('docker/nats/accounts.conf', 'utf-8')).toContain('"$JS.API.CONSUMER.MSG.NEXT.OFFRAMP_EVENTS.billing-shop-orders-paid-v1"');
     expect(tree.read('eslint.config.js', 'utf-8')).toContain("{ sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:billing'] },");
+    expect(tree.read('tools/deploy/src/services.ts', 'utf-8')).toMatch(/SLICES = \[[^\]]*'billing'\] as const/);
+    expect(tree.read('CONTRIBUTING.md', 'utf-8')).toMatch(/`integrations`, `billing` \| that service running as a process/);
+    expect(tree.read('libs/contracts/src/events/event-catalog.ts', 'utf-8')).toContain(
+      "consumers: ['integrations (partner webhooks)', 'billing (shop.orders.paid.v1)']",
+    );
+    expect(tree.read('libs/contracts/asyncapi/events.asyncapi.json', 'utf-8')).toContain('"billing (shop.orders.paid.v1)"');
     expect(JSON.parse(tree.read('package-lock.json', 'utf-8') ?? '{}').packages['node_modules/@offramp/billing']).toEqual({
       resolved: 'apps/billing',
       link: true,

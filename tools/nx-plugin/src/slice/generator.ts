@@ -58,7 +58,6 @@ export default async function sliceGenerator(tree: Tree, schema: SliceSchema): P
       'Next:',
       `  npx nx run ${options.name}:build && npx nx run ${options.name}:test`,
       ...(options.http ? ['  npm run contracts:openapi      # its OpenAPI document in libs/contracts/openapi'] : []),
-      ...(options.consumers.length ? ['  npx nx run contracts:asyncapi  # the event catalog lists it as a consumer'] : []),
       `  npm start                      # the stack runs it on :${port}; promote a route with npx offramp routes promote`,
     ].join('\n'),
   );

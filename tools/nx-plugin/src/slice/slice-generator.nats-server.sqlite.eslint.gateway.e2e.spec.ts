@@ -47,7 +47,7 @@ function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEn
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      phases.push(`${args.slice(1).join(' ')}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      phases.push(`${args.filter((arg) => !arg.startsWith('--') && !arg.startsWith('/')).join(' ')}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // eslint-disable-next-line no-control-regex -- colours off, whatever a tool decides
       resolve({ code, output: output.replace(/\x1b\[[0-9;]*m/g, '') });
     });
@@ -180,6 +180,18 @@ describe('nx g @offramp/tools:slice in a copy of the workspace (lint, typecheck,
     const tests = expectOk(await nx('run', `${SLICE}:test`, '--outputStyle=static'));
     expect(tests).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(tests).not.toMatch(/failed/);
+    // What the generator edited outside the slice, checked by the workspace's own tests: the k8s overlays and the
+    // NATS accounts with the new service (kubectl, nats-server -t), its NATS user's grants, the event catalog and AsyncAPI.
+    const jest = (project: string, ...specs: string[]) =>
+      run(
+        join(work, project),
+        process.execPath,
+        ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(work, 'node_modules/jest/bin/jest.js'), '--ci', ...specs],
+        env,
+      );
+    expectOk(await jest('tools/deploy', 'src/kubernetes/'));
+    expectOk(await jest('libs/messaging', 'src/permissions/nats-accounts.nats-server.spec.ts'));
+    expectOk(await jest('libs/contracts', 'src/events/event-catalog.spec.ts'));
     expectOk(await nx('run-many', '-t', 'build', '-p', 'stack', 'gateway', '--outputStyle=static'));
 
     // The stack runner, as npm start runs it, but only the gateway and the slice, on shifted ports and this test's NATS.

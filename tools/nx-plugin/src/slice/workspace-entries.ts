@@ -16,10 +16,14 @@ export const FILES = {
   localOverlay: 'docker/k8s/overlays/local/kustomization.yaml',
   productionOverlay: 'docker/k8s/overlays/production/kustomization.yaml',
   natsAccounts: 'docker/nats/accounts.conf',
+  natsStatefulSet: 'docker/k8s/base/nats.yaml',
   credentials: 'docker/make-credentials.mjs',
-  containers: 'tools/deploy/src/containers/main.ts',
+  deployServices: 'tools/deploy/src/services.ts',
+  natsAccountsSpec: 'libs/messaging/src/permissions/nats-accounts.nats-server.spec.ts',
+  contributing: 'CONTRIBUTING.md',
   contractsProject: 'libs/contracts/project.json',
   eventCatalog: 'libs/contracts/src/events/event-catalog.ts',
+  asyncApi: 'libs/contracts/asyncapi/events.asyncapi.json',
   eslint: 'eslint.config.js',
   testFileNames: 'tools/workspace/src/test-file-names.spec.ts',
   lockfile: 'package-lock.json',
@@ -217,13 +221,14 @@ export function addToKubernetes(tree: Tree, options: Options): void {
       /(name: GATEWAY_SERVICES, value: ")([^"]*)(")/,
       (_all, head: string, value: string, tail: string) => `${head}${withServiceUrl(value, serviceUrl(name, port))}${tail}`,
     );
-    edit(
-      tree,
-      FILES.networkPolicies,
-      /(name: slices-from-gateway-only[\s\S]*?values: \[)([^\]]*)(\])/,
-      (_all, head: string, items: string, tail: string) => `${head}${withItem(items, name)}${tail}`,
-    );
   }
+  // A slice answers the gateway alone, whether or not it has routes yet.
+  edit(
+    tree,
+    FILES.networkPolicies,
+    /(name: slices-from-gateway-only[\s\S]*?values: \[)([^\]]*)(\])/,
+    (_all, head: string, items: string, tail: string) => `${head}${withItem(items, name)}${tail}`,
+  );
   edit(
     tree,
     FILES.networkPolicies,
@@ -244,7 +249,7 @@ export function addToKubernetes(tree: Tree, options: Options): void {
       tree,
       FILES.productionOverlay,
       /(\n {2}- \{ name: offramp\/legacy, newName: registry\.example\.com\/offramp\/legacy, newTag: ([^ ]+) \})/,
-      (line: string, tag: string) => `\n  - { name: offramp/${name}, newName: registry.example.com/offramp/${name}, newTag: ${tag} }${line}`,
+      (line: string, _line: string, tag: string) => `\n  - { name: offramp/${name}, newName: registry.example.com/offramp/${name}, newTag: ${tag} }${line}`,
     );
   }
 }
@@ -395,6 +400,16 @@ export function addNatsUser(tree: Tree, { name, consumers }: Options): void {
   edit(tree, FILES.natsAccounts, /(#\s+)(OFFRAMP_NKEY_GATEWAY[^\n]*)/, (_all, head: string, names: string) =>
     names.split(', ').includes(`OFFRAMP_NKEY_${constant}`) ? `${head}${names}` : `${head}${names}, OFFRAMP_NKEY_${constant}`,
   );
+  // The NATS nodes read each user's public key from the nats-nkeys ConfigMap, one variable per user.
+  if (!read(tree, FILES.natsStatefulSet).includes(`name: OFFRAMP_NKEY_${constant},`)) {
+    edit(
+      tree,
+      FILES.natsStatefulSet,
+      /(^[\s\S]*\n(\s*)- \{ name: OFFRAMP_NKEY_[A-Z_]+, [^\n]*)/,
+      (_all, line: string, indent: string) =>
+        `${line}\n${indent}- { name: OFFRAMP_NKEY_${constant}, valueFrom: { configMapKeyRef: { name: nats-nkeys, key: OFFRAMP_NKEY_${constant} } } }`,
+    );
+  }
   edit(
     tree,
     FILES.credentials,
@@ -403,13 +418,12 @@ export function addNatsUser(tree: Tree, { name, consumers }: Options): void {
   );
 }
 
+/** Its image and Deployment in the containers script and the deployment checks; its NATS user in the accounts test. */
 export function addImage(tree: Tree, { name }: Options): void {
-  edit(
-    tree,
-    FILES.containers,
-    /(const SERVICES = \[)([^\]]*)(\] as const;)/,
-    (_all, head: string, items: string, tail: string) => `${head}${withItem(items, name, "'")}${tail}`,
-  );
+  const list = /(const (?:SLICES|SERVICES) = \[)([^\]]*)(\] as const;)/;
+  for (const path of [FILES.deployServices, FILES.natsAccountsSpec]) {
+    edit(tree, path, list, (_all, head: string, items: string, tail: string) => `${head}${withItem(items, name, "'")}${tail}`);
+  }
 }
 
 export function addOpenApi(tree: Tree, { name, http }: Options): void {
@@ -433,7 +447,19 @@ export function addToEventCatalog(tree: Tree, { name, consumers }: Options): voi
       if (listed) return `${body.replace(/consumers: \[([^\]]*)\]/, (_m, items: string) => `consumers: [${items}, '${who}']`)}${close}`;
       return `${body}\n    consumers: ['${who}'],${close}`;
     });
+    addToAsyncApi(tree, subject, who);
   }
+}
+
+/** The committed AsyncAPI document lists the same consumers (x-consumers), as `nx run contracts:asyncapi` would write it. */
+function addToAsyncApi(tree: Tree, subject: string, who: string): void {
+  const document = JSON.parse(read(tree, FILES.asyncApi)) as { components: { messages: Record<string, { name: string; 'x-consumers'?: string[] }> } };
+  const message = Object.values(document.components.messages).find((candidate) => candidate.name === subject);
+  if (!message) throw new SliceRefusedError('missing-anchor', `${FILES.asyncApi} has no message ${subject}: run npx nx run contracts:asyncapi first`);
+  const consumers = message['x-consumers'] ?? [];
+  if (consumers.includes(who)) return;
+  message['x-consumers'] = [...consumers, who];
+  tree.write(FILES.asyncApi, `${JSON.stringify(document, null, 2)}\n`);
 }
 
 export function addBoundaries(tree: Tree, { name }: Options): void {
@@ -449,6 +475,9 @@ export function addBoundaries(tree: Tree, { name }: Options): void {
   if (!new RegExp(`\\n\\s*'${name}',\\n`).test(read(tree, FILES.testFileNames))) {
     edit(tree, FILES.testFileNames, /(\n(\s*)'integrations',\n)/, (line: string, _indent: string, indent: string) => `${line}${indent}'${name}',\n`);
   }
+  edit(tree, FILES.contributing, /(\n\s*\| )(`api`[^|]*)(\| that service running as a process \|)/, (_all, head: string, names: string, tail: string) =>
+    names.includes(`\`${name}\``) ? `${head}${names}${tail}` : `${head}${names.trimEnd()}, \`${name}\` ${tail}`,
+  );
 }
 
 /** What `npm install` would add for the new workspace package, so `npm ci` accepts the lockfile without a second step. */
