@@ -57,6 +57,15 @@ async function main(): Promise<void> {
     LOG_PRETTY: 'false',
     // No Laravel queue (table jobs) to drain beside the Symfony app; its Messenger messages are not bridged yet.
     ...(legacyApp === 'symfony' ? { QUEUE_BRIDGE_ENABLED: process.env.QUEUE_BRIDGE_ENABLED || 'false' } : {}),
+    // The gateway reads the Symfony app's login from its session files (bin/serve's defaults; docs/symfony-identity.md).
+    ...(legacyApp === 'symfony'
+      ? {
+          LEGACY_FRAMEWORK: 'symfony',
+          SYMFONY_SESSION_FILES: process.env.SYMFONY_SESSION_FILES || 'apps/legacy-symfony/var/sessions',
+          SYMFONY_SESSION_LIFETIME_S: process.env.SYMFONY_SESSION_LIFETIME_S || '7200',
+          SYMFONY_USER_CLASSES: process.env.SYMFONY_USER_CLASSES || 'App\\Security\\User',
+        }
+      : {}),
     LEGACY_URL: process.env.LEGACY_URL || `http://127.0.0.1:${shifted(LEGACY).port}`,
     GATEWAY_SERVICES:
       process.env.GATEWAY_SERVICES ||
