@@ -23,6 +23,8 @@ export interface SessionDatabase {
 
 export interface ConfiguredSessionStore {
   store: SessionStore;
+  /** Resolves once the store can be read (the redis connection is up), rejects with why not; absent when it can be read at once. */
+  connected?(): Promise<void>;
   /** Closes what the store opened (the redis connection); the database belongs to the caller. */
   close(): Promise<void>;
 }
@@ -35,14 +37,28 @@ export function configuredSessionStore(settings: SessionStoreSettings, database?
       const postgres = database.options.type === 'postgres';
       const query = (sql: string, parameters: unknown[]) =>
         database.query(postgres ? sql.replace('?', '$1') : sql, parameters) as Promise<{ payload: string; last_activity: number | string }[]>;
-      return { store: new DatabaseSessionStore(query, settings.SESSION_TABLE, settings.SESSION_LIFETIME), close: async () => undefined };
+      return {
+        store: new DatabaseSessionStore(query, settings.SESSION_TABLE, settings.SESSION_LIFETIME),
+        close: async () => undefined,
+      };
     }
     case 'redis': {
       const redis = new Redis(settings.SESSION_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
       redis.on('error', () => undefined); // reads fail fast and fall back to whoami; ioredis reconnects
-      return { store: new RedisSessionStore(redis, settings.SESSION_REDIS_PREFIX), close: async () => void redis.disconnect() };
+      // Reads fail at once until the connection is up (no offline queue): a one-off reader waits for it.
+      const connected = () =>
+        redis.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => {
+              redis.once('ready', () => resolve());
+              redis.once('error', reject);
+            });
+      return { store: new RedisSessionStore(redis, settings.SESSION_REDIS_PREFIX), connected, close: async () => void redis.disconnect() };
     }
     default:
-      return { store: new FileSessionStore(resolvePath(settings.SESSION_FILES), settings.SESSION_LIFETIME), close: async () => undefined };
+      return {
+        store: new FileSessionStore(resolvePath(settings.SESSION_FILES), settings.SESSION_LIFETIME),
+        close: async () => undefined,
+      };
   }
 }

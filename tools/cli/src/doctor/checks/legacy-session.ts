@@ -84,7 +84,10 @@ export async function checkLegacySession(
   const where = storeDescription(config);
   const configured = configuredSessionStore({ ...config, SESSION_DRIVER: config.SESSION_DRIVER }, database);
   try {
-    const session = await within(timeoutMs, () => configured.store.read(sessionId));
+    const session = await within(timeoutMs, async () => {
+      await configured.connected?.();
+      return configured.store.read(sessionId);
+    });
     if (session) return [appKey, ok('session-store', `the session the monolith just started is in the ${where}`)];
     return [
       appKey,

@@ -1,7 +1,9 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
 import {
   E2E_IDENTITY_SECRET,
   freePort,
@@ -172,6 +174,54 @@ describe('offramp doctor', () => {
     expect(detailOf(run, 'session-store')).toContain('is not in the file store');
   }, 30_000);
 
+  it(
+    'reads the session from the database and redis stores when the monolith keeps them there',
+    async () => {
+      const prefix = `offramp_doctor_${randomBytes(4).toString('hex')}`;
+      const [database, redis] = await Promise.all([
+        startLegacyApp({ timeoutMs: STARTUP_TIMEOUT_MS, env: { SESSION_DRIVER: 'database' } }),
+        startLegacyApp({ timeoutMs: STARTUP_TIMEOUT_MS, env: { SESSION_DRIVER: 'redis', CACHE_PREFIX: prefix } }),
+      ]);
+      const client = new Redis('redis://127.0.0.1:6379/0', { maxRetriesPerRequest: 1 });
+      try {
+        const inDatabase = await doctor({
+          ...gatewayEnv,
+          LEGACY_URL: database.url,
+          APP_KEY: database.appKey,
+          DATABASE_URL: database.databaseUrl,
+          SESSION_DRIVER: 'database',
+        });
+        expect(detailOf(inDatabase, 'session-store')).toBe('the session the monolith just started is in the database store (table sessions of DATABASE_URL)');
+        const otherTable = await doctor({
+          ...gatewayEnv,
+          LEGACY_URL: database.url,
+          APP_KEY: database.appKey,
+          DATABASE_URL: database.databaseUrl,
+          SESSION_DRIVER: 'database',
+          SESSION_TABLE: 'no_sessions',
+        });
+        expect(otherTable.status['session-store']).toBe('fail');
+        expect(detailOf(otherTable, 'session-store')).toMatch(/^cannot read the database store \(table no_sessions/);
+
+        const redisEnv = { ...gatewayEnv, LEGACY_URL: redis.url, APP_KEY: redis.appKey, SESSION_DRIVER: 'redis', SESSION_REDIS_PREFIX: `${prefix}:` };
+        expect(detailOf(await doctor(redisEnv), 'session-store')).toBe(
+          `the session the monolith just started is in the redis store (redis://127.0.0.1:6379/0, prefix ${prefix}:)`,
+        );
+        const otherPrefix = await doctor({ ...redisEnv, SESSION_REDIS_PREFIX: 'laravel_cache:' });
+        expect(failed(otherPrefix)).toEqual(['session-store']);
+        const down = await doctor({ ...redisEnv, SESSION_REDIS_URL: `redis://127.0.0.1:${await freePort()}/0` });
+        expect(failed(down)).toEqual(['session-store']);
+        expect(detailOf(down, 'session-store')).toMatch(/^cannot read the redis store/);
+      } finally {
+        const keys = await client.keys(`${prefix}:*`);
+        if (keys.length > 0) await client.del(...keys);
+        client.disconnect();
+        await Promise.all([database.close(), redis.close()]);
+      }
+    },
+    3 * STARTUP_TIMEOUT_MS,
+  );
+
   it('fails the identity check when the gateway signs with another key than the slice verifies with', async () => {
     const run = await doctor({ ...gatewayEnv, IDENTITY_TOKEN_SECRET: 'another-identity-secret-0123456789abcdef' });
     expect(run.code).toBe(1);
@@ -236,8 +286,11 @@ describe('offramp doctor', () => {
     expect(detailOf(run, 'stream OFFRAMP_DLQ')).toBe('dead-letter stream missing');
   }, 30_000);
 
-  it('fails the migrations of a slice whose tables were not migrated (DATABASE_MIGRATIONS=verify on a fresh database)', async () => {
+  it('fails the migrations of a slice whose tables were not migrated (DATABASE_MIGRATIONS=verify on a fresh database); checks EdDSA keys too', async () => {
     const fresh: TempSqlite = tempSqlite('unmigrated.sqlite');
+    const pair = () =>
+      generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const keys = pair();
     const unmigrated = await startService({
       app: 'pipelines',
       timeoutMs: STARTUP_TIMEOUT_MS,
@@ -248,16 +301,28 @@ describe('offramp doctor', () => {
         LOG_LEVEL: 'fatal',
         QUEUE_BRIDGE_ENABLED: 'false',
         OUTBOX_RELAY_ENABLED: 'false',
-        IDENTITY_TOKEN_SECRET: E2E_IDENTITY_SECRET,
+        // EdDSA, as production: the slice holds the public key only
+        IDENTITY_TOKEN_ALG: 'EdDSA',
+        IDENTITY_TOKEN_PUBLIC_KEY: keys.publicKey,
       },
     });
     try {
-      const run = await doctor({ ...gatewayEnv, GATEWAY_SERVICES: `pipelines=${unmigrated.url}` });
+      const eddsa = { ...gatewayEnv, GATEWAY_SERVICES: `pipelines=${unmigrated.url}`, IDENTITY_TOKEN_SECRET: '', IDENTITY_TOKEN_ALG: 'EdDSA' };
+      const run = await doctor({ ...eddsa, IDENTITY_TOKEN_PRIVATE_KEY: keys.privateKey });
       expect(run.code).toBe(1);
-      expect(failed(run)).toContain('migrations pipelines');
+      expect(failed(run)).toEqual(['slice pipelines', 'migrations pipelines']);
+      expect(detailOf(run, 'slice pipelines')).toContain('not ready (503): migrations');
       expect(detailOf(run, 'migrations pipelines')).toMatch(/migration\(s\) of pipelines have not run/);
       expect(run.results.find((result) => result.name === 'migrations pipelines')?.fix).toContain('pipelines-migrate');
-      expect(run.status['identity pipelines']).toBe('ok');
+      expect(detailOf(run, 'identity pipelines')).toBe("pipelines accepts a token signed with the gateway's EdDSA key for audience pipelines");
+
+      const otherKey = await doctor({ ...eddsa, IDENTITY_TOKEN_PRIVATE_KEY: pair().privateKey });
+      expect(otherKey.status['identity pipelines']).toBe('fail');
+      expect(otherKey.results.find((result) => result.name === 'identity pipelines')?.fix).toContain('public half');
+      expect(otherKey.stdout).not.toContain('PRIVATE KEY');
+
+      const hs256 = await doctor({ ...gatewayEnv, GATEWAY_SERVICES: `pipelines=${unmigrated.url}` });
+      expect(detailOf(hs256, 'identity pipelines')).toBe('pipelines verifies EdDSA tokens, the gateway signs HS256');
     } finally {
       await unmigrated.stop();
       fresh.remove();
