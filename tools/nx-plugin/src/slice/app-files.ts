@@ -361,7 +361,7 @@ export class ${H} {
 }
 
 function consumersSpec(name: string, consumers: SliceConsumer[]): string {
-  return `import { jetstreamManager } from '@nats-io/jetstream';
+  return `import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer, startService, tempSqlite, waitUntil, type NatsServerHandle, type ServiceProcess, type TempSqlite } from '@offramp/testing';
 
@@ -396,6 +396,24 @@ describe('${name} consumers (the built slice, a real nats-server, SQLite)', () =
         const info = await manager.consumers.info('OFFRAMP_EVENTS', durable);
         expect([info.config.filter_subject, ...(info.config.filter_subjects ?? [])]).toContain(subject);
       }
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('dead-letters a payload that does not match the catalog schema, with the reason, and stays ready', async () => {
+    const connection = await connect({ servers: nats.url });
+    try {
+      const manager = await jetstreamManager(connection);
+      for (const { durable, subject } of CONSUMERS) {
+        await jetstream(connection).publish(subject, JSON.stringify({ not: 'the schema' }), { msgID: \`invalid-\${durable}\` });
+        const letter = await waitUntil(async () => manager.streams.getMessage('OFFRAMP_DLQ', { last_by_subj: \`dlq.\${durable}\` }).catch(() => null), {
+          timeoutMs: 15_000,
+          description: \`dead letter of \${durable}\`,
+        });
+        expect(letter?.header.get('Offramp-Dead-Letter-Reason')).toContain(\`does not match the schema of \${subject}\`);
+      }
+      expect((await fetch(\`\${slice.url}/health/ready\`)).status).toBe(200);
     } finally {
       await connection.close();
     }
