@@ -4,6 +4,8 @@ import { bootstrapService } from '@offramp/platform';
 import { declareEventStreams } from './event-streams.js';
 import { JobStatsModule } from './job-stats/job-stats.module.js';
 import { LaravelJobsModule } from './laravel-jobs.module.js';
+import { MessengerBridgeModule } from './messenger-bridge/messenger-bridge.module.js';
+import { messengerConsumers } from './messenger-bridge/taken-over-messages.js';
 import { PIPELINES_MIGRATIONS } from './migrations/pipelines-migrations.js';
 import { OutboxRelayModule } from './outbox-relay/outbox-relay.module.js';
 import { pipelinesConfig } from './pipelines-config.js';
@@ -21,7 +23,14 @@ const service = await bootstrapService({
   migrations: PIPELINES_MIGRATIONS,
   imports: (validated) => {
     config = validated;
-    return [OutboxRelayModule, QueueBridgeModule, LaravelJobsModule, SalesReportModule.forRoot(validated), JobStatsModule];
+    return [
+      OutboxRelayModule,
+      QueueBridgeModule,
+      LaravelJobsModule,
+      SalesReportModule.forRoot(validated),
+      JobStatsModule,
+      ...(validated.MESSENGER_BRIDGE_ENABLED ? [MessengerBridgeModule] : []),
+    ];
   },
 });
 
@@ -34,7 +43,10 @@ void (async () => {
   try {
     await declareEventStreams(await service.app.get(NatsConnectionManager).connected(), config, logger, stopping.signal);
     if (stopping.signal.aborted) return;
-    await startJetStreamConsumers(service.app, { consumers: [...jobsConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS), SALES_CONSUMER] });
+    const messenger = config.MESSENGER_BRIDGE_ENABLED ? messengerConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS) : [];
+    await startJetStreamConsumers(service.app, {
+      consumers: [...jobsConsumers(config.QUEUE_JOBS_CONCURRENCY, config.QUEUE_JOBS_ACK_WAIT_MS), ...messenger, SALES_CONSUMER],
+    });
   } catch (error) {
     // Stopping while they start (NATS drained under them) is a shutdown, not a failed start.
     if (!(error instanceof RetryAbortedError) && !stopping.signal.aborted) logger.error(`the job handlers did not start: ${(error as Error).message}`);

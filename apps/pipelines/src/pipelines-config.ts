@@ -1,6 +1,7 @@
 import { parseAppKey } from '@offramp/legacy-bridge';
 import { booleanField, integerField as int } from '@offramp/platform';
 import { z } from 'zod';
+import { messengerBridgeConfig } from './messenger-bridge/messenger-bridge-config.js';
 
 const queueName = z
   .string()
@@ -71,6 +72,7 @@ export const pipelinesConfig = {
   MAIL_PASSWORD: z.string().optional().describe('SMTP password'),
   MAIL_FROM_ADDRESS: z.email().default('shop@example.test').describe("sender address (the monolith's mail.from.address)"),
   MAIL_FROM_NAME: z.string().default('Offramp Shop').describe("sender name (the monolith's mail.from.name)"),
+  ...messengerBridgeConfig,
 };
 
 function safe(check: () => unknown): boolean {

@@ -44,7 +44,7 @@ describe("Symfony Messenger's PhpSerializer bodies, read and written as Symfony 
     expect(envelope.all(DELAY_STAMP).map((s) => propertyOf(s, 'delay'))).toEqual([2000, 0]);
     expect(envelope.all(REDELIVERY_STAMP).map((s) => propertyOf(s, 'retryCount'))).toEqual([1, 0]);
     expect(envelope.retryCount()).toBe(0);
-    const details = envelope.last(ERROR_DETAILS_STAMP)!;
+    const details = envelope.last(ERROR_DETAILS_STAMP) as PhpObject;
     expect(propertyOf(details, 'exceptionMessage')).toBe('SendWelcomeEmail: user 7 does not exist.');
     expect((propertyOf(details, 'flattenException') as PhpObject).phpClass).toBe('Symfony\\Component\\ErrorHandler\\Exception\\FlattenException');
     expect(encodeMessengerBody(envelope)).toBe(body);

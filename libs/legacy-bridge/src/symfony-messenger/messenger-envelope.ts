@@ -85,7 +85,7 @@ export class MessengerEnvelope {
    * the first and the newest are kept.
    */
   withLimitedHistory(historySize: number, ...stamps: PhpObject[]): MessengerEnvelope {
-    let envelope: MessengerEnvelope = this;
+    let envelope = this.with();
     for (const stamp of stamps) {
       const history = envelope.all(stamp.phpClass);
       if (history.length < historySize) {

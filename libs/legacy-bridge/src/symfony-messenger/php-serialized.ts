@@ -181,11 +181,17 @@ export function serializeLossless(value: SerializedValue | Record<string, Serial
     else if (typeof v === 'string' || Buffer.isBuffer(v)) str(v);
     else if (Array.isArray(v)) {
       put(`a:${v.length}:{`);
-      v.forEach((item, i) => (key(i), write(item)));
+      v.forEach((item, i) => {
+        key(i);
+        write(item);
+      });
       put('}');
     } else if (v instanceof Map) {
       put(`a:${v.size}:{`);
-      for (const [k, item] of v) (key(k), write(item));
+      for (const [k, item] of v) {
+        key(k);
+        write(item);
+      }
       put('}');
     } else if (v instanceof PhpObject) {
       const name = Buffer.from(v.phpClass, 'utf8');
@@ -193,12 +199,18 @@ export function serializeLossless(value: SerializedValue | Record<string, Serial
       put(`O:${name.length}:"`);
       parts.push(name);
       put(`":${entries.length}:{`);
-      for (const [k, item] of entries) (str(k), write(item));
+      for (const [k, item] of entries) {
+        str(k);
+        write(item);
+      }
       put('}');
     } else if (typeof v === 'object') {
       const entries = Object.entries(v);
       put(`a:${entries.length}:{`);
-      for (const [k, item] of entries) (key(/^(0|-?[1-9]\d*)$/.test(k) ? Number(k) : k), write(item));
+      for (const [k, item] of entries) {
+        key(/^(0|-?[1-9]\d*)$/.test(k) ? Number(k) : k);
+        write(item);
+      }
       put('}');
     } else throw new TypeError(`cannot serialize a ${typeof v}`);
   };

@@ -132,7 +132,8 @@ export class MessengerBridge {
     }
     try {
       const envelope = decodeMessengerBody(row.body, [...this.classes.keys()], bridged?.allowedClasses ?? []);
-      const handler = this.classes.get(envelope.messageClass)!;
+      const handler = this.classes.get(envelope.messageClass);
+      if (!handler) throw new MessengerMessageError('not_an_envelope', `the body names ${phpClass ?? 'no class'} but holds a ${envelope.messageClass}`);
       const message = { message: symfonyMessageMeta(row, envelope, this.transport), ...handler.fields(envelope.message) };
       try {
         await this.settings.publisher.publish(handler.subject, message, { eventId: messengerMessageId(row), timeoutMs: this.settings.publishTimeoutMs });

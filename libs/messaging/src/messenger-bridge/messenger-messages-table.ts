@@ -60,7 +60,8 @@ export class MessengerMessagesTable {
     const sql = `UPDATE ${this.table} SET delivered_at = ${this.p(4)}
        WHERE id IN (SELECT id FROM ${this.table} WHERE ${available} ${order} LIMIT ${n}${this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
        RETURNING id, queue_name, body, headers`;
-    const result = (await this.dataSource.query(sql, [...params, at])) as RawRow[] | [RawRow[], number];
+    // SQLite's ? bind in the order they appear: the SET's first; PostgreSQL's $4 is named.
+    const result = (await this.dataSource.query(sql, this.dialect === 'postgres' ? [...params, at] : [at, ...params])) as RawRow[] | [RawRow[], number];
     // TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, count].
     const rows = this.dialect === 'postgres' ? (result as [RawRow[], number])[0] : (result as RawRow[]);
     return rows.map(toRow).sort((a, b) => a.id - b.id);
