@@ -10,12 +10,15 @@ import { NatsConnectionManager } from '@offramp/messaging';
 import { createDataSourceOptions } from '@offramp/persistence';
 import {
   CookieJar,
+  scratchDatabase,
   startNatsServer,
   startService,
   startSymfonyApp,
   waitUntil,
   workspaceRoot,
   type NatsServerHandle,
+  type ScratchDatabase,
+  type ScratchDatabaseKind,
   type ServiceProcess,
   type SymfonyApp,
 } from '@offramp/testing';
@@ -24,7 +27,8 @@ import { DataSource } from 'typeorm';
 const WELCOME = 'App\\Message\\SendWelcomeEmail';
 const TAKEN_OVER = { OFFRAMP_TAKEN_OVER_MESSAGES: WELCOME };
 
-describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQLite)', () => {
+describe.each<ScratchDatabaseKind>(['sqlite', 'mariadb', 'postgres'])('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, %s)', (kind) => {
+  let database: ScratchDatabase;
   let server: NatsServerHandle;
   let symfony: SymfonyApp;
   let pipelines: ServiceProcess;
@@ -50,6 +54,11 @@ describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQL
       ],
       { cwd: join(workspaceRoot(), 'apps/legacy-symfony'), env: appEnv(), encoding: 'utf8', timeout: 60_000 },
     );
+  /** A query with ? placeholders on any of the three databases. */
+  const query = (sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return db.query(kind === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql, params);
+  };
   const register = async (email: string): Promise<number> => {
     const jar = new CookieJar();
     const form = await fetch(`${symfony.url}/register`, { signal: AbortSignal.timeout(15_000) });
@@ -63,17 +72,21 @@ describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQL
       signal: AbortSignal.timeout(15_000),
     });
     expect(response.status).toBe(302);
-    const [user] = (await db.query('SELECT id FROM users WHERE email = ?', [email])) as Array<{ id: number }>;
+    const [user] = (await query('SELECT id FROM users WHERE email = ?', [email])) as Array<{ id: number }>;
     return Number(user.id);
   };
   const mailsOf = async (userId: number) =>
-    (await db.query('SELECT recipient, kind, subject FROM sent_emails WHERE user_id = ? ORDER BY id', [userId])) as Array<Record<string, string>>;
+    (await query('SELECT recipient, kind, subject FROM sent_emails WHERE user_id = ? ORDER BY id', [userId])) as Array<Record<string, string>>;
+  // On MariaDB Symfony acks a row by marking it delivered in 9999 (deleted on a later get): not in the queue.
   const queued = async (queue: string) =>
-    (await db.query('SELECT id, body FROM messenger_messages WHERE queue_name = ? ORDER BY id', [queue])) as Array<{ id: number; body: string }>;
+    (await query("SELECT id, body FROM messenger_messages WHERE queue_name = ? AND (delivered_at IS NULL OR delivered_at < '9999-01-01') ORDER BY id", [
+      queue,
+    ])) as Array<{ id: number; body: string }>;
 
   beforeAll(async () => {
     server = await startNatsServer();
-    symfony = await startSymfonyApp({ env: TAKEN_OVER });
+    database = await scratchDatabase(kind, 'offramp_messenger');
+    symfony = await startSymfonyApp({ env: TAKEN_OVER, databaseUrl: database.url });
     db = new DataSource(createDataSourceOptions({ url: symfony.databaseUrl, poolSize: 1 }));
     await db.initialize();
     pipelines = await startService({
@@ -97,6 +110,7 @@ describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQL
     await nats?.close();
     await db?.destroy();
     await symfony?.close();
+    await database?.drop();
     await server?.stop();
   });
 
@@ -125,8 +139,8 @@ describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQL
     expect(detail).toMatch(/Transport\s+offramp/);
 
     // The user is back: the retry sends the message to the offramp transport, where Node runs it.
-    await db.query(
-      "INSERT INTO users (id, name, email, password, is_admin, created_at, updated_at) VALUES (?, 'Back Again', 'gone@example.test', 'x', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    await query(
+      "INSERT INTO users (id, name, email, password, created_at, updated_at) VALUES (?, 'Back Again', 'gone@example.test', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
       [userId],
     );
     expect(symfonyConsole(['messenger:failed:retry', String(failed.id), '--force'])).toContain('All done!');
@@ -138,7 +152,7 @@ describe('SendWelcomeEmail runs in pipelines (real Symfony app, nats-server, SQL
   it('a corrupt body and an unknown class are dead-lettered with the reason, a class not taken over goes to PHP, and the next message still runs', async () => {
     const envelope = (message: PhpObject, ...stamps: PhpObject[]) => encodeMessengerBody(new MessengerEnvelope(message).with(busNameStamp(), ...stamps));
     const insert = (body: string) =>
-      db.query(
+      query(
         "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at) VALUES (?, '[]', 'offramp', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
         [body],
       );
