@@ -55,8 +55,15 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     NATS_URL: natsUrl,
     LOG_PRETTY: 'false',
-    // No Laravel queue (table jobs) to drain beside the Symfony app; its Messenger messages are not bridged yet.
-    ...(legacyApp === 'symfony' ? { QUEUE_BRIDGE_ENABLED: process.env.QUEUE_BRIDGE_ENABLED || 'false' } : {}),
+    // No Laravel queue (table jobs) to drain beside the Symfony app; its SendWelcomeEmail goes through the
+    // Messenger bridge instead (the app sends it to its offramp transport, pipelines runs it).
+    ...(legacyApp === 'symfony'
+      ? {
+          QUEUE_BRIDGE_ENABLED: process.env.QUEUE_BRIDGE_ENABLED || 'false',
+          MESSENGER_BRIDGE_ENABLED: process.env.MESSENGER_BRIDGE_ENABLED || 'true',
+          OFFRAMP_TAKEN_OVER_MESSAGES: process.env.OFFRAMP_TAKEN_OVER_MESSAGES ?? 'App\\Message\\SendWelcomeEmail',
+        }
+      : {}),
     // The gateway reads the Symfony app's login from its session files (bin/serve's defaults; docs/symfony-identity.md).
     ...(legacyApp === 'symfony'
       ? {
