@@ -97,6 +97,20 @@ describe('RouteTable matches as the frameworks do', () => {
     expect(table.resolve('GET', '/posts/7')?.params).toEqual({ id: '7' });
   });
 
+  it('applies a changed requirement of a route at once (it is no part of the id)', () => {
+    const table = RouteTable.from([spec({ method: 'GET', path: '/{_locale}/products/{id}', requirements: { _locale: 'en|fr', id: '\\d+' } })]);
+    expect(table.match('GET', '/de/products/1')).toBeUndefined();
+    table.set(
+      'GET /:_locale/products/:id',
+      spec({ method: 'GET', path: '/{_locale}/products/{id}', state: 'shadow', requirements: { _locale: 'en|fr|de', id: '\\d+' } }),
+    );
+    expect(table.match('GET', '/de/products/1')?.route.state).toBe('shadow');
+    table.set('GET /:_locale/products/:id', spec({ method: 'GET', path: '/{_locale}/products/{id}', state: 'shadow', requirements: { _locale: 'en' } }));
+    expect(table.match('GET', '/fr/products/1')).toBeUndefined();
+    expect(table.match('GET', '/en/products/abc')?.route.state).toBe('shadow');
+    expect(table.size).toBe(1);
+  });
+
   it('leaves out the trailing optional parameters with their separator, only at the end', () => {
     const table = RouteTable.from([
       spec({ method: 'GET', path: '/blog/{page?}', requirements: { page: '\\d+' }, defaults: { page: 1 } }),

@@ -61,8 +61,12 @@ export class RouteTable {
   set(id: string, route: RouteSpec): void {
     const existing = this.entries.get(id);
     if (existing) {
-      existing.matched.route = route;
-      return;
+      if (sameRequirements(existing.matched.route.requirements, route.requirements)) {
+        existing.matched.route = route;
+        return;
+      }
+      // The id holds method, host and path but not the requirements the tree was compiled from: a changed one is registered anew.
+      this.delete(id);
     }
     const entry: Entry = { matched: { id, route }, registered: [] };
     this.entries.set(id, entry);
@@ -135,6 +139,12 @@ export class RouteTable {
 function hasEmptyParam(params: Record<string, string | undefined>): boolean {
   for (const name in params) if (params[name] === '' && name !== '*') return true;
   return false;
+}
+
+function sameRequirements(before: RouteSpec['requirements'], after: RouteSpec['requirements']): boolean {
+  const names = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const name of names) if (before?.[name] !== after?.[name]) return false;
+  return true;
 }
 
 /** `*` is every method; a route that allows GET answers HEAD too. */
