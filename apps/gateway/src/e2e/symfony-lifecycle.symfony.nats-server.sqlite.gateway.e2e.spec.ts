@@ -119,6 +119,14 @@ describe('a Symfony route legacy → shadow → canary → service → rollback 
   let routeId: string;
 
   const product = (id: number | string, locale = 'en') => throughGateway(gateway, `/${locale}/products/${id}.json`);
+  /** A route of the table by name, as PUT /routes takes it back (without what the table adds), and its id. */
+  const editable = async (name: string) => {
+    const listed = (await gatewayAdmin(gateway, 'GET', '/routes')).json.routes as ({ id: string; name?: string } & Record<string, unknown>)[];
+    const found = listed.find((each) => each.name === name);
+    if (!found) throw new Error(`no route named ${name} in the table`);
+    const { revision: _revision, lastChange: _change, shadowMatch: _match, shadowGate: _gate, ...route } = found;
+    return route as { id: string; requirements: Record<string, string> } & Record<string, unknown>;
+  };
   const verdict = async () => (await gatewayAdmin(gateway, 'GET', `/diffs?id=${encodeURIComponent(routeId)}&limit=20`)).json;
 
   beforeAll(async () => {
@@ -167,9 +175,15 @@ describe('a Symfony route legacy → shadow → canary → service → rollback 
     }[];
     expect(listed.every((route) => route.state === 'legacy')).toBe(true);
 
-    // The slice takes only the JSON form: its own route beside catalog_show, whose other URLs (the HTML form) stay Symfony's.
-    // The static `.json` wins over catalog_show's `{_format}` parameter, as in Symfony's router the request lands on the same controller.
-    const show = listed.find((route) => route.name === 'catalog_show') as { requirements: Record<string, string> };
+    // The slice takes only the JSON form: catalog_show is split in two on the gateway, its HTML form (`_format` html,
+    // the default) staying Symfony's and a catalog_show_json route for `.json`; every URL still reaches the same controller.
+    const show = await editable('catalog_show');
+    const { id: _showId, ...showRoute } = show;
+    const split = await gatewayAdmin(gateway, 'PUT', '/routes', {
+      route: { ...showRoute, requirements: { ...show.requirements, _format: 'html' } },
+      reason: 'JSON form split off',
+    });
+    expect(split.status).toBe(200);
     const set = await gatewayAdmin(gateway, 'PUT', '/routes', {
       route: {
         method: 'GET|HEAD',
@@ -183,8 +197,7 @@ describe('a Symfony route legacy → shadow → canary → service → rollback 
       reason: 'the Node catalog handler serves the JSON detail',
     });
     expect(set.status).toBe(200);
-    const named = (await gatewayAdmin(gateway, 'GET', '/routes')).json.routes as { id: string; name?: string }[];
-    routeId = (named.find((route) => route.name === 'catalog_show_json') as { id: string }).id;
+    routeId = (await editable('catalog_show_json')).id;
     const resolve = async (path: string) => (await gatewayAdmin(gateway, 'GET', `/routes/resolve?path=${encodeURIComponent(path)}`)).json.route?.name ?? null;
     expect(await resolve('/en/products/1.json')).toBe('catalog_show_json');
     expect(await resolve('/en/products/1')).toBe('catalog_show');
@@ -293,6 +306,16 @@ describe('a Symfony route legacy → shadow → canary → service → rollback 
     expect(html).toMatchObject({ status: 200, backend: 'legacy' });
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(catalog.hits).toBe(1);
+
+    // A requirement narrowed on the live route takes effect at once: French callers go back to Symfony.
+    const { id: _id, ...live } = await editable('catalog_show_json');
+    const narrowed = await gatewayAdmin(gateway, 'PUT', '/routes', {
+      route: { ...live, requirements: { ...live.requirements, _locale: 'en' } },
+      reason: 'French copy not ready',
+    });
+    expect(narrowed.status).toBe(200);
+    await waitUntil(async () => (await product(1, 'fr')).backend === 'legacy', { timeoutMs: 10_000, description: 'the narrowed requirement applied' });
+    expect(await product(1, 'en')).toMatchObject({ status: 200, backend: 'catalog' });
   }, 90_000);
 
   it('rollback of the route in one call: Symfony answers again', async () => {
