@@ -35,8 +35,8 @@ export interface ResolvedRoute extends MatchedRoute {
  * the tree when a route is set (route-patterns.ts); a GET route answers HEAD, as Laravel and Symfony do.
  *
  * Changes are applied in place and each is atomic for the event loop: a state change only swaps
- * the entry's route object (the id is method + host + path, so the tree does not change); a new route
- * is inserted, a deleted one removed. Nothing is rebuilt, whatever the table's size.
+ * the entry's route object (the id is method + host + path, so the tree does not change); a changed
+ * requirement registers that one route anew; a new route is inserted, a deleted one removed. Nothing is rebuilt, whatever the table's size.
  */
 export class RouteTable {
   // Requirements come from the monolith's own route definitions, written by the admin; each regex
