@@ -49,6 +49,16 @@ final class OutboxTest extends WebTestCase
         return (int) self::connection()->fetchOne('SELECT COALESCE(MAX(id), 0) FROM offramp_outbox');
     }
 
+    /** MariaDB counts changed rows: a second edit in the same second changes no updated_at and was a 404. */
+    public function testTwoEditsOfAProductInTheSameSecondBothSucceed(): void
+    {
+        $client = static::createClient();
+        $token = self::admin($client);
+        [$first] = self::patch($client, 12, ['stock' => 7], $token);
+        [$second, $product] = self::patch($client, 12, ['stock' => 8], $token);
+        self::assertSame([200, 200, 8], [$first, $second, $product['stock']]);
+    }
+
     public function testAnAdminEditRecordsPriceAndStockEvents(): void
     {
         $client = static::createClient();

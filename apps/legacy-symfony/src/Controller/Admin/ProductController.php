@@ -57,10 +57,13 @@ final class ProductController extends AbstractController
 
         $this->connection->transactional(function (Connection $connection) use ($id, $changes): void {
             // Write first: takes the row lock (MariaDB, PostgreSQL) or SQLite's write lock before reading.
-            if ($connection->update('products', ['updated_at' => gmdate('Y-m-d H:i:s')], ['id' => $id]) === 0) {
+            // Its count cannot say whether the product exists: MariaDB counts changed rows, and an edit in
+            // the same second as the last one changes no updated_at.
+            $connection->update('products', ['updated_at' => gmdate('Y-m-d H:i:s')], ['id' => $id]);
+            $before = $connection->fetchAssociative('SELECT price_cents, stock, currency FROM products WHERE id = ?', [$id]);
+            if ($before === false) {
                 throw new NotFoundHttpException("No product {$id}.");
             }
-            $before = $connection->fetchAssociative('SELECT price_cents, stock, currency FROM products WHERE id = ?', [$id]);
             $connection->update('products', $changes, ['id' => $id]);
             if (isset($changes['price_cents']) && $changes['price_cents'] !== (int) $before['price_cents']) {
                 $this->outbox->record('product', $id, Outbox::PRODUCT_PRICE_CHANGED, [
