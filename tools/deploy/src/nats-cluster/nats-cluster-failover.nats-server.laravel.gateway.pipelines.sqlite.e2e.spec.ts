@@ -43,9 +43,12 @@ const ROUTES_BUCKET = 'cluster_routes';
 const ADMIN_TOKEN = 'cluster-admin-token-0123456789';
 /**
  * Per round: enough that the monolith is still writing when the leader dies, on an idle machine too
- * (with 300, the monolith had written them all before the 60th event was relayed in one run of three).
+ * (with 300, the monolith had written them all before the 60th event was relayed in one run of three;
+ * with 800 and the 60th event, once in a loaded CI run, where the relay lagged the writer).
  */
-const ORDERS = 800;
+const ORDERS = 1_500;
+/** The leader dies once this many of the round's events are in the stream: some relayed, most still to come. */
+const EVENTS_BEFORE_KILL = 20;
 const PRICE_CHANGES = 60;
 
 interface OutboxFigures {
@@ -246,10 +249,10 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
         cwd: join(workspaceRoot(), 'apps/legacy'),
         env: simulationEnv,
       });
-      await waitUntil(async () => ((await jsm.streams.info(EVENTS).catch(() => undefined))?.state.messages ?? 0) >= before + 60, {
+      await waitUntil(async () => ((await jsm.streams.info(EVENTS).catch(() => undefined))?.state.messages ?? 0) >= before + EVENTS_BEFORE_KILL, {
         timeoutMs: 60_000,
         intervalMs: 50,
-        description: `60 more events in round ${round}`,
+        description: `${EVENTS_BEFORE_KILL} more events in round ${round}`,
       });
       const leader = await streamLeader(jsm);
       const pendingAtKill = (await outboxFigures(monolith)).unpublished;
