@@ -43,16 +43,7 @@ export function configuredSessionStore(settings: SessionStoreSettings, database?
       };
     }
     case 'redis': {
-      const redis = new Redis(settings.SESSION_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      redis.on('error', () => undefined); // reads fail fast and fall back to whoami; ioredis reconnects
-      // Reads fail at once until the connection is up (no offline queue): a one-off reader waits for it.
-      const connected = () =>
-        redis.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve, reject) => {
-              redis.once('ready', () => resolve());
-              redis.once('error', reject);
-            });
+      const { redis, connected } = sessionRedis(settings.SESSION_REDIS_URL);
       return { store: new RedisSessionStore(redis, settings.SESSION_REDIS_PREFIX), connected, close: async () => void redis.disconnect() };
     }
     default:
@@ -61,4 +52,22 @@ export function configuredSessionStore(settings: SessionStoreSettings, database?
         close: async () => undefined,
       };
   }
+}
+
+/**
+ * The monolith's Redis for session reads: no offline queue and one retry, so a read fails fast and
+ * the gateway falls back to whoami while ioredis reconnects; `connected` lets a one-off reader (the
+ * doctor) wait for the connection first.
+ */
+export function sessionRedis(url: string): { redis: Redis; connected: () => Promise<void> } {
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  const connected = () =>
+    redis.status === 'ready'
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          redis.once('ready', () => resolve());
+          redis.once('error', reject);
+        });
+  return { redis, connected };
 }

@@ -1,6 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
-import { Redis } from 'ioredis';
-import type { ConfiguredSessionStore, SessionDatabase } from '../session/configured-session-store.js';
+import { sessionRedis, type ConfiguredSessionStore, type SessionDatabase } from '../session/configured-session-store.js';
 import { FileSessionStore } from '../session/file-session-store.js';
 import { RedisSessionStore } from '../session/redis-session-store.js';
 import type { SessionStore } from '../session/session-store.js';
@@ -35,16 +34,7 @@ export function configuredSymfonySessionStore(settings: SymfonySessionStoreSetti
       return opened(new PdoSessionStore(query, { table: settings.SYMFONY_SESSION_TABLE }));
     }
     case 'redis': {
-      const redis = new Redis(settings.SESSION_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      redis.on('error', () => undefined); // reads fail fast and fall back to whoami; ioredis reconnects
-      // Reads fail at once until the connection is up (no offline queue): a one-off reader waits for it.
-      const connected = () =>
-        redis.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve, reject) => {
-              redis.once('ready', () => resolve());
-              redis.once('error', reject);
-            });
+      const { redis, connected } = sessionRedis(settings.SESSION_REDIS_URL);
       return opened(
         new RedisSessionStore(redis, settings.SYMFONY_SESSION_REDIS_PREFIX, SYMFONY_SESSION_FORMAT),
         connected,
