@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { RssPeaks, rssMb } from './rss.js';
+
+const CHILD = 'globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1); setTimeout(() => {}, 30000)';
+const PARENT = `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(CHILD)}], { stdio: 'ignore' }); setTimeout(() => {}, 30000)`;
+
+describe('resident memory of a process tree', () => {
+  it('counts the children of a process and keeps the highest sample', async () => {
+    // The parent holds little, its child ~64 MB: the tree's figure must include the child's memory.
+    // Its own process group, so that one kill stops the parent and the child it started.
+    const parent = spawn(process.execPath, ['-e', PARENT], { stdio: 'ignore', detached: true });
+    const pid = parent.pid;
+    if (pid === undefined) throw new Error('the test process did not start');
+    try {
+      const peaks = new RssPeaks({ tree: pid }).start(50);
+      let mb = 0;
+      for (let tries = 0; tries < 100 && mb < 64; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        mb = rssMb(pid);
+      }
+      expect(mb).toBeGreaterThanOrEqual(64);
+      expect(peaks.stop()['tree']).toBeGreaterThanOrEqual(64);
+    } finally {
+      process.kill(-pid, 'SIGKILL');
+    }
+  });
+
+  it('counts a process that is gone as 0', () => {
+    expect(rssMb(2 ** 22 + 1)).toBe(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Resident memory of a process and of every process below it (php-fpm and nginx answer from
+ * their workers, not from the master whose pid a benchmark holds), in MB, read from /proc.
+ * A process that has exited counts 0: a benchmark samples while things stop.
+ */
+export function rssMb(pid: number): number {
+  let kb = 0;
+  for (const member of processTree(pid)) kb += residentKb(member);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+function residentKb(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name (field 2) may hold spaces and parentheses: the parent pid follows its last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // exited between readdir and read
+    }
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Highest RSS of each named process tree while a load runs, sampled every `everyMs`. */
+export class RssPeaks {
+  private readonly peaks = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pids: Record<string, number>) {}
+
+  /** The figure now, for the idle column. */
+  now(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, rssMb(pid)]));
+  }
+
+  start(everyMs = 250): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): Record<string, number> {
+    clearInterval(this.timer);
+    this.sample();
+    return Object.fromEntries(this.peaks);
+  }
+
+  private sample(): void {
+    for (const [name, mb] of Object.entries(this.now())) this.peaks.set(name, Math.max(mb, this.peaks.get(name) ?? 0));
+  }
+}
