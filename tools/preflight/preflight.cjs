@@ -8,6 +8,7 @@
 const { spawnSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -206,11 +207,23 @@ function findNpmCli() {
   return found;
 }
 
-function exec(node, env, command, args) {
+function exec(node, env, command, args, { failuresFile } = {}) {
   const child = spawn(command === 'node' ? node.nodeBin : command, args, { stdio: 'inherit', cwd: ROOT, env });
   // Ctrl-C reaches the whole foreground process group; forward TERM so the child can clean up.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  child.on('exit', (code, signal) => {
+    if (failuresFile) repeatFailures(failuresFile, code);
+    process.exit(code ?? (signal === 'SIGINT' ? 130 : 1));
+  });
+}
+
+/** The Jest failures of the run once more, at the end of the log (tools/preflight/failing-tests.reporter.cjs). */
+function repeatFailures(file, code) {
+  const failures = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  fs.rmSync(file, { force: true });
+  if (code === 0) return;
+  if (failures) process.stderr.write(`\n=== failing Jest tests of this run (repeated from the output above) ===\n${failures}`);
+  else say('no Jest test reported a failure: see the failed tasks nx lists above (lint, typecheck, PHPUnit, node:test, or a Jest run that crashed)');
 }
 
 // Each command: steps that must succeed first, then the long-running command it becomes.
@@ -252,7 +265,12 @@ function main() {
   for (const [bin, args] of before) {
     if (!run(bin, args, { env })) fail(`${bin} ${args.join(' ')} failed`, 'read the output above');
   }
-  if (command) exec(node, env, command[0], [...command[1], ...rest]);
+  if (!command) return;
+  if (verb === 'test') {
+    env.OFFRAMP_TEST_FAILURES = path.join(os.tmpdir(), `offramp-test-failures-${process.pid}.txt`);
+    fs.rmSync(env.OFFRAMP_TEST_FAILURES, { force: true });
+  }
+  exec(node, env, command[0], [...command[1], ...rest], { failuresFile: env.OFFRAMP_TEST_FAILURES });
 }
 
 main();

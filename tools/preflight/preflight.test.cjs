@@ -28,3 +28,31 @@ test('run hands a command over under the project Node', () => {
   assert.strictEqual(result.status, 0, result.stderr);
   assert.ok(Number(result.stdout.trim().split('.')[0]) >= 22, result.stdout);
 });
+
+test("npm test's reporter writes each failing Jest test, with its message, to the file the preflight prints again", () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offramp-reporter-'));
+  try {
+    fs.writeFileSync(
+      path.join(dir, 'sample.spec.js'),
+      "test('passes', () => expect(1).toBe(1));\ndescribe('a suite', () => { test('fails', () => expect('answer').toBe('the other answer')); });\n",
+    );
+    const failures = path.join(dir, 'failures.txt');
+    const config = { rootDir: dir, testMatch: ['<rootDir>/*.spec.js'], reporters: [path.join(__dirname, 'failing-tests.reporter.cjs')] };
+    const jest = path.join(__dirname, '..', '..', 'node_modules', 'jest', 'bin', 'jest.js');
+    const result = spawnSync(process.execPath, [jest, '--ci', '--config', JSON.stringify(config)], {
+      encoding: 'utf8',
+      cwd: dir,
+      env: { ...process.env, OFFRAMP_TEST_FAILURES: failures },
+    });
+    assert.strictEqual(result.status, 1, result.stderr);
+    const written = fs.readFileSync(failures, 'utf8');
+    assert.match(written, /✕ .*sample\.spec\.js › a suite fails/);
+    assert.match(written, /Expected: "the other answer"/);
+    assert.doesNotMatch(written, /passes/);
+    assert.ok(!written.includes('\u001b'), 'no colour codes');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
