@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { RssPeaks, rssMb } from './rss.js';
+import { RssPeaks, rssFigures, rssMb, rssTableRows } from './rss.js';
 
 const CHILD = 'globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1); setTimeout(() => {}, 30000)';
 const PARENT = `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(CHILD)}], { stdio: 'ignore' }); setTimeout(() => {}, 30000)`;
@@ -27,5 +27,16 @@ describe('resident memory of a process tree', () => {
 
   it('counts a process that is gone as 0', () => {
     expect(rssMb(2 ** 22 + 1)).toBe(0);
+  });
+
+  it('shapes idle and peak figures for the JSON line and the table', () => {
+    const figures = rssFigures({ gateway: 60.25, legacy: 40 }, { gateway: 88.4, legacy: 30 });
+    // A peak sampled below the idle figure (memory returned under load) still reads as at least idle.
+    expect(figures).toEqual({ gateway: { idle: 60.25, peak: 88.4 }, legacy: { idle: 40, peak: 40 } });
+    expect(rssTableRows(figures, '64 connections')).toEqual([
+      ['memory (RSS, MB)', 'idle', 'peak (64 connections)'],
+      ['gateway', '60.3', '88.4'],
+      ['legacy', '40.0', '40.0'],
+    ]);
   });
 });

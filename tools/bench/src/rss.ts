@@ -71,3 +71,24 @@ export class RssPeaks {
     for (const [name, mb] of Object.entries(this.now())) this.peaks.set(name, Math.max(mb, this.peaks.get(name) ?? 0));
   }
 }
+
+/**
+ * What every bench puts under `"rss_mb"` in its JSON line, one entry per service it starts (the
+ * name the bench's table uses), MB of the service's process tree:
+ *
+ *     "rss_mb": { "gateway": { "idle": 61.2, "peak": 88.4 }, "legacy": { "idle": 40.1, "peak": 52.7 } }
+ *
+ * `idle`: after start-up and warm-up, before the measured load; `peak`: the highest sample while it
+ * ran (RssPeaks). A bench whose rounds repeat keeps the highest peak of all its rounds.
+ */
+export type RssFigures = Record<string, { idle: number; peak: number }>;
+
+/** Idle figures (RssPeaks.now() before the load) and peaks (RssPeaks.stop()) in the JSON shape. */
+export function rssFigures(idle: Record<string, number>, peak: Record<string, number>): RssFigures {
+  return Object.fromEntries(Object.keys(idle).map((name) => [name, { idle: idle[name], peak: Math.max(peak[name] ?? 0, idle[name]) }]));
+}
+
+/** The rows of a bench's memory table (for stats.table), a heading and one row per service. */
+export function rssTableRows(figures: RssFigures, load: string): string[][] {
+  return [['memory (RSS, MB)', 'idle', `peak (${load})`], ...Object.entries(figures).map(([name, { idle, peak }]) => [name, idle.toFixed(1), peak.toFixed(1)])];
+}
