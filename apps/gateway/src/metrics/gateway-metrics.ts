@@ -36,7 +36,7 @@ export class GatewayMetrics {
     for (const metric of this.requests.metrics()) registry.registerMetric(metric);
     this.fallbacks = new Counter({
       name: 'offramp_gateway_fallbacks_total',
-      help: 'Requests answered by the monolith because the slice failed',
+      help: 'Requests of service routes answered by the monolith: the slice failed (connect, timeout, status_5xx, circuit_open) or deferred to it (deferred)',
       labelNames: ['route', 'reason'],
       registers,
     });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { DEFER_HEADER } from '@offramp/contracts/http';
 import { IDENTITY_HEADER } from '@offramp/platform';
 
 /** RFC 9110 §7.6.1 connection-specific fields, plus those undici refuses to forward itself. */
@@ -51,8 +52,8 @@ const FORWARDING = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-proto',
 
 /**
  * The headers sent upstream, the same for plain requests, upgrades and shadow copies: hop-by-hop
- * fields dropped, the client's `x-offramp-identity` always dropped (only the gateway speaks for a
- * user), the original Host kept so the monolith builds its links for the address the client
+ * fields dropped, the client's `x-offramp-identity` and `x-offramp-defer` always dropped (only the
+ * gateway speaks for a user; only a slice's answer asks for the monolith's), the original Host kept so the monolith builds its links for the address the client
  * used. Every forwarding field is dropped and set anew from the connection, unless the peer is a
  * trusted proxy: a client must not choose the host, scheme or address the monolith believes.
  */
@@ -61,7 +62,7 @@ export function upstreamHeaders(source: IncomingHttpHeaders, peer: Peer, options
   const headers: Record<string, string | string[]> = {};
   // Skipped while copying (no `delete`: it would turn the object into a slow dictionary for undici).
   for (const name in source) {
-    if (HOP_BY_HOP.has(name) || name === IDENTITY_HEADER || FORWARDING.has(name) || named?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || name === IDENTITY_HEADER || name === DEFER_HEADER || FORWARDING.has(name) || named?.has(name)) continue;
     const value = source[name];
     if (value !== undefined) headers[name] = value;
   }
@@ -94,12 +95,12 @@ export interface ClientHeaderOptions {
   publicOrigin: string;
 }
 
-/** The upstream's response headers for the client: hop-by-hop dropped, Location rewritten, Set-Cookie kept. */
+/** The upstream's response headers for the client: hop-by-hop and `x-offramp-defer` dropped, Location rewritten, Set-Cookie kept. */
 export function clientHeaders(source: IncomingHttpHeaders, options: ClientHeaderOptions): Record<string, string | string[]> {
   const named = connectionTokens(source.connection);
   const headers: Record<string, string | string[]> = {};
   for (const name in source) {
-    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || name === DEFER_HEADER || named?.has(name)) continue;
     const value = source[name];
     if (value !== undefined) headers[name] = value;
   }

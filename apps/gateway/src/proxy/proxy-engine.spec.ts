@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { deferToMonolith, DEFER_HEADER } from '@offramp/contracts/http';
 import { IDENTITY_HEADER, IdentityTokenSigner, IdentityTokenVerifier, identityKeysFromConfig } from '@offramp/platform';
 import { freePort, waitUntil } from '@offramp/testing';
 import { gatewayConfigShape, type GatewayConfig } from '../config/gateway-config.js';
@@ -44,12 +45,24 @@ async function backend(name: string, answer?: (url: string) => number): Promise<
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
     req.on('end', () => {
-      res.writeHead(answer?.(req.url ?? '') ?? 200, { 'content-type': 'application/json' });
+      // What a slice answers for a request the monolith must answer, through the shared helper.
+      if (name !== 'legacy' && req.url?.startsWith('/defers')) return deferToMonolith(nodeReply(res), 'spec');
+      res.writeHead(answer?.(req.url ?? '') ?? 200, { 'content-type': 'application/json', 'x-slice-saw-defer': String(req.headers[DEFER_HEADER] ?? '') });
       res.end(JSON.stringify({ from: name }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+/** A plain Node response behind the reply interface deferToMonolith expects (a slice's is Fastify's). */
+function nodeReply(res: import('node:http').ServerResponse) {
+  const reply = {
+    status: (code: number) => ((res.statusCode = code), reply),
+    header: (name: string, value: string) => (res.setHeader(name, value), reply),
+    send: (payload?: unknown) => res.end(payload),
+  };
+  return reply;
 }
 
 describe('proxy engine: the backend by route state (real loopback upstreams)', () => {
@@ -60,6 +73,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
   let engine: ProxyEngine;
   let gateway: Server;
   let gatewayUrl: string;
+  const registry = new Registry();
   const verifier = new IdentityTokenVerifier(
     identityKeysFromConfig({ IDENTITY_TOKEN_ALG: 'HS256', IDENTITY_TOKEN_SECRET: SECRET, IDENTITY_TOKEN_TTL_S: 60 }, 'verify'),
     'api',
@@ -80,7 +94,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
       HOST: '127.0.0.1',
     };
     const replay = new ReplayBudget(config.GATEWAY_REPLAY_BUFFER_BYTES);
-    const metrics = new GatewayMetrics(new Registry(), replay);
+    const metrics = new GatewayMetrics(registry, replay);
     upstreams = new Upstreams(config.LEGACY_URL, config.GATEWAY_SERVICES, { connections: 8, breakerFailures: 100, breakerCooldownMs: 5_000 });
     const bridge = createIdentityProvider(config, new IdentityTokenSigner(identityKeysFromConfig(config, 'sign')), upstreams.legacy);
     // Shadow counts kept on this replica only: the stores are not opened (no NATS in this test).
@@ -122,6 +136,9 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
         route({ method: 'GET', path: '/served-by-down-no-fallback', state: 'service', service: 'down', fallback: false }),
         route({ method: 'GET', path: '/retired-down', state: 'retired', service: 'down' }),
         route({ method: 'GET', path: '/unknown-service', state: 'service', service: 'nope' }),
+        route({ method: 'GET|HEAD|POST', path: '/defers', state: 'service' }),
+        route({ method: 'GET', path: '/defers/no-fallback', state: 'service', fallback: false }),
+        route({ method: 'GET', path: '/defers/retired', state: 'retired' }),
       ]),
     );
     gateway = createServer((req, res) => void engine.handle(req, res, `spec-${req.url ?? ''}`));
@@ -143,10 +160,22 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     api.seen.length = 0;
   });
 
+  async function deferredCount(route: string): Promise<number> {
+    const values = (await registry.getSingleMetric('offramp_gateway_fallbacks_total')?.get())?.values ?? [];
+    return values.find((value) => value.labels.route === route && value.labels.reason === 'deferred')?.value ?? 0;
+  }
+
   async function call(path: string, init: RequestInit = {}) {
     const response = await fetch(`${gatewayUrl}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
-    return { status: response.status, backend: response.headers.get('x-offramp-backend'), route: response.headers.get('x-offramp-route'), text };
+    return {
+      status: response.status,
+      backend: response.headers.get('x-offramp-backend'),
+      route: response.headers.get('x-offramp-route'),
+      defer: response.headers.get(DEFER_HEADER),
+      text,
+      headers: response.headers,
+    };
   }
 
   it('legacy routes and paths no route matches go to the monolith, as sent', async () => {
@@ -206,6 +235,42 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     const unknown = await call('/unknown-service');
     expect(unknown).toMatchObject({ status: 502, route: 'GET /unknown-service' });
     expect(JSON.parse(unknown.text).detail).toBe('route GET /unknown-service names service "nope", which GATEWAY_SERVICES does not define');
+    expect(legacy.seen).toEqual([]);
+  });
+
+  it('deferred: a slice that defers a GET or HEAD gets the monolith to answer, counted as a fallback of reason deferred; the marker never reaches the client', async () => {
+    const before = await deferredCount('GET|HEAD|POST /defers');
+    expect(await call('/defers?from=x', { headers: { accept: 'text/html' } })).toMatchObject({
+      status: 200,
+      backend: 'legacy',
+      defer: null,
+      text: '{"from":"legacy"}',
+    });
+    expect(await call('/defers', { method: 'HEAD' })).toMatchObject({ status: 200, backend: 'legacy', defer: null });
+    // The route's fallback switch is about failures: the slice's own word is taken either way.
+    expect(await call('/defers/no-fallback')).toMatchObject({ status: 200, backend: 'legacy', defer: null });
+    expect(api.seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /defers?from=x', 'HEAD /defers', 'GET /defers/no-fallback']);
+    expect(legacy.seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /defers?from=x', 'HEAD /defers', 'GET /defers/no-fallback']);
+    expect(legacy.seen.every((request) => request.headers[DEFER_HEADER] === undefined)).toBe(true);
+    expect(await deferredCount('GET|HEAD|POST /defers')).toBe(before + 2);
+  });
+
+  it('deferred: a POST is never sent on (it may not be run twice) and a retired route has no monolith: both a 502 naming why', async () => {
+    const post = await call('/defers', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(post).toMatchObject({ status: 502, backend: 'api', defer: null });
+    expect(JSON.parse(post.text).detail).toBe('api deferred this POST request to the monolith, which cannot answer it: only GET and HEAD can be');
+    const retired = await call('/defers/retired');
+    expect(retired).toMatchObject({ status: 502, backend: 'api', defer: null });
+    expect(JSON.parse(retired.text).detail).toBe('api deferred this GET request to the monolith, which cannot answer it: the route is retired');
+    expect(api.seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /defers', 'GET /defers/retired']);
+    expect(legacy.seen).toEqual([]);
+  });
+
+  it('deferred: a client sending the marker changes nothing: not forwarded to the slice, and a slice answer is relayed as it is', async () => {
+    const served = await call('/served', { headers: { [DEFER_HEADER]: 'client' } });
+    expect(served).toMatchObject({ status: 200, backend: 'api', defer: null, text: '{"from":"api"}' });
+    expect(served.headers.get('x-slice-saw-defer')).toBe('');
+    expect(api.seen[0]?.headers[DEFER_HEADER]).toBeUndefined();
     expect(legacy.seen).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { canDefer, DEFER_HEADER } from '@offramp/contracts/http';
 import { endHttpServerSpan, injectTraceHeaders, startHttpServerSpan, type HttpServerSpan } from '@offramp/platform';
 import type { CsrfGuard } from '../csrf/csrf-guard.js';
 import { CsrfSessionUnavailableError } from '../csrf/csrf-session-source.js';
@@ -106,7 +107,8 @@ interface Exchange extends RoutedRequest {
 }
 
 type Body = Buffer | IncomingMessage | NodeJS.ReadableStream | AsyncIterable<Buffer> | null;
-type FailureReason = 'connect' | 'timeout' | 'status_5xx' | 'circuit_open';
+/** Why the monolith answered a service route: the slice failed, or (deferred) the slice said the monolith must answer. */
+type FallbackReason = 'connect' | 'timeout' | 'status_5xx' | 'circuit_open' | 'deferred';
 
 export class PathRefusedError extends Error {
   constructor(readonly problem: PathProblem) {
@@ -429,6 +431,11 @@ export class ProxyEngine {
         if (canFallback) return await this.fallback(exchange, body, isTimeout(error as Error) ? 'timeout' : 'connect');
         return this.answerUpstreamError(exchange, upstream.name, error as Error);
       }
+      if (response.headers[DEFER_HEADER] !== undefined) {
+        upstream.breaker.success();
+        response.body.dump().catch(() => undefined);
+        return await this.defer(exchange, target, body);
+      }
       if (response.statusCode >= 500) {
         upstream.breaker.failure();
         if (canFallback) {
@@ -443,7 +450,24 @@ export class ProxyEngine {
     }
   }
 
-  private fallback(exchange: Exchange, body: Body, reason: FailureReason): Promise<void> {
+  /**
+   * The slice asked for the monolith's answer (DEFER_HEADER): sent there only for GET and HEAD,
+   * whose body is still whole, on a route the monolith still serves. Whatever else a slice deferred
+   * is its bug, answered 502: replaying another method could run it twice, and the slice's own
+   * answer is no answer to the request.
+   */
+  private defer(exchange: Exchange, target: Extract<Target, { to: 'service' }>, body: Body): Promise<void> | void {
+    const replayable = body === null || Buffer.isBuffer(body);
+    const methodOk = canDefer(exchange.method) && canDefer(exchange.req.method);
+    if (target.route.state !== 'retired' && methodOk && replayable) {
+      return this.fallback(exchange, body, 'deferred');
+    }
+    const why = target.route.state === 'retired' ? 'the route is retired' : !methodOk ? 'only GET and HEAD can be' : 'its body was not kept';
+    const name = target.upstream?.name ?? '';
+    this.refuse(exchange, 502, 'Bad Gateway', `${name} deferred this ${exchange.method} request to the monolith, which cannot answer it: ${why}`, {}, name);
+  }
+
+  private fallback(exchange: Exchange, body: Body, reason: FallbackReason): Promise<void> {
     this.deps.metrics.fallback(exchange.routeId, reason);
     return this.toLegacy(exchange, body);
   }
