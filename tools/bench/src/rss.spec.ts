@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { RssPeaks, rssFigures, rssMb, rssTableRows } from './rss.js';
+import { childPids, RssPeaks, rssByLoad, rssFigures, rssMb, rssTableRows } from './rss.js';
 
 const CHILD = 'globalThis.keep = Buffer.alloc(64 * 1024 * 1024, 1); setTimeout(() => {}, 30000)';
 const PARENT = `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(CHILD)}], { stdio: 'ignore' }); setTimeout(() => {}, 30000)`;
@@ -38,5 +38,31 @@ describe('resident memory of a process tree', () => {
       ['gateway', '60.3', '88.4'],
       ['legacy', '40.0', '40.0'],
     ]);
+  });
+
+  it('gives one peak column per load and the highest of them as the peak', () => {
+    const { figures, rows } = rssByLoad({ legacy: 40, slice: 50 }, { 'legacy load': { legacy: 70, slice: 51 }, 'slice load': { slice: 90 } });
+    expect(figures).toEqual({ legacy: { idle: 40, peak: 70 }, slice: { idle: 50, peak: 90 } });
+    expect(rows).toEqual([
+      ['memory (RSS, MB)', 'idle', 'peak (legacy load)', 'peak (slice load)'],
+      ['legacy', '40.0', '70.0', ''],
+      ['slice', '50.0', '51.0', '90.0'],
+    ]);
+  });
+
+  it('finds a child by an argument of its command line', async () => {
+    const marker = `--rss-spec-marker-${process.pid}`;
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', marker], { stdio: 'ignore' });
+    try {
+      let found: number[] = [];
+      for (let tries = 0; tries < 100 && found.length === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        found = childPids(process.pid, marker);
+      }
+      expect(found).toEqual([child.pid]);
+      expect(childPids(process.pid, `${marker}-none`)).toEqual([]);
+    } finally {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }
   });
 });

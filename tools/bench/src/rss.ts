@@ -20,7 +20,8 @@ function residentKb(pid: number): number {
   }
 }
 
-function processTree(root: number): number[] {
+/** Each process's children, from the parent pid field of every /proc/<pid>/stat. */
+function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -33,6 +34,27 @@ function processTree(root: number): number[] {
       // exited between readdir and read
     }
   }
+  return children;
+}
+
+/**
+ * The direct children of a process whose command line contains `marker`: for a process a library
+ * starts without handing out its pid (Playwright's browser), found by an argument the bench chose.
+ */
+export function childPids(parent: number, marker: string): number[] {
+  return (childrenByParent().get(parent) ?? []).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .some((argument) => argument.includes(marker));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function processTree(root: number): number[] {
+  const children = childrenByParent();
   const tree: number[] = [];
   const queue = [root];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
@@ -90,5 +112,28 @@ export function rssFigures(idle: Record<string, number>, peak: Record<string, nu
 
 /** The rows of a bench's memory table (for stats.table), a heading and one row per service. */
 export function rssTableRows(figures: RssFigures, load: string): string[][] {
-  return [['memory (RSS, MB)', 'idle', `peak (${load})`], ...Object.entries(figures).map(([name, { idle, peak }]) => [name, idle.toFixed(1), peak.toFixed(1)])];
+  const idle = Object.fromEntries(Object.entries(figures).map(([name, { idle }]) => [name, idle]));
+  const peak = Object.fromEntries(Object.entries(figures).map(([name, { peak }]) => [name, peak]));
+  return rssByLoad(idle, { [load]: peak }).rows;
+}
+
+/**
+ * A bench with several loads (integrations: each side's quote run, then the partner deliveries):
+ * the table has one peak column per load (empty where a load did not run), the JSON's peak is the
+ * highest of them.
+ */
+export function rssByLoad(idle: Record<string, number>, peaks: Record<string, Record<string, number>>): { figures: RssFigures; rows: string[][] } {
+  const loads = Object.keys(peaks);
+  const highest = Object.fromEntries(Object.keys(idle).map((name) => [name, Math.max(0, ...loads.map((load) => peaks[load][name] ?? 0))]));
+  return {
+    figures: rssFigures(idle, highest),
+    rows: [
+      ['memory (RSS, MB)', 'idle', ...loads.map((load) => `peak (${load})`)],
+      ...Object.keys(idle).map((name) => [
+        name,
+        idle[name].toFixed(1),
+        ...loads.map((load) => (peaks[load][name] === undefined ? '' : Math.max(peaks[load][name], idle[name]).toFixed(1))),
+      ]),
+    ],
+  };
 }
