@@ -3,12 +3,15 @@
 // npm run bench:dashboard — the migration dashboard's weight and speed: the gzip size of what a
 // browser downloads (apps/dashboard/dist), and the time to interactive of the route table with
 // 1,000 routes in Debian's chromium (playwright-core), against the real gateway and nats-server.
-// Baseline in the same run: the same table with 10 routes. Last line: one JSON object.
+// Baseline in the same run: the same table with 10 routes. Memory: RSS of the processes it starts
+// (nats-server, each gateway, chromium with its renderer and helper processes), idle once the
+// browser is up, peak during the timed rounds. Last line: one JSON object.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { freePort, startNatsServer, startService, tempDir, workspaceRoot, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
+import { childPids, RssPeaks, rssFigures, rssTableRows } from './rss.js';
 import { median, table } from './stats.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -124,7 +127,8 @@ async function main(): Promise<void> {
     };
     const [small, large] = [await start(10), await start(1_000)];
     log('gateways ready (10 and 1,000 routes); timing the route table in chromium');
-    context = await chromium.launchPersistentContext(join(folder.path, 'profile'), {
+    const profile = join(folder.path, 'profile');
+    context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
       args: [
@@ -138,6 +142,12 @@ async function main(): Promise<void> {
       ],
       viewport: { width: 1400, height: 1000 },
     });
+    // Playwright hands out no pid for a persistent context: the browser is this process's child started with that profile.
+    const [browser] = childPids(process.pid, profile);
+    if (browser === undefined) throw new Error(`no chromium process with the profile ${profile} below this process`);
+    const services = { nats: nats.pid, gateway_10_routes: small.pid, gateway_1000_routes: large.pid, chromium: browser };
+    const idle = new RssPeaks(services).now();
+    const sampler = new RssPeaks(services).start();
     const times: Record<'10' | '1000', number[]> = { '10': [], '1000': [] };
     for (let round = 1; round <= ROUNDS; round++) {
       // Interleaved, so load on the (shared) machine hits both alike.
@@ -145,6 +155,7 @@ async function main(): Promise<void> {
       times['1000'].push(await timeToInteractive(context, large.adminUrl, 1_000));
       log(`round ${round}/${ROUNDS}: 10 routes ${times['10'].at(-1)?.toFixed(0)} ms, 1,000 routes ${times['1000'].at(-1)?.toFixed(0)} ms`);
     }
+    const memory = rssFigures(idle, sampler.stop());
     const tti10 = median(times['10']);
     const tti1000 = median(times['1000']);
     process.stdout.write(
@@ -153,10 +164,10 @@ async function main(): Promise<void> {
         ['bundle gzip (KB)', bundle.gzipKb.toFixed(1), `< ${BUNDLE_BAR_KB}`, (bundle.gzipKb / BUNDLE_BAR_KB).toFixed(2)],
         ['TTI route table, 10 routes (ms)', tti10.toFixed(0), 'baseline', '1.00'],
         ['TTI route table, 1,000 routes (ms)', tti1000.toFixed(0), `< ${TTI_BAR_MS}`, (tti1000 / tti10).toFixed(2)],
-      ])}\n(medians of ${ROUNDS} interleaved rounds; ratio: 1,000 routes / 10 routes, bundle / bar; 2 shared cores, other work on the machine makes the figures noisy)\n`,
+      ])}\n\n${table(rssTableRows(memory, `${ROUNDS} timed rounds`))}\n(medians of ${ROUNDS} interleaved rounds; ratio: 1,000 routes / 10 routes, bundle / bar; memory: RSS of each process tree, chromium with its renderers and helpers, idle once the browser is up, peak sampled every 250 ms during the rounds; 2 shared cores, other work on the machine makes the figures noisy)\n`,
     );
     process.stdout.write(
-      `${JSON.stringify({ bench: 'dashboard', bundle_gzip_kb: Number(bundle.gzipKb.toFixed(1)), tti_ms_1000_routes: Math.round(tti1000), tti_ms_10_routes: Math.round(tti10), tti_ratio_1000_to_10: Number((tti1000 / tti10).toFixed(2)) })}\n`,
+      `${JSON.stringify({ bench: 'dashboard', bundle_gzip_kb: Number(bundle.gzipKb.toFixed(1)), tti_ms_1000_routes: Math.round(tti1000), tti_ms_10_routes: Math.round(tti10), tti_ratio_1000_to_10: Number((tti1000 / tti10).toFixed(2)), rss_mb: memory })}\n`,
     );
   } finally {
     await context?.close();
