@@ -42,7 +42,7 @@ export class GatewayMetrics {
     });
     this.shadow = new Counter({
       name: 'offramp_gateway_shadow_comparisons_total',
-      help: 'Shadow comparisons by route and result (match, mismatch, skipped, error)',
+      help: 'Shadow comparisons by route and result (match, mismatch, skipped, deferred, error)',
       labelNames: ['route', 'result'],
       registers,
     });
@@ -91,7 +91,7 @@ export class GatewayMetrics {
     this.history?.fallback(route);
   }
 
-  shadowResult(route: string, result: 'match' | 'mismatch' | 'skipped' | 'error', matchRate?: number): void {
+  shadowResult(route: string, result: 'match' | 'mismatch' | 'skipped' | 'deferred' | 'error', matchRate?: number): void {
     this.shadow.labels(route, result).inc();
     if (matchRate !== undefined) this.matchRate.labels(route).set(matchRate);
     if (result === 'match' || result === 'mismatch') this.history?.shadowComparison(route, result === 'match');

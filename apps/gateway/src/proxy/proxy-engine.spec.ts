@@ -139,6 +139,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
         route({ method: 'GET|HEAD|POST', path: '/defers', state: 'service' }),
         route({ method: 'GET', path: '/defers/no-fallback', state: 'service', fallback: false }),
         route({ method: 'GET', path: '/defers/retired', state: 'retired' }),
+        route({ method: 'GET', path: '/defers/shadowed', state: 'shadow' }),
       ]),
     );
     gateway = createServer((req, res) => void engine.handle(req, res, `spec-${req.url ?? ''}`));
@@ -160,9 +161,9 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     api.seen.length = 0;
   });
 
-  async function deferredCount(route: string): Promise<number> {
-    const values = (await registry.getSingleMetric('offramp_gateway_fallbacks_total')?.get())?.values ?? [];
-    return values.find((value) => value.labels.route === route && value.labels.reason === 'deferred')?.value ?? 0;
+  async function deferredCount(route: string, metric = 'offramp_gateway_fallbacks_total', label = 'reason'): Promise<number> {
+    const values = (await registry.getSingleMetric(metric)?.get())?.values ?? [];
+    return values.find((value) => value.labels.route === route && value.labels[label] === 'deferred')?.value ?? 0;
   }
 
   async function call(path: string, init: RequestInit = {}) {
@@ -272,5 +273,13 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     expect(served.headers.get('x-slice-saw-defer')).toBe('');
     expect(api.seen[0]?.headers[DEFER_HEADER]).toBeUndefined();
     expect(legacy.seen).toEqual([]);
+  });
+
+  it('deferred in shadow: the copy the slice defers is counted as deferred, neither a match nor a mismatch (in service the monolith answers it too)', async () => {
+    expect(await call('/defers/shadowed')).toMatchObject({ status: 200, backend: 'legacy', text: '{"from":"legacy"}' });
+    await waitUntil(async () => (await deferredCount('GET /defers/shadowed', 'offramp_gateway_shadow_comparisons_total', 'result')) === 1, {
+      description: 'the deferred copy counted',
+    });
+    expect(stats.localRate('GET /defers/shadowed')).toMatchObject({ samples: 0 });
   });
 });

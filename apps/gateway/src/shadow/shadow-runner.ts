@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { canDefer, DEFER_HEADER } from '@offramp/contracts/http';
 import { IDENTITY_HEADER } from '@offramp/platform';
 import type { IdentityProvider } from '../identity/identity-provider.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -77,6 +78,8 @@ export class ShadowRunner implements ShadowSink {
     const caller = await job.caller();
     const token = caller.identity ? await this.options.identity.token(caller.identity, { audience: service.name, csrfVerified: false }) : undefined;
     const answer = await this.fetch(service, job, token);
+    // In service the monolith would answer this one too: nothing of the slice's to compare, and no sample for promotion.
+    if (answer.headers[DEFER_HEADER] !== undefined && canDefer(job.method)) return this.options.metrics.shadowResult(job.routeId, 'deferred');
     const differences = compareResponses(job.legacy, answer, { headers: job.route.shadow.headers, ignore: job.route.shadow.ignore, noise: noise.keys });
     const rate = this.options.stats.record(job.routeId, {
       match: differences.length === 0,
