@@ -1,6 +1,6 @@
 import type { CliIo } from '../main.js';
 import { PHP_REQUIRED } from './checks/versions.js';
-import { DEFAULT_CHECK_TIMEOUT_MS, runDoctor } from './doctor.js';
+import { DEFAULT_CHECK_TIMEOUT_MS, DoctorUsageError, runDoctor } from './doctor.js';
 import { exitCode, formatReport } from './format.js';
 import { withLocalStackDefaults } from './local-stack.js';
 
@@ -19,14 +19,17 @@ $OFFRAMP_DATA_DIR/stack-secrets.json (data/ by default), as npm start gave them 
                   with the replicas GATEWAY_NATS_REPLICAS (and EVENTS_STREAM_REPLICAS, when set) ask for
   clock           this machine's clock against the NATS server's
   database        DATABASE_URL answers
-  app-key         APP_KEY decrypts the session cookie the monolith sets on GET /
-  session-store   that new session is in the store SESSION_DRIVER names
+  app-key         APP_KEY decrypts the session cookie the monolith sets on GET / (LEGACY_FRAMEWORK=symfony:
+                  not used, the cookie holds the session id)
+  session-store   that new session is in the store SESSION_DRIVER names (symfony: the page is /login and
+                  the store is read in Symfony's layout, the SYMFONY_SESSION_* variables)
   slice/migrations/identity <name>
                   per GATEWAY_SERVICES entry: /health/ready, its migrations, and whether it accepts
                   a token signed with the gateway's identity key (its /health/identity; no key is sent)
 
 options: --timeout MS (each check's bound, default ${DEFAULT_CHECK_TIMEOUT_MS}), --json
 env:     OFFRAMP_DOCTOR_CLOCK_OFFSET_MS pretends this machine's clock is off by that much (to try the clock check)
+         OFFRAMP_DOCTOR_SESSION_PATH the monolith's page that starts a session (default / for Laravel, /login for Symfony)
 exit:    0 when no check fails (warnings included), 1 when one does, 2 on a usage error
 `;
 
@@ -42,7 +45,14 @@ export async function doctorCommand(options: { json: boolean; timeout?: string; 
     return 2;
   }
   const stack = withLocalStackDefaults(io.env);
-  const results = await runDoctor({ env: stack.env, timeoutMs });
+  let results;
+  try {
+    results = await runDoctor({ env: stack.env, timeoutMs });
+  } catch (error) {
+    if (!(error instanceof DoctorUsageError)) throw error;
+    io.err(`offramp: ${error.message}\n`);
+    return 2;
+  }
   const config = results.find((result) => result.name === 'config');
   if (config && stack.filled.length > 0) config.detail += `; ${stack.filled.join(', ')} from the local stack (${stack.file})`;
   io.out(options.json ? `${JSON.stringify({ results, exitCode: exitCode(results) }, null, 2)}\n` : formatReport(results));

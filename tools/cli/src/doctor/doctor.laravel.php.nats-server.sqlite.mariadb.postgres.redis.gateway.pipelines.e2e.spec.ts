@@ -17,7 +17,6 @@ import {
   startService,
   tempDir,
   tempSqlite,
-  workspaceRoot,
   writeRoutesFile,
   type LegacyApp,
   type NatsServerHandle,
@@ -26,19 +25,11 @@ import {
   type TempSqlite,
   waitUntil,
 } from '@offramp/testing';
-import type { CheckResult } from './check-result.js';
+import { detailOf, doctor, failed } from './__fixtures__/doctor-run.js';
 
 /** Services start slowly on a machine shared with other work: generous, never a timing assertion. */
 const STARTUP_TIMEOUT_MS = 60_000;
 const BUCKET = 'doctor_e2e_routes';
-
-interface DoctorRun {
-  code: number;
-  stdout: string;
-  results: CheckResult[];
-  /** Status per check name. */
-  status: Record<string, string>;
-}
 
 /**
  * `npx offramp doctor` against a real setup: nats-server, the Laravel monolith, the gateway and
@@ -351,31 +342,6 @@ describe('offramp doctor', () => {
     expect(Date.now() - started).toBeLessThan(20_000); // bounded, not hanging (a generous bound: the machine is shared)
   }, 30_000);
 });
-
-async function doctor(env: Record<string, string>, options: { json?: boolean; node?: string } = {}): Promise<DoctorRun> {
-  const json = options.json ?? true;
-  const child = startProcess(options.node ?? process.execPath, [join(workspaceRoot(), 'tools/cli/bin/offramp.js'), 'doctor', ...(json ? ['--json'] : [])], {
-    cwd: workspaceRoot(),
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-  });
-  let stdout = '';
-  child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const timer = setTimeout(() => void child.stop('SIGKILL'), 25_000);
-  const code = await child.exited;
-  clearTimeout(timer);
-  let results: CheckResult[] = [];
-  if (json) {
-    try {
-      results = (JSON.parse(stdout) as { results: CheckResult[] }).results;
-    } catch {
-      throw new Error(`offramp doctor printed no JSON (exit ${code}):\n${child.output()}`);
-    }
-  }
-  return { code, stdout, results, status: Object.fromEntries(results.map((result) => [result.name, result.status])) };
-}
-
-const failed = (run: DoctorRun) => run.results.filter((result) => result.status !== 'ok').map((result) => result.name);
-const detailOf = (run: DoctorRun, name: string) => run.results.find((result) => result.name === name)?.detail;
 
 async function commandOutput(command: string, args: string[]): Promise<string> {
   const child = startProcess(command, args, {});

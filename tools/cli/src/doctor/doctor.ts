@@ -6,7 +6,13 @@ import { checkDatabase, type OpenDatabase } from './checks/database.js';
 import { checkLegacySession } from './checks/legacy-session.js';
 import { checkNats } from './checks/nats.js';
 import { checkSlices } from './checks/slices.js';
+import { checkSymfonySession } from './checks/symfony-session.js';
 import { checkNode, checkPhp } from './checks/versions.js';
+
+/** A doctor setting (not the gateway's) that cannot be used: the command prints it and exits 2. */
+export class DoctorUsageError extends Error {
+  readonly code = 'DOCTOR_USAGE';
+}
 
 /** Each check's bound unless --timeout says otherwise. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 2_000;
@@ -42,6 +48,10 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       ...['nats', 'database', 'app-key', 'session-store', 'slices'].map((name) => skipped(name, because, `fix ${error.variable} first`)),
     ];
   }
+  const sessionPath = env['OFFRAMP_DOCTOR_SESSION_PATH'];
+  if (sessionPath !== undefined && sessionPath !== '' && !sessionPath.startsWith('/')) {
+    throw new DoctorUsageError(`OFFRAMP_DOCTOR_SESSION_PATH must be a path starting with / (got "${sessionPath}")`);
+  }
   const configResult = ok(
     'config',
     `the gateway's variables parse (OFFRAMP_ENV=${config.OFFRAMP_ENV}, ${Object.keys(config.GATEWAY_SERVICES).length} slice(s) in GATEWAY_SERVICES)`,
@@ -62,7 +72,11 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
         }
       : await checkDatabase(config.DATABASE_URL, timeoutMs);
   try {
-    const legacy = checkLegacySession(config, timeoutMs, database.dataSource, !database.dataSource);
+    const sessionPage = env['OFFRAMP_DOCTOR_SESSION_PATH'] || undefined;
+    const legacy =
+      config.LEGACY_FRAMEWORK === 'symfony'
+        ? checkSymfonySession(config, timeoutMs, database.dataSource, !database.dataSource, sessionPage)
+        : checkLegacySession(config, timeoutMs, database.dataSource, !database.dataSource, sessionPage);
     return [configResult, ...(await versions), ...(await nats), database.result, ...(await legacy), ...(await slices)];
   } finally {
     await database.dataSource?.destroy().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { cookieValuePrefix, InvalidAppKeyError, LaravelEncrypter, parseAppKey, sessionIdFromCookie } from '@offramp/legacy-bridge';
-import { configuredSessionStore, type SessionDatabase } from '@offramp/legacy-bridge/session-store';
+import { configuredSessionStore, type ConfiguredSessionStore, type SessionDatabase } from '@offramp/legacy-bridge/session-store';
 import type { GatewayConfig } from '@offramp/platform';
 import { fail, ok, reason, skipped, warn, within, type CheckResult } from '../check-result.js';
 
@@ -16,8 +16,9 @@ export async function checkLegacySession(
   timeoutMs: number,
   database: SessionDatabase | undefined,
   databaseFailed: boolean,
+  sessionPage = SESSION_PAGE,
 ): Promise<CheckResult[]> {
-  const page = `${config.LEGACY_URL}${SESSION_PAGE}`;
+  const page = `${config.LEGACY_URL}${sessionPage}`;
   const cookieName = config.SESSION_COOKIE;
   if (!config.APP_KEY) {
     return [
@@ -38,23 +39,17 @@ export async function checkLegacySession(
     if (!(error instanceof InvalidAppKeyError)) throw error;
     return [fail('app-key', error.message, "set APP_KEY to the monolith's (base64:… from its .env)"), skipped('session-store', 'APP_KEY is unusable')];
   }
-  let cookies: string[];
-  let status: number;
+  let fresh: FreshSession;
   try {
-    const response = await within(timeoutMs, () => fetch(page, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
-    await response.arrayBuffer();
-    cookies = response.headers.getSetCookie();
-    status = response.status;
+    fresh = await freshSessionCookie(page, cookieName, timeoutMs);
   } catch (error) {
     return [
       fail('app-key', `GET ${page} failed (${reason(error)})`, 'start the monolith, or set LEGACY_URL to where it runs'),
       skipped('session-store', 'the monolith does not answer'),
     ];
   }
-  const set = cookies.map((cookie) => cookie.split(';')[0] ?? '').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
-  const value = set.find(([name]) => name === cookieName)?.[1];
+  const { value, status, names } = fresh;
   if (!value) {
-    const names = set.map(([name]) => name).join(', ') || 'none';
     return [
       fail(
         'app-key',
@@ -81,36 +76,77 @@ export async function checkLegacySession(
   }
   if (config.SESSION_DRIVER === 'database' && databaseFailed)
     return [appKey, skipped('session-store', 'the database does not answer (SESSION_DRIVER=database)')];
-  const where = storeDescription(config);
+  const where = storeDescription(config.SESSION_DRIVER, {
+    files: `SESSION_FILES=${config.SESSION_FILES}`,
+    table: config.SESSION_TABLE,
+    redisUrl: config.SESSION_REDIS_URL,
+    redisPrefix: config.SESSION_REDIS_PREFIX,
+  });
   const configured = configuredSessionStore({ ...config, SESSION_DRIVER: config.SESSION_DRIVER }, database);
+  return [
+    appKey,
+    await checkSessionInStore(
+      configured,
+      sessionId,
+      where,
+      timeoutMs,
+      'point SESSION_DRIVER and its setting (SESSION_FILES, SESSION_TABLE, SESSION_REDIS_URL/SESSION_REDIS_PREFIX) at the store the monolith writes (its config/session.php)',
+    ),
+  ];
+}
+
+export interface FreshSession {
+  /** The session cookie's value, when the page set it. */
+  value?: string;
+  status: number;
+  /** The cookies the page set, by name, for the message when the session cookie is not among them. */
+  names: string;
+}
+
+/** GET a page without cookies (a new visitor) and the session cookie it sets. */
+export async function freshSessionCookie(page: string, cookieName: string, timeoutMs: number): Promise<FreshSession> {
+  const response = await within(timeoutMs, () => fetch(page, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }));
+  await response.arrayBuffer();
+  const set = response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0] ?? '')
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
+  return { value: set.find(([name]) => name === cookieName)?.[1], status: response.status, names: set.map(([name]) => name).join(', ') || 'none' };
+}
+
+/** The session-store line: the session the monolith just started, read from the store the gateway is configured with. */
+export async function checkSessionInStore(
+  configured: ConfiguredSessionStore,
+  sessionId: string,
+  where: string,
+  timeoutMs: number,
+  fixWhenMissing: string,
+): Promise<CheckResult> {
   try {
     const session = await within(timeoutMs, async () => {
       await configured.connected?.();
       return configured.store.read(sessionId);
     });
-    if (session) return [appKey, ok('session-store', `the session the monolith just started is in the ${where}`)];
-    return [
-      appKey,
-      fail(
-        'session-store',
-        `the session the monolith just started is not in the ${where}`,
-        'point SESSION_DRIVER and its setting (SESSION_FILES, SESSION_TABLE, SESSION_REDIS_URL/SESSION_REDIS_PREFIX) at the store the monolith writes (its config/session.php)',
-      ),
-    ];
+    if (session) return ok('session-store', `the session the monolith just started is in the ${where}`);
+    return fail('session-store', `the session the monolith just started is not in the ${where}`, fixWhenMissing);
   } catch (error) {
-    return [appKey, fail('session-store', `cannot read the ${where} (${reason(error)})`, `make the ${where} reachable and readable by the gateway`)];
+    return fail('session-store', `cannot read the ${where} (${reason(error)})`, `make the ${where} reachable and readable by the gateway`);
   } finally {
     await configured.close();
   }
 }
 
-function storeDescription(config: GatewayConfig): string {
-  switch (config.SESSION_DRIVER) {
+/** The store SESSION_DRIVER names, for people: where it is, never a password of its URL. */
+export function storeDescription(
+  driver: GatewayConfig['SESSION_DRIVER'],
+  where: { files: string; table: string; redisUrl: string; redisPrefix: string },
+): string {
+  switch (driver) {
     case 'database':
-      return `database store (table ${config.SESSION_TABLE} of DATABASE_URL)`;
+      return `database store (table ${where.table} of DATABASE_URL)`;
     case 'redis':
-      return `redis store (${config.SESSION_REDIS_URL.replace(/\/\/[^@/]*@/, '//***@')}, prefix ${config.SESSION_REDIS_PREFIX})`;
+      return `redis store (${where.redisUrl.replace(/\/\/[^@/]*@/, '//***@')}, prefix ${where.redisPrefix})`;
     default:
-      return `file store (SESSION_FILES=${config.SESSION_FILES})`;
+      return `file store (${where.files})`;
   }
 }
