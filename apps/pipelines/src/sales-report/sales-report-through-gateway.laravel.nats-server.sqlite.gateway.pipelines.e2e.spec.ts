@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { createDataSourceOptions, runMigrationsLocked, sliceMigrationsTable } from '@offramp/persistence';
+import { DEFER_HEADER } from '@offramp/contracts/http';
 import {
+  CookieJar,
   E2E_IDENTITY_SECRET,
   gatewayAdmin,
   seededRandom,
@@ -24,7 +26,8 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /**
  * GET /reports/sales.csv through the real gateway (apps/gateway/routes.yaml as the seed) in front of
  * the real Laravel monolith and pipelines, with a real nats-server: legacy → shadow (admin traffic
- * over many from/to, ≥ 99% match) → service, where pipelines answers byte for byte what the monolith did.
+ * over many from/to, ≥ 99% match) → service, where pipelines answers byte for byte what the monolith did;
+ * browsers' refusals, which write the monolith's session, deferred by pipelines to the monolith.
  */
 describe('the sales report through the gateway (real Laravel, gateway, pipelines, nats-server)', () => {
   let nats: NatsServerHandle;
@@ -134,4 +137,79 @@ describe('the sales report through the gateway (real Laravel, gateway, pipelines
       ]);
     }
   }, 240_000);
+
+  /** A browser's request through the gateway: the jar's cookies sent, the answer's kept. */
+  const browse = async (jar: CookieJar, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method: init.method ?? 'GET',
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', cookie: jar.header(), ...init.headers },
+      body: init.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    jar.keep(response);
+    return {
+      status: response.status,
+      backend: response.headers.get('x-offramp-backend'),
+      location: response.headers.get('location'),
+      defer: response.headers.get(DEFER_HEADER),
+      body: await response.text(),
+    };
+  };
+
+  it('in service, a browser refused (a guest, bad dates) gets the monolith own answer, session and all; JSON callers still get pipelines', async () => {
+    expect((await route()).state).toBe('service');
+    const admin = await legacy.login('admin@example.test');
+    const csv = async (query: string) => (await fetch(`${legacy.url}/reports/sales.csv${query}`, { headers: { cookie: admin } })).text();
+
+    // JSON callers: pipelines answers the refusals as the monolith does, as before.
+    const json = { accept: 'application/json' };
+    for (const [query, cookie, status] of [
+      ['', '', 401],
+      ['?from=2025-02-30', admin, 422],
+    ] as const) {
+      const [monolith, served] = await Promise.all([
+        fetch(`${legacy.url}/reports/sales.csv${query}`, { headers: { ...json, cookie } }),
+        fetch(`${gateway.url}/reports/sales.csv${query}`, { headers: { ...json, cookie }, signal: AbortSignal.timeout(30_000) }),
+      ]);
+      expect([query, served.status, served.headers.get('x-offramp-backend'), await served.text()]).toEqual([query, status, 'pipelines', await monolith.text()]);
+    }
+
+    // A guest's browser: the monolith's redirect to the login page (the intended URL kept in its session) ...
+    const jar = new CookieJar();
+    const intended = '/reports/sales.csv?from=2025-03-01&to=2025-09-30';
+    const guest = await browse(jar, intended);
+    expect([guest.status, guest.backend, guest.location, guest.defer]).toEqual([302, 'legacy', `${gateway.url}/login`, null]);
+    expect(jar.get('laravel_session')).toBeDefined();
+    // ... logging in through the gateway with the login form lands on the report, served by pipelines.
+    const form = await browse(jar, '/login');
+    const token = /name="_token" value="([^"]+)"/.exec(form.body)?.[1];
+    expect([form.status, form.backend, typeof token]).toEqual([200, 'legacy', 'string']);
+    const login = await browse(jar, '/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _token: token ?? '', email: 'admin@example.test', password: 'password' }).toString(),
+    });
+    expect([login.status, login.backend, login.location]).toEqual([302, 'legacy', `${gateway.url}${intended}`]);
+    const report = await browse(jar, intended);
+    expect([report.status, report.backend, report.body]).toEqual([200, 'pipelines', await csv('?from=2025-03-01&to=2025-09-30')]);
+
+    // Bad dates from the admin's browser: the monolith's redirect back, its flashed error on the next page, once.
+    const referer = `${gateway.url}/account/orders`;
+    const bad = await browse(jar, '/reports/sales.csv?from=2025-02-30', { headers: { referer } });
+    expect([bad.status, bad.backend, bad.location, bad.defer]).toEqual([302, 'legacy', referer, null]);
+    const error = '<ul class="error"><li>The from does not match the format Y-m-d.</li></ul>';
+    const next = await browse(jar, '/account/orders');
+    expect([next.status, next.body.includes(error)]).toEqual([200, true]);
+    expect((await browse(jar, '/account/orders')).body.includes('class="error"')).toBe(false);
+    // Without a Referer the monolith goes back to the previous URL in its session (the page just seen), which pipelines could not know.
+    const noReferer = await browse(jar, '/reports/sales.csv?to=2025-1-05');
+    expect([noReferer.status, noReferer.backend, noReferer.location]).toEqual([302, 'legacy', referer]);
+    expect((await browse(jar, '/account/orders')).body).toContain('<li>The to does not match the format Y-m-d.</li>');
+
+    // A customer's browser gets the monolith's 403 page.
+    const customer = new CookieJar(await legacy.login('customer@example.test'));
+    const refused = await browse(customer, '/reports/sales.csv');
+    expect([refused.status, refused.backend, refused.body.includes('Admins only.')]).toEqual([403, 'legacy', true]);
+  }, 120_000);
 });

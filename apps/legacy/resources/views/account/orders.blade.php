@@ -2,6 +2,7 @@
 @section('title', 'My orders')
 @section('content')
 <h1>My orders</h1>
+@if ($errors->any())<ul class="error">@foreach ($errors->all() as $error)<li>{{ $error }}</li>@endforeach</ul>@endif
 @if ($orders->isEmpty())
     <p>No orders yet.</p>
 @else
