@@ -2,7 +2,8 @@
 // php-fpm, OPcache, Laravel caches; its blocking cURL holds a worker per quote) against the
 // integrations slice, both asking the same fake carrier that answers in 50 ms, 256 connections,
 // distinct zip/weight keys (no cache answers); (2) partner deliveries: 10 partners, one of them
-// down, events published at rising rates; the p99 delay of a delivery to the healthy nine.
+// down, events published at rising rates; the p99 delay of a delivery to the healthy nine; (3) the
+// resident memory of every process it starts, idle and at its peak under each of those loads.
 // A table for people, then as the last line one JSON object.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,9 @@ import { freePort, httpStatus, startNatsServer, startProcess, startService, temp
 import { expectSameAnswers } from './api/compare-responses.js';
 import { artisan, checkOpcache, LEGACY_PRODUCTION_PACKAGES, legacyDeployment, startLegacyServer } from './api/legacy-production.js';
 import { ensureDebianPackages } from './debian-packages.js';
-import { loadRequestList, runningLoadGenerators, type LoadResult } from './load.js';
+import { Cleanups, runBench } from './bench-run.js';
+import { loadRequestList, type LoadResult } from './load.js';
+import { RssPeaks, rssByLoad } from './rss.js';
 import { percentile, table } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -37,29 +40,8 @@ const PROFILE_DIR = process.env['BENCH_PROFILE_DIR'];
 
 const log = (line: string) => process.stderr.write(`bench:integrations: ${line}\n`);
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const child of runningLoadGenerators) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    for (let step = cleanups.pop(); step; step = cleanups.pop()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`clean-up: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(`${signal}: stopping everything this benchmark started`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+/** Everything started, stopped in reverse order at the end, on an error and on Ctrl-C. */
+const cleanups = new Cleanups(log);
 
 /** Distinct zip and weight for every request of a run: each one asks the carrier. */
 function quotePaths(count: number, offset: number): string[] {
@@ -84,6 +66,25 @@ async function drained(baseUrl: string): Promise<void> {
     },
     { timeoutMs: 120_000, intervalMs: 200, description: `${baseUrl} answering a quote within 500 ms` },
   );
+}
+
+/**
+ * RSS of every process this bench starts, by the name its table shows: idle once, before the first
+ * measured load (after the warm-ups), then the peak of each measured load.
+ */
+const memory = {
+  services: {} as Record<string, number>,
+  idle: undefined as Record<string, number> | undefined,
+  peaks: {} as Record<string, Record<string, number>>,
+};
+async function sampled<T>(load: string, run: () => Promise<T>): Promise<T> {
+  memory.idle ??= new RssPeaks(memory.services).now();
+  const sampler = new RssPeaks(memory.services).start();
+  try {
+    return await run();
+  } finally {
+    memory.peaks[load] = sampler.stop();
+  }
 }
 
 interface PartnerRun {
@@ -127,10 +128,11 @@ async function main(): Promise<void> {
   });
   cleanups.push(() => slice.stop('SIGTERM', 10_000));
   log(`integrations on ${slice.url} (pid ${slice.pid})`);
+  Object.assign(memory.services, { integrations: slice.pid, nats: nats.pid, fake_carrier: carrierProcess.pid });
 
   const quotes = PARTS.has('quote') ? await quoteRuns(work.path, carrier.url, slice, cores) : undefined;
   const partners = PARTS.has('partners') ? await partnerDeliveries(slice, nats.url) : undefined;
-  await cleanUp();
+  await cleanups.run();
   report(quotes, partners, cores);
 }
 
@@ -158,6 +160,7 @@ async function quoteRuns(workPath: string, carrierUrl: string, slice: ServicePro
   log(`starting the monolith: php-fpm (pm = static, ${cores} workers, OPcache) behind nginx (${cores} workers)…`);
   const legacy = await startLegacyServer(deployment, workPath, cores);
   cleanups.push(() => legacy.stop());
+  Object.assign(memory.services, { legacy_php_fpm: legacy.phpFpm.pid, legacy_nginx: legacy.nginx.pid });
 
   log('checking 20 quotes: 200 and the same on both sides…');
   await expectSameAnswers(legacy.url, slice.url, quotePaths(20, 150_000), HEADERS);
@@ -177,10 +180,10 @@ async function quoteRuns(workPath: string, carrierUrl: string, slice: ServicePro
   await drained(legacy.url);
   await quote('integrations', WARMUP_SECONDS, 1_000_000);
   await drained(slice.url);
-  const legacyQuote = await quote('legacy', SECONDS, 2_000_000);
+  const legacyQuote = await sampled('legacy quote', () => quote('legacy', SECONDS, 2_000_000));
   await drained(legacy.url);
   log(`legacy quote: ${legacyQuote.rps} req/s, p99 ${legacyQuote.p99} ms, ${legacyQuote.errors} errors, ${legacyQuote.non2xx} non-2xx`);
-  const sliceQuote = await quote('integrations', SECONDS, 3_000_000);
+  const sliceQuote = await sampled('integrations quote', () => quote('integrations', SECONDS, 3_000_000));
   log(`integrations quote: ${sliceQuote.rps} req/s, p99 ${sliceQuote.p99} ms, ${sliceQuote.errors} errors, ${sliceQuote.non2xx} non-2xx`);
   if (sliceQuote.rps * SECONDS > QUOTE_KEYS) log(`note: more requests than distinct keys (${QUOTE_KEYS}); some quotes came from the cache`);
   return { legacy: legacyQuote, slice: sliceQuote };
@@ -223,39 +226,47 @@ async function partnerDeliveries(slice: ServiceProcess, natsUrl: string): Promis
   const js = jetstream(connection);
   const runs: PartnerRun[] = [];
   let orderId = 0;
-  for (const rate of EVENT_RATES) {
-    delays.length = 0;
-    received = 0;
-    const events = rate * EVENT_SECONDS;
-    const started = performance.now();
-    log(`partners: ${events} events at ${rate}/s to ${PARTNERS} partners (one down)…`);
-    for (let n = 0; n < events; n += 1) {
-      const due = started + (n * 1_000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      orderId += 1;
-      const eventId = `bench-${orderId}`;
-      published.set(orderId, performance.now());
-      const payload = {
-        order_id: orderId,
-        user_id: 1,
-        status: 'paid',
-        amount_cents: 1000,
-        currency: 'USD',
-        payment_event_id: eventId,
-        paid_at: new Date().toISOString(),
+  await sampled('partners', async () => {
+    for (const rate of EVENT_RATES) {
+      delays.length = 0;
+      received = 0;
+      const events = rate * EVENT_SECONDS;
+      const started = performance.now();
+      log(`partners: ${events} events at ${rate}/s to ${PARTNERS} partners (one down)…`);
+      for (let n = 0; n < events; n += 1) {
+        const due = started + (n * 1_000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        orderId += 1;
+        const eventId = `bench-${orderId}`;
+        published.set(orderId, performance.now());
+        const payload = {
+          order_id: orderId,
+          user_id: 1,
+          status: 'paid',
+          amount_cents: 1000,
+          currency: 'USD',
+          payment_event_id: eventId,
+          paid_at: new Date().toISOString(),
+        };
+        void js.publish('shop.orders.paid.v1', JSON.stringify(payload), { headers: toHeaders({ eventId }) });
+      }
+      const expected = events * (PARTNERS - 1);
+      const deadline = performance.now() + 30_000;
+      while (received < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const elapsedS = (performance.now() - started) / 1_000;
+      const run = {
+        rate,
+        events,
+        healthyDeliveries: received,
+        deliveriesPerSecond: Math.round(received / elapsedS),
+        p99Ms: Math.round(percentile(delays, 99)),
       };
-      void js.publish('shop.orders.paid.v1', JSON.stringify(payload), { headers: toHeaders({ eventId }) });
+      log(`partners at ${rate}/s: ${received}/${expected} healthy deliveries, ${run.deliveriesPerSecond}/s, p99 delay ${run.p99Ms} ms`);
+      runs.push(run);
+      if (received < expected || run.p99Ms >= DELAY_GOAL_MS) break;
     }
-    const expected = events * (PARTNERS - 1);
-    const deadline = performance.now() + 30_000;
-    while (received < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const elapsedS = (performance.now() - started) / 1_000;
-    const run = { rate, events, healthyDeliveries: received, deliveriesPerSecond: Math.round(received / elapsedS), p99Ms: Math.round(percentile(delays, 99)) };
-    log(`partners at ${rate}/s: ${received}/${expected} healthy deliveries, ${run.deliveriesPerSecond}/s, p99 delay ${run.p99Ms} ms`);
-    runs.push(run);
-    if (received < expected || run.p99Ms >= DELAY_GOAL_MS) break;
-  }
+  });
   return runs;
 }
 
@@ -292,6 +303,8 @@ function report(quotes: QuoteRuns | undefined, partners: PartnerRun[] | undefine
       '',
     );
   }
+  const memoryFigures = memory.idle ? rssByLoad(memory.idle, memory.peaks) : undefined;
+  if (memoryFigures) lines.push(table(memoryFigures.rows), '');
   if (ratio !== undefined) lines.push(`quote: integrations/legacy req/s ${ratio.toFixed(1)} (goal ≥ ${QUOTE_GOAL}) ${ratio >= QUOTE_GOAL ? 'met' : 'NOT met'}`);
   if (at100) {
     lines.push(
@@ -299,7 +312,7 @@ function report(quotes: QuoteRuns | undefined, partners: PartnerRun[] | undefine
     );
   }
   lines.push(
-    `(${CONNECTIONS} connections, ${SECONDS} s per quote run after ${WARMUP_SECONDS} s warm-up, carrier ${CARRIER_LATENCY_MS} ms, ${QUOTE_KEYS} distinct keys per run; php-fpm ${cores} static workers; ${PARTNERS} partners, one refusing connections, ${EVENT_SECONDS} s per rate, rates ${EVENT_RATES.join('/')}; ${cores} cores shared by load generator, servers and whatever else runs on the machine)`,
+    `(${CONNECTIONS} connections, ${SECONDS} s per quote run after ${WARMUP_SECONDS} s warm-up, carrier ${CARRIER_LATENCY_MS} ms, ${QUOTE_KEYS} distinct keys per run; php-fpm ${cores} static workers; ${PARTNERS} partners, one refusing connections, ${EVENT_SECONDS} s per rate, rates ${EVENT_RATES.join('/')}; memory: RSS of each process tree (php-fpm and nginx with their workers), idle after the warm-ups, peak sampled every 250 ms during each load; ${cores} cores shared by load generator, servers and whatever else runs on the machine)`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(
@@ -322,14 +335,9 @@ function report(quotes: QuoteRuns | undefined, partners: PartnerRun[] | undefine
             },
           }
         : {}),
+      ...(memoryFigures ? { rss_mb: memoryFigures.figures } : {}),
     })}\n`,
   );
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!interrupted) log(`failed: ${(error as Error).message}`);
-  await cleanUp();
-  process.exit(interrupted ? 130 : 1);
-}
+await runBench(cleanups, main);
