@@ -88,7 +88,8 @@ export class GatewayMetrics {
 
   fallback(route: string, reason: string): void {
     this.fallbacks.labels(route, reason).inc();
-    this.history?.fallback(route);
+    // The history's fallbacks are what the dashboard flags: a slice's deferral is it working as meant, not one.
+    if (reason !== 'deferred') this.history?.fallback(route);
   }
 
   shadowResult(route: string, result: 'match' | 'mismatch' | 'skipped' | 'deferred' | 'error', matchRate?: number): void {

@@ -1,6 +1,8 @@
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, type NatsServerHandle } from '@offramp/testing';
+import { Registry } from 'prom-client';
+import { GatewayMetrics } from './gateway-metrics.js';
 import { HISTORY_RETENTION_MS, MetricsHistory } from './metrics-history.js';
 import { errorRate, latencyQuantileMs } from './minute-buckets.js';
 
@@ -82,6 +84,25 @@ describe('per-minute metrics history in NATS KV', () => {
     expect((await restarted.route('GET /a', T0)).map((minute) => minute.backends['legacy']?.requests)).toEqual([100, 1]);
     expect((await restarted.route('GET /a', T0 + 60_000)).map((minute) => minute.at)).toEqual([T0 + 60_000]);
     restarted.close();
+  });
+
+  it("counts the slice's deferrals to the monolith in Prometheus only, not among the fallbacks the dashboard flags", async () => {
+    const history = new MetricsHistory('spec_history_deferred', { now, flushIntervalMs: 60_000 });
+    await history.open(nc);
+    const registry = new Registry();
+    const metrics = new GatewayMetrics(registry, undefined, history);
+    clock = T0 + 5_000;
+    metrics.fallback('GET /c', 'deferred');
+    metrics.fallback('GET /c', 'deferred');
+    metrics.fallback('GET /c', 'timeout');
+    await history.flush();
+    expect((await history.route('GET /c', T0)).map((minute) => minute.fallbacks)).toEqual([1]);
+    const counted = (await registry.getSingleMetric('offramp_gateway_fallbacks_total')?.get())?.values.map((value) => [value.labels.reason, value.value]);
+    expect(counted).toEqual([
+      ['deferred', 2],
+      ['timeout', 1],
+    ]);
+    history.close();
   });
 
   it('creates the bucket with a max age of 25 hours, so a day of minutes is kept and older ones go', async () => {
