@@ -7,7 +7,8 @@
 // and the first mail of the last order. Then the bridge latency from PHP dispatch to the mail
 // accepted (an upper bound of dispatch -> handler start), jobs dispatched one at a time. Then
 // GET /reports/sales.csv on the seeded 20k orders, the monolith (nginx + php-fpm) against pipelines
-// (pipelines/sales-report-row.ts). A table for people, then as the last line one JSON object.
+// (pipelines/sales-report-row.ts). Memory: the RSS of each process tree it starts, idle and the
+// highest sample under each load. A table for people, then as the last line one JSON object.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,6 +31,7 @@ import {
   type SmtpServerHandle,
 } from '@offramp/testing';
 import { measureSalesReport, REPORT_CONNECTIONS } from './pipelines/sales-report-row.js';
+import { RssPeaks, rssByLoad } from './rss.js';
 import { percentile, table } from './stats.js';
 
 const JOBS = positiveInteger('BENCH_PIPELINES_JOBS', 10_000);
@@ -40,6 +42,8 @@ const JOBS_BAR = 20;
 const JOBS_GOAL = 50;
 const REPORT_BAR = 50;
 const DRAIN_TIMEOUT_MS = 30 * 60_000;
+/** How long the idle php workers get to boot before their RSS is read. */
+const PHP_IDLE_BOOT_MS = 3_000;
 
 function positiveInteger(name: string, fallback: number): number {
   const value = process.env[name];
@@ -120,6 +124,25 @@ function orderOf(mail: ReceivedMail): number {
 interface DrainResult {
   rate: number;
   repeats: number;
+  /** The highest RSS of each process tree while it drained (MB). */
+  rssPeak: Record<string, number>;
+}
+
+/** What a drain starts: its processes (by the name the memory table gives them) and how to stop them. */
+interface Drainer {
+  pids: Record<string, number>;
+  stop: () => Promise<unknown>;
+}
+
+/** The php workers are one service in the memory table: the sum of their trees. */
+const PHP_WORKERS = 'php_queue_work';
+function sumWorkers(mb: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(mb)) {
+    const key = name.startsWith(`${PHP_WORKERS}_`) ? PHP_WORKERS : name;
+    out[key] = Math.round(((out[key] ?? 0) + value) * 10) / 10;
+  }
+  return out;
 }
 
 /**
@@ -132,7 +155,8 @@ async function drain(
   smtp: SmtpServerHandle,
   acceptedAt: readonly number[],
   orders: ReadonlySet<number>,
-  start: () => Promise<() => Promise<unknown>>,
+  start: () => Promise<Drainer>,
+  alongside: Record<string, number>,
 ): Promise<DrainResult> {
   const from = smtp.mails.length;
   const firstMailAt = new Map<number, number>();
@@ -145,8 +169,9 @@ async function drain(
     }
     return firstMailAt.size;
   };
-  const stop = await start();
+  const { pids, stop } = await start();
   cleanups.push(stop);
+  const memory = new RssPeaks({ ...pids, ...alongside }).start();
   let reported = 0;
   await waitUntil(
     () => {
@@ -160,6 +185,8 @@ async function drain(
     { timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 200, description: `${name}: ${orders.size} mails` },
   );
   await new Promise((resolve) => setTimeout(resolve, 500)); // a repeated send would show now
+  // php workers started with --stop-when-empty may be gone by now: their peak was sampled while they ran
+  const rssPeak = sumWorkers(memory.stop());
   await stop();
   cleanups.pop();
   count();
@@ -167,7 +194,7 @@ async function drain(
   const rate = ((orders.size - 1) * 1000) / (Math.max(...times) - Math.min(...times));
   const repeats = smtp.mails.length - from - orders.size;
   log(`${name}: ${rate.toFixed(0)} jobs/s, ${repeats} repeated mails`);
-  return { rate, repeats };
+  return { rate, repeats, rssPeak };
 }
 
 async function main(): Promise<void> {
@@ -208,18 +235,36 @@ async function main(): Promise<void> {
   const nats = await startNatsServer();
   cleanups.push(() => nats.stop());
 
-  const php = (driver: Driver, url: string) => async () => {
-    const workers: ManagedProcess[] = [];
-    for (let i = 0; i < WORKERS; i += 1)
-      workers.push(
-        startProcess('php', ['artisan', 'queue:work', driver, '--queue=offramp', '--stop-when-empty', '--sleep=0', '--tries=1', '--no-interaction'], {
-          cwd: legacyRoot,
-          env: legacyEnv(url, driver, redisPrefix, smtp),
-        }),
-      );
-    return () => Promise.all(workers.map((worker) => worker.stop('SIGTERM')));
-  };
-  const bridge = (driver: Driver, url: string) => async () => {
+  // the bench process itself holds the SMTP stand-in (and the mails it received)
+  const alongside = { nats: nats.pid, bench_smtp_stand_in: process.pid };
+  const idle = new RssPeaks(alongside).now();
+
+  const php =
+    (driver: Driver, url: string, untilEmpty = true) =>
+    async (): Promise<Drainer> => {
+      const workers: ManagedProcess[] = [];
+      for (let i = 0; i < WORKERS; i += 1)
+        workers.push(
+          startProcess(
+            'php',
+            [
+              'artisan',
+              'queue:work',
+              driver,
+              '--queue=offramp',
+              ...(untilEmpty ? ['--stop-when-empty', '--sleep=0'] : ['--sleep=1']),
+              '--tries=1',
+              '--no-interaction',
+            ],
+            { cwd: legacyRoot, env: legacyEnv(url, driver, redisPrefix, smtp) },
+          ),
+        );
+      return {
+        pids: Object.fromEntries(workers.map((worker, i) => [`${PHP_WORKERS}_${i + 1}`, worker.pid])),
+        stop: () => Promise.all(workers.map((worker) => worker.stop('SIGTERM'))),
+      };
+    };
+  const bridge = (driver: Driver, url: string) => async (): Promise<Drainer> => {
     const service = await startService({
       app: 'pipelines',
       env: {
@@ -233,17 +278,27 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
       },
     });
-    return () => service.stop('SIGTERM');
+    return { pids: { pipelines: service.pid }, stop: () => service.stop('SIGTERM') };
   };
+
+  // idle php workers: booted, polling the (empty) latency database's queue
+  {
+    const workers = await php('database', latencyUrl, false)();
+    cleanups.push(workers.stop);
+    await new Promise((resolve) => setTimeout(resolve, PHP_IDLE_BOOT_MS));
+    Object.assign(idle, sumWorkers(new RssPeaks(workers.pids).now()));
+    await workers.stop();
+    cleanups.pop();
+  }
 
   const runs: Record<string, DrainResult> = {};
   const scratch = (name: string) => copySqlite(base, join(folder.path, `${name}.sqlite`));
-  runs['php_database'] = await drain(`php queue:work x${WORKERS}, database`, smtp, acceptedAt, orders, php('database', scratch('php-db')));
-  runs['bridge_database'] = await drain('bridge + Node, database', smtp, acceptedAt, orders, bridge('database', scratch('bridge-db')));
+  runs['php_database'] = await drain(`php queue:work x${WORKERS}, database`, smtp, acceptedAt, orders, php('database', scratch('php-db')), alongside);
+  runs['bridge_database'] = await drain('bridge + Node, database', smtp, acceptedAt, orders, bridge('database', scratch('bridge-db')), alongside);
   await refillRedis();
-  runs['php_redis'] = await drain(`php queue:work x${WORKERS}, redis`, smtp, acceptedAt, orders, php('redis', scratch('php-redis')));
+  runs['php_redis'] = await drain(`php queue:work x${WORKERS}, redis`, smtp, acceptedAt, orders, php('redis', scratch('php-redis')), alongside);
   await refillRedis();
-  runs['bridge_redis'] = await drain('bridge + Node, redis', smtp, acceptedAt, orders, bridge('redis', scratch('bridge-redis')));
+  runs['bridge_redis'] = await drain('bridge + Node, redis', smtp, acceptedAt, orders, bridge('redis', scratch('bridge-redis')), alongside);
 
   // latency: the bridge idle on the database driver, jobs dispatched one at a time
   log(`latency: ${LATENCY_JOBS} jobs dispatched ${LATENCY_PACE_MS} ms apart`);
@@ -253,8 +308,10 @@ async function main(): Promise<void> {
     for (let i = latencyFrom; i < smtp.mails.length; i += 1) if (!at.has(orderOf(smtp.mails[i]))) at.set(orderOf(smtp.mails[i]), acceptedAt[i]);
     return at;
   };
-  const stopBridge = await bridge('database', latencyUrl)();
+  const { pids: latencyPids, stop: stopBridge } = await bridge('database', latencyUrl)();
   cleanups.push(stopBridge);
+  // the bridge live on an empty queue: its idle figure
+  Object.assign(idle, new RssPeaks(latencyPids).now());
   const dispatchedAt = await dispatch(legacyEnv(latencyUrl, 'database', redisPrefix), LATENCY_JOBS, JOBS, LATENCY_PACE_MS);
   await waitUntil(() => firstLatencyMail().size >= LATENCY_JOBS, { timeoutMs: 60_000, intervalMs: 20, description: `${LATENCY_JOBS} latency mails` });
   await stopBridge();
@@ -267,6 +324,15 @@ async function main(): Promise<void> {
 
   const report = await measureSalesReport(folder.path, log, cleanups);
   const reportRatio = report.pipelines.rps / report.legacy.rps;
+  const drainPeak = (driver: Driver) => ({ ...runs[`php_${driver}`].rssPeak, ...runs[`bridge_${driver}`].rssPeak, ...peakOfBoth(driver) });
+  const peakOfBoth = (driver: Driver) =>
+    Object.fromEntries(
+      Object.keys(alongside).map((name) => [name, Math.max(runs[`php_${driver}`].rssPeak[name] ?? 0, runs[`bridge_${driver}`].rssPeak[name] ?? 0)]),
+    );
+  const memory = rssByLoad(
+    { ...idle, ...report.rss.idle },
+    { [`${JOBS} jobs, database`]: drainPeak('database'), [`${JOBS} jobs, redis`]: drainPeak('redis'), 'sales.csv load': report.rss.peak },
+  );
 
   const rates = Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.rate]));
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
@@ -298,7 +364,7 @@ async function main(): Promise<void> {
         '',
       ],
       [`bridge latency, dispatch -> mail accepted (${LATENCY_JOBS})`, '', `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, '', '', ''],
-    ])}\n`,
+    ])}\n\n${table(memory.rows)}\n(memory: RSS of each process tree, MB; ${PHP_WORKERS} is the ${WORKERS} workers' trees added up; idle: php workers booted on an empty queue, pipelines live on an empty queue, nats and the bench process (which holds the SMTP stand-in and every mail it received) before the first drain; the report's services before their warm-up; peak: highest sample every 250 ms under each load)\n`,
   );
   const round = (n: number) => Math.round(n * 10) / 10;
   process.stdout.write(
@@ -316,6 +382,7 @@ async function main(): Promise<void> {
       rps: { legacy_report: report.legacy.rps, pipelines_report: report.pipelines.rps },
       p99_ms: { legacy_report: report.legacy.p99, pipelines_report: report.pipelines.p99 },
       bridge_latency_ms: { p50: round(p50), p99: round(p99) },
+      rss_mb: memory.figures,
     })}\n`,
   );
 }

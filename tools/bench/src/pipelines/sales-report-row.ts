@@ -19,6 +19,7 @@ import { capture } from '../api/compare-responses.js';
 import { artisan, checkOpcache, LEGACY_PRODUCTION_PACKAGES, legacyDeployment, startLegacyServer } from '../api/legacy-production.js';
 import { ensureDebianPackages } from '../debian-packages.js';
 import { loadRequestList, type LoadResult } from '../load.js';
+import { RssPeaks } from '../rss.js';
 
 export const REPORT_CONNECTIONS = 16;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -36,7 +37,12 @@ export interface ReportRow {
   database: ScratchDatabaseKind;
   legacy: LoadResult;
   pipelines: LoadResult;
+  /** RSS of each side's process trees (MB): before its warm-up, and the highest sample while it was timed. */
+  rss: { idle: Record<string, number>; peak: Record<string, number> };
 }
+
+/** The row's services in bench:pipelines' memory table: the monolith is nginx and php-fpm with their workers. */
+export const REPORT_SERVICES = { legacy: ['legacy_report_nginx', 'legacy_report_php_fpm'], pipelines: ['pipelines_report'] } as const;
 
 /** The same from/to list for both: ranges over the seeded year, and the edges (unbounded, one day, empty). */
 function reportPaths(count: number): string[] {
@@ -115,13 +121,19 @@ export async function measureSalesReport(folder: string, log: (line: string) => 
       listFile: join(folder, `report-${side}-requests.json`),
     });
   const results: Partial<Record<'legacy' | 'pipelines', LoadResult>> = {};
+  const pids = { legacy: [legacy.nginx.pid, legacy.phpFpm.pid], pipelines: [pipelines.pid] };
+  const rss: ReportRow['rss'] = { idle: {}, peak: {} };
   for (const side of ['legacy', 'pipelines'] as const) {
+    const sampler = new RssPeaks(Object.fromEntries(REPORT_SERVICES[side].map((name, i) => [name, pids[side][i]])));
+    Object.assign(rss.idle, sampler.now());
     await load(side, WARMUP_SECONDS);
+    sampler.start();
     const result = await load(side, SECONDS);
+    Object.assign(rss.peak, sampler.stop());
     if (result.errors + result.non2xx > 0) throw new Error(`report: ${side} had ${result.errors} errors and ${result.non2xx} non-2xx answers under load`);
     results[side] = result;
     log(`report: ${side} ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
   }
   for (let i = 0; i < 4; i += 1) await cleanups.pop()?.();
-  return { orders: seeded, database: DATABASE, legacy: results.legacy as LoadResult, pipelines: results.pipelines as LoadResult };
+  return { orders: seeded, database: DATABASE, legacy: results.legacy as LoadResult, pipelines: results.pipelines as LoadResult, rss };
 }
