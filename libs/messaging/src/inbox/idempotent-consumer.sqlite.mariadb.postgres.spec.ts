@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { createDataSourceOptions } from '@offramp/persistence';
 import { IdempotentConsumer } from './idempotent-consumer.js';
 import { createInboxTableSql } from './inbox.migration.js';
@@ -69,5 +69,39 @@ describe.each([
     expect(await once.run(key, write(key.eventId))).toMatchObject({ applied: true });
     expect(await effects(key.eventId)).toBe(1);
     expect(await effects(neighbour.eventId)).toBe(1);
+  });
+});
+
+describe('IdempotentConsumer group commit on SQLite', () => {
+  let target: ScratchDatabase;
+  let dataSource: DataSource;
+  let once: IdempotentConsumer;
+  let commits = 0;
+  const insertEffect = (eventId: string) => (manager: DataSource['manager']) => manager.query('INSERT INTO effects (event_id) VALUES (?)', [eventId]);
+
+  beforeAll(async () => {
+    target = await scratchDatabase('sqlite');
+    dataSource = new DataSource(createDataSourceOptions({ url: target.url }));
+    await dataSource.initialize();
+    await dataSource.query(createInboxTableSql(dataSource.options.type));
+    await dataSource.query('CREATE TABLE effects (event_id VARCHAR(64) NOT NULL)');
+    const counter: EntitySubscriberInterface = { afterTransactionCommit: () => void (commits += 1) };
+    dataSource.subscribers.push(counter);
+    once = new IdempotentConsumer(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await target?.drop();
+  });
+
+  it('commits the events handed over in one turn of the event loop together, the first one included', async () => {
+    const keys = Array.from({ length: 50 }, () => ({ consumer: 'sales', eventId: randomUUID(), subject: 'shop.orders.placed.v1' }));
+    commits = 0;
+    const results = await Promise.all(keys.map((key) => once.run(key, insertEffect(key.eventId))));
+    expect(results.every((result) => result.applied)).toBe(true);
+    // Before the group waited for the end of the turn, the first event committed alone: 2 commits.
+    expect(commits).toBe(1);
+    const [{ n }] = (await dataSource.query('SELECT COUNT(*) AS n FROM effects')) as Array<{ n: number }>;
+    expect(Number(n)).toBe(50);
   });
 });

@@ -41,7 +41,12 @@ export class IdempotentConsumer {
     if (!this.serialises) return this.runAlone(inbox, work);
     return new Promise<OnceResult<T>>((resolve, reject) => {
       this.pending.push({ inbox, work, resolve, reject } as Pending<unknown>);
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      // The first group waits for the rest of this turn of the event loop: the messages of one
+      // socket read arrive in one turn, and a group that started with the first of them alone
+      // paid a whole transaction (BEGIN, COMMIT, its WAL pages) for one event.
+      this.flushing = true;
+      setImmediate(() => void this.flush());
     });
   }
 
@@ -73,7 +78,6 @@ export class IdempotentConsumer {
    * its events run again one transaction each, so only the failing one fails.
    */
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.pending.length > 0) {
         const group = this.pending.splice(0, this.maxGroup);

@@ -49,16 +49,39 @@ export function toHeaders(metadata: EventMetadata): MsgHdrs {
   return h;
 }
 
+/** The header each metadata field is read from (Nats-Msg-Id is the event id's fallback). */
+const FIELD_OF_HEADER: ReadonlyMap<string, keyof EventMetadata | 'msgId'> = new Map([
+  [EventHeader.msgId, 'msgId'],
+  [EventHeader.eventId, 'eventId'],
+  [EventHeader.correlationId, 'correlationId'],
+  [EventHeader.causationId, 'causationId'],
+  [EventHeader.occurredAt, 'occurredAt'],
+  [EventHeader.aggregate, 'aggregate'],
+  [EventHeader.traceparent, 'traceparent'],
+  [EventHeader.tracestate, 'tracestate'],
+  [EventHeader.identity, 'identity'],
+]);
+
+/**
+ * Names are matched exactly, as MsgHdrs.get() does by default. One pass over the headers: a get()
+ * per field copies and filters the list of names each time, eight times per consumed message.
+ */
 export function fromHeaders(h: MsgHdrs | undefined, fallbackId: string): EventMetadata {
-  const get = (name: string) => h?.get(name) || undefined;
+  const found: Partial<Record<keyof EventMetadata | 'msgId', string>> = {};
+  if (h) {
+    for (const [name, values] of h) {
+      const field = FIELD_OF_HEADER.get(name);
+      if (field !== undefined && values[0]) found[field] = values[0];
+    }
+  }
   return {
-    eventId: get(EventHeader.eventId) ?? get(EventHeader.msgId) ?? fallbackId,
-    correlationId: get(EventHeader.correlationId),
-    causationId: get(EventHeader.causationId),
-    occurredAt: get(EventHeader.occurredAt),
-    aggregate: get(EventHeader.aggregate),
-    traceparent: get(EventHeader.traceparent),
-    tracestate: get(EventHeader.tracestate),
-    identity: get(EventHeader.identity),
+    eventId: found.eventId ?? found.msgId ?? fallbackId,
+    correlationId: found.correlationId,
+    causationId: found.causationId,
+    occurredAt: found.occurredAt,
+    aggregate: found.aggregate,
+    traceparent: found.traceparent,
+    tracestate: found.tracestate,
+    identity: found.identity,
   };
 }
