@@ -2,6 +2,9 @@
 // through the Offramp consumer transport with an idempotent SQLite write, and the outbox relay's
 // rows/s and commit-to-publish latency at 1,000 rows/s. Last line: one JSON object.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { Controller, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -24,6 +27,8 @@ import { createDataSourceOptions } from '@offramp/persistence';
 import { startNatsServer, tempSqlite, type NatsServerHandle } from '@offramp/testing';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource } from 'typeorm';
+import { CpuPerUnit } from './cpu.js';
+import { RssPeaks, rssByLoad } from './rss.js';
 import { percentile, perSecond, table } from './stats.js';
 
 const RAW_EVENTS = Number(process.env.BENCH_RAW_EVENTS ?? 30_000);
@@ -48,6 +53,35 @@ const samplePayload = (n: number) => ({
 });
 const SUBJECT = 'shop.orders.placed.v1';
 
+/** The processes whose CPU time per event the bench reports: itself (publisher and consumer run here) and nats-server. */
+const processes = (server: NatsServerHandle) => ({ bench: process.pid, 'nats-server': server.pid });
+const describeCpu = (cpu: Record<string, number>) =>
+  Object.entries(cpu)
+    .map(([name, micros]) => `${name} ${micros}`)
+    .join(', ');
+
+/**
+ * BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of each end-to-end round alone (node --cpu-prof would
+ * also hold the baseline, the start-up and the relay).
+ */
+async function startProfile() {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+      log(`CPU profile: ${join(dir, `${name}.cpuprofile`)}`);
+    },
+  };
+}
+
 async function publishAll(count: number, send: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -56,7 +90,7 @@ async function publishAll(count: number, send: (i: number) => Promise<unknown>):
   await Promise.all(Array.from({ length: WINDOW }, worker));
 }
 
-async function rawRates(js: JetStreamClient, nc: NatsConnectionManager, round: number) {
+async function rawRates(server: NatsServerHandle, js: JetStreamClient, nc: NatsConnectionManager, round: number, memory: Memory) {
   const jsm = await jetstreamManager(await nc.connected());
   const stream = `BENCH_RAW_${round}`;
   await jsm.streams.add({ name: stream, subjects: [`raw${round}.>`] });
@@ -68,6 +102,8 @@ async function rawRates(js: JetStreamClient, nc: NatsConnectionManager, round: n
 
   await jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 10_000 });
   const consumer = await js.consumers.get(stream, 'raw');
+  const rss = new RssPeaks(processes(server)).start();
+  const cpu = new CpuPerUnit(processes(server)).start();
   const consumeStart = performance.now();
   const messages = await consumer.consume({ max_messages: 1_000 });
   let received = 0;
@@ -79,12 +115,20 @@ async function rawRates(js: JetStreamClient, nc: NatsConnectionManager, round: n
   await messages.close();
   await (await nc.connected()).flush();
   const rawConsumeAck = perSecond(RAW_EVENTS, performance.now() - consumeStart);
-  log(`raw consume+ack: ${rawConsumeAck}/s`);
+  const rawCpu = cpu.stop(RAW_EVENTS);
+  memory.peaks['raw consume+ack'] = maxOf(memory.peaks['raw consume+ack'], rss.stop());
+  log(`raw consume+ack: ${rawConsumeAck}/s; CPU µs/event ${describeCpu(rawCpu)}`);
   await jsm.streams.delete(stream);
-  return { rawPublish, rawConsumeAck };
+  return { rawPublish, rawConsumeAck, rawCpu };
 }
 
-async function endToEnd(server: NatsServerHandle, round: number) {
+/**
+ * `live`: publish → consume → idempotent SQLite write → ack, the publisher running while the
+ * consumer consumes (the figure the target is about). `backlog`: the same events published first,
+ * then the consumer alone drains them, as the raw consume+ack baseline does: the consumer loop's
+ * own cost against the bare client's.
+ */
+async function endToEnd(server: NatsServerHandle, round: number, mode: 'live' | 'backlog', memory: Memory) {
   const database = tempSqlite('bench-e2e.sqlite');
   const dataSource = new DataSource(createDataSourceOptions({ url: database.url }));
   await dataSource.initialize();
@@ -108,39 +152,69 @@ async function endToEnd(server: NatsServerHandle, round: number) {
   @Module({ controllers: [SalesController] })
   class SalesModule {}
 
+  const stream = { name: 'BENCH_E2E', subjects: ['shop.>'], duplicateWindowMs: 600_000 };
   const nats = new NatsConnectionManager({ url: server.url, name: `bench-e2e-consumer-${round}` });
-  const transport = new JetStreamServer({
-    connection: nats,
-    streams: [{ name: 'BENCH_E2E', subjects: ['shop.>'], duplicateWindowMs: 600_000 }],
-    consumers: [{ stream: 'BENCH_E2E', durable: 'sales', filterSubjects: [SUBJECT], concurrency: 512 }],
-  });
-  const app = await NestFactory.createMicroservice(SalesModule, { strategy: transport, logger: ['error'] });
-  app.useGlobalFilters(new JetStreamExceptionFilter());
-  await app.listen();
-
   // The publisher has its own connection, as a publishing service would; it shares this event
   // loop with the consumer (a worker thread measured lower: on 2 cores it competes with
   // nats-server for CPU).
   const publisherNats = new NatsConnectionManager({ url: server.url, name: 'bench-e2e-publisher' });
   const publisherConnection = await publisherNats.connected();
   const publisher = new EventPublisher(() => publisherConnection);
+  const publishEvents = () => publishAll(E2E_EVENTS, (i) => publisher.publish(SUBJECT, samplePayload(i)));
+  if (mode === 'backlog') {
+    await provisionStreams(await jetstreamManager(publisherConnection), [stream]);
+    await publishEvents();
+  }
+
+  const transport = new JetStreamServer({
+    connection: nats,
+    streams: [stream],
+    consumers: [{ stream: 'BENCH_E2E', durable: 'sales', filterSubjects: [SUBJECT], concurrency: 512 }],
+  });
+  const app = await NestFactory.createMicroservice(SalesModule, { strategy: transport, logger: ['error'] });
+  app.useGlobalFilters(new JetStreamExceptionFilter());
+  await app.listen();
+  memory.idle ??= new RssPeaks(processes(server)).now();
+
   let publishedAt = 0;
+  const profile = await startProfile();
+  const rss = new RssPeaks(processes(server)).start();
+  const cpu = new CpuPerUnit(processes(server)).start();
   const start = performance.now();
-  await Promise.all([publishAll(E2E_EVENTS, (i) => publisher.publish(SUBJECT, samplePayload(i))).then(() => (publishedAt = performance.now())), allHandled]);
-  await publisherNats.close();
+  await Promise.all([mode === 'live' ? publishEvents().then(() => (publishedAt = performance.now())) : undefined, allHandled]);
   const elapsed = performance.now() - start;
+  const cpuPerEvent = cpu.stop(E2E_EVENTS);
+  memory.peaks[mode === 'live' ? 'end to end' : 'consumer from a backlog'] = maxOf(
+    memory.peaks[mode === 'live' ? 'end to end' : 'consumer from a backlog'],
+    rss.stop(),
+  );
+  await profile?.stop(`events-${mode}-${round}`);
+  await publisherNats.close();
   const [{ n }] = (await dataSource.query('SELECT COUNT(*) AS n FROM sales')) as Array<{ n: number }>;
   if (Number(n) !== E2E_EVENTS) throw new Error(`expected ${E2E_EVENTS} sales rows, found ${n}`);
   const rate = perSecond(E2E_EVENTS, elapsed);
-  log(`end to end: publishing took ${Math.round(publishedAt - start)} ms of ${Math.round(elapsed)} ms`);
-  log(`end to end (publish → consume → idempotent SQLite write → ack): ${rate}/s`);
+  if (mode === 'live') {
+    log(`end to end: publishing took ${Math.round(publishedAt - start)} ms of ${Math.round(elapsed)} ms`);
+    log(`end to end (publish → consume → idempotent SQLite write → ack): ${rate}/s; CPU µs/event ${describeCpu(cpuPerEvent)}`);
+  } else {
+    log(`consumer from a backlog (consume → idempotent SQLite write → ack): ${rate}/s; CPU µs/event ${describeCpu(cpuPerEvent)}`);
+  }
   await app.close();
   await (await jetstreamManager(await nats.connected())).streams.delete('BENCH_E2E');
   await nats.close();
   await dataSource.destroy();
   database.remove();
-  return rate;
+  return { rate, cpu: cpuPerEvent };
 }
+
+/** RSS of the bench's processes: idle once the consumer listens, and the peak of each load. */
+interface Memory {
+  idle?: Record<string, number>;
+  peaks: Record<string, Record<string, number>>;
+}
+
+const maxOf = (a: Record<string, number> | undefined, b: Record<string, number>) =>
+  Object.fromEntries(Object.entries(b).map(([name, mb]) => [name, Math.max(mb, a?.[name] ?? 0)]));
 
 const OUTBOX_DDL = `CREATE TABLE offramp_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, event_id VARCHAR(36) NOT NULL UNIQUE, aggregate_type VARCHAR(64) NOT NULL,
@@ -150,7 +224,7 @@ const OUTBOX_DDL = `CREATE TABLE offramp_outbox (
   CREATE INDEX offramp_outbox_aggregate_index ON offramp_outbox (aggregate_type, aggregate_id, id);
   CREATE TABLE offramp_relay_leases (name VARCHAR(64) PRIMARY KEY, owner VARCHAR(191) NOT NULL, expires_at BIGINT NOT NULL);`;
 
-async function relay(js: JetStreamClient, nats: NatsConnectionManager) {
+async function relay(server: NatsServerHandle, js: JetStreamClient, nats: NatsConnectionManager, memory: Memory) {
   await provisionStreams(await jetstreamManager(await nats.connected()), [{ name: 'BENCH_RELAY', subjects: ['shop.>'], duplicateWindowMs: 600_000 }]);
   const database = tempSqlite('bench-outbox.sqlite');
   const writer = new BetterSqlite3(database.file);
@@ -188,6 +262,7 @@ async function relay(js: JetStreamClient, nats: NatsConnectionManager) {
   // Throughput: a backlog of rows, drained as fast as the relay goes.
   writeRows(RELAY_ROWS, 0);
   target = RELAY_ROWS;
+  const rss = new RssPeaks(processes(server)).start();
   const start = performance.now();
   outbox.start();
   await progress;
@@ -215,6 +290,7 @@ async function relay(js: JetStreamClient, nats: NatsConnectionManager) {
   });
   await progress;
   const achievedRate = perSecond(total, performance.now() - begin);
+  memory.peaks['outbox relay'] = rss.stop();
   await outbox.stop();
   await dataSource.destroy();
   writer.close();
@@ -234,37 +310,67 @@ async function main() {
   try {
     const nc = await nats.connected();
     const js = jetstream(nc);
-    // Rounds alternate baseline and end to end so both see the same machine; medians are kept.
-    const raws: Array<{ rawPublish: number; rawConsumeAck: number }> = [];
-    const e2es: number[] = [];
+    const memory: Memory = { peaks: {} };
+    // Rounds alternate baseline, end to end and the backlog so all see the same machine; medians are kept.
+    const raws: Array<Awaited<ReturnType<typeof rawRates>>> = [];
+    const lives: Array<Awaited<ReturnType<typeof endToEnd>>> = [];
+    const backlogs: Array<Awaited<ReturnType<typeof endToEnd>>> = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       log(`round ${round} of ${ROUNDS}`);
-      raws.push(await rawRates(js, nats, round));
-      e2es.push(await endToEnd(server, round));
+      raws.push(await rawRates(server, js, nats, round, memory));
+      lives.push(await endToEnd(server, round, 'live', memory));
+      backlogs.push(await endToEnd(server, round, 'backlog', memory));
     }
     const raw = { rawPublish: median(raws.map((r) => r.rawPublish)), rawConsumeAck: median(raws.map((r) => r.rawConsumeAck)) };
-    const e2e = median(e2es);
-    const relayResult = await relay(js, nats);
+    const e2e = median(lives.map((r) => r.rate));
+    const backlog = median(backlogs.map((r) => r.rate));
+    const cpu = {
+      raw_consume_ack: medianCpu(raws.map((r) => r.rawCpu)),
+      end_to_end: medianCpu(lives.map((r) => r.cpu)),
+      consume_backlog: medianCpu(backlogs.map((r) => r.cpu)),
+    };
+    const relayResult = await relay(server, js, nats, memory);
     const ratio = e2e / raw.rawConsumeAck;
+    const backlogRatio = backlog / raw.rawConsumeAck;
+    const memoryTable = rssByLoad(memory.idle ?? {}, memory.peaks);
+    const cpuNote = (figures: Record<string, number>) => `CPU µs/event: ${describeCpu(figures)}`;
     process.stdout.write(
       `${table([
         ['measure', 'rate/s', 'note'],
         ['JetStream raw publish (baseline)', String(raw.rawPublish), `${RAW_EVENTS} msgs, ${WINDOW} in flight; median of ${ROUNDS}`],
-        ['JetStream raw consume+ack (baseline)', String(raw.rawConsumeAck), `pull consumer, JSON parse, ack; median of ${ROUNDS}`],
+        [
+          'JetStream raw consume+ack (baseline)',
+          String(raw.rawConsumeAck),
+          `pull consumer, JSON parse, ack; median of ${ROUNDS}; ${cpuNote(cpu.raw_consume_ack)}`,
+        ],
         [
           'end to end',
           String(e2e),
-          `${(ratio * 100).toFixed(0)}% of raw consume+ack (target ≥ 25%); ${E2E_EVENTS} events, publisher with its own connection; median of ${ROUNDS}`,
+          `${(ratio * 100).toFixed(0)}% of raw consume+ack (target ≥ 40%); ${E2E_EVENTS} events, publisher with its own connection in this process; median of ${ROUNDS}; ${cpuNote(cpu.end_to_end)}`,
+        ],
+        [
+          'consumer from a backlog',
+          String(backlog),
+          `${(backlogRatio * 100).toFixed(0)}% of raw consume+ack; the same events published first, then consumed with the inbox write; median of ${ROUNDS}; ${cpuNote(cpu.consume_backlog)}`,
         ],
         ['outbox relay (backlog)', String(relayResult.rowsPerSecond), `${RELAY_ROWS} rows, SQLite`],
         [`relay commit-to-publish at ${relayResult.achievedRate} rows/s`, '', `p50 ${relayResult.p50} ms, p99 ${relayResult.p99} ms (target p99 < 100 ms)`],
-      ])}\n`,
+      ])}\n\n${table(memoryTable.rows)}\n(bench: this process, where the publisher, the consumer and the relay run; nats-server: the server it started)\n`,
     );
     process.stdout.write(
       `${JSON.stringify({
         bench: 'events',
-        rate: { raw_publish: raw.rawPublish, raw_consume_ack: raw.rawConsumeAck, end_to_end: e2e, relay_rows: relayResult.rowsPerSecond },
+        rate: {
+          raw_publish: raw.rawPublish,
+          raw_consume_ack: raw.rawConsumeAck,
+          end_to_end: e2e,
+          relay_rows: relayResult.rowsPerSecond,
+          consume_backlog: backlog,
+        },
         relay_latency_ms: { p50: relayResult.p50, p99: relayResult.p99 },
+        ratio: { end_to_end: round2(ratio), consume_backlog: round2(backlogRatio) },
+        cpu_us_per_event: cpu,
+        rss_mb: memoryTable.figures,
       })}\n`,
     );
   } finally {
@@ -272,5 +378,9 @@ async function main() {
     await server.stop();
   }
 }
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const medianCpu = (rounds: Array<Record<string, number>>) =>
+  Object.fromEntries(Object.keys(rounds[0] ?? {}).map((name) => [name, Math.round(median(rounds.map((r) => r[name])) * 10) / 10]));
 
 await main();
