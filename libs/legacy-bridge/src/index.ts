@@ -2,7 +2,7 @@ export { LaravelEncrypter, parseAppKey, InvalidAppKeyError, type LaravelCipher }
 export { cookieValuePrefix, sessionIdFromCookie, readCookie } from './encryption/session-cookie.js';
 export { cookieUpdate, type CookieUpdate } from './encryption/set-cookie.js';
 export { XSRF_COOKIE, tokenFromXsrfHeader, csrfTokensMatch } from './csrf/csrf-token.js';
-export { phpUnserialize } from './php/php-unserialize.js';
+export { phpUnserialize, phpUnserializeStrict } from './php/php-unserialize.js';
 export type { SessionStore } from './session/session-store.js';
 export { decodeSessionPayload } from './session/decode-session.js';
 export { FileSessionStore } from './session/file-session-store.js';
@@ -34,7 +34,7 @@ export { laravelRequestInput, MONOLITH_UNTRIMMED, type LaravelRequest, type Lara
 export { phpJsonDecode, PhpFloat, phpFloatString, PHP_JSON_DEPTH } from './http/php-json-decode.js';
 export { readBodiesAsLaravel, PHP_POST_MAX_SIZE, type LaravelBodiesOptions } from './http/laravel-bodies.js';
 export { answersJson, expectsJson, compilePathPatterns } from './http/expects-json.js';
-export { PhpObject, phpSerialize, phpUnserializeStrict, UnexpectedPhpClassError, CorruptPhpSerializationError } from './queue/php-object.js';
+export { PhpObject, UnexpectedPhpClassError, CorruptPhpSerializationError } from './php/php-object.js';
 export {
   parseJobPayload,
   decodeJobCommand,
@@ -75,10 +75,13 @@ export {
 } from './symfony-messenger/messenger-envelope.js';
 export {
   unserializeLossless,
+  unserializeAt,
   serializeLossless,
+  phpSerialize,
   propertyOf,
   privateName,
   SerializedFloat,
   type SerializedValue,
   type SerializedMap,
-} from './symfony-messenger/php-serialized.js';
+  type UnserializeOptions,
+} from './php/php-serialized.js';

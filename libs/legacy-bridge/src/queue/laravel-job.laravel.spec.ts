@@ -12,7 +12,7 @@ import {
   parseJobPayload,
   queueableProperties,
 } from './laravel-job.js';
-import { PhpObject } from './php-object.js';
+import { PhpObject } from '../php/php-object.js';
 
 const APP_KEY = `base64:${randomBytes(32).toString('base64')}`;
 const SEND = 'App\\Jobs\\SendOrderConfirmation';

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LaravelEncrypter } from '../encryption/laravel-encrypter.js';
 import { phpJsonUnescapedUnicode } from '../php/php-json.js';
-import { CorruptPhpSerializationError, PhpObject, phpSerialize, phpUnserializeStrict } from './php-object.js';
+import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from '../php/php-object.js';
+import { phpSerialize } from '../php/php-serialized.js';
+import { phpUnserializeStrict } from '../php/php-unserialize.js';
 
 export const CALL_QUEUED_HANDLER = 'Illuminate\\Queue\\CallQueuedHandler@call';
 export const MODEL_IDENTIFIER = 'Illuminate\\Contracts\\Database\\ModelIdentifier';
@@ -102,7 +104,7 @@ function unserialize(serialized: string, allowedClasses: readonly string[]): unk
     return phpUnserializeStrict(serialized, allowedClasses);
   } catch (error) {
     if (error instanceof CorruptPhpSerializationError) throw new LaravelJobError('corrupt_payload', error.message);
-    if ((error as { code?: string }).code === 'unexpected_class') throw new LaravelJobError('unexpected_class', (error as Error).message);
+    if (error instanceof UnexpectedPhpClassError) throw new LaravelJobError('unexpected_class', error.message);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { runPhp } from '../__fixtures__/php-cli.js';
-import { PhpObject } from '../queue/php-object.js';
+import { PhpObject } from '../php/php-object.js';
 import {
   DELAY_STAMP,
   decodeMessengerBody,
@@ -15,7 +15,7 @@ import {
   sentToFailureTransportStamp,
   busNameStamp,
 } from './messenger-envelope.js';
-import { propertyOf, SerializedFloat, serializeLossless, unserializeLossless } from './php-serialized.js';
+import { propertyOf, SerializedFloat, serializeLossless, unserializeLossless } from '../php/php-serialized.js';
 
 const SYMFONY_AUTOLOAD = fileURLToPath(new URL('../../../../apps/legacy-symfony/autoload.php', import.meta.url));
 const WELCOME = 'App\\Message\\SendWelcomeEmail';

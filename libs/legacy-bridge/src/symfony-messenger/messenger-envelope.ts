@@ -1,5 +1,5 @@
-import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from '../queue/php-object.js';
-import { privateName, propertyOf, type SerializedValue, serializeLossless, unserializeLossless } from './php-serialized.js';
+import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from '../php/php-object.js';
+import { privateName, propertyOf, type SerializedValue, serializeLossless, unserializeLossless } from '../php/php-serialized.js';
 
 export const ENVELOPE = 'Symfony\\Component\\Messenger\\Envelope';
 const STAMP = 'Symfony\\Component\\Messenger\\Stamp\\';

@@ -12,4 +12,4 @@ export {
 } from './symfony-session.js';
 export { readSymfonyToken, SymfonyTokenError, SYMFONY_TOKEN_CLASSES, type SymfonyTokenUser, type SymfonyTokenErrorCode } from './symfony-token.js';
 export { configuredSymfonySessionStore, type SymfonySessionStoreSettings } from './configured-symfony-session-store.js';
-export { phpUnserializeAt, phpUnserializeBounded, type BoundedUnserializeOptions } from '../php/php-unserialize-bounded.js';
+export { phpUnserializeAt, phpUnserializeBounded, type BoundedUnserializeOptions } from '../php/php-unserialize.js';

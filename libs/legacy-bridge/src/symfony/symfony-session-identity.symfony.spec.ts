@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CookieJar, startSymfonyApp, type SymfonyApp } from '@offramp/testing';
-import { CorruptPhpSerializationError, UnexpectedPhpClassError } from '../queue/php-object.js';
+import { CorruptPhpSerializationError, UnexpectedPhpClassError } from '../php/php-object.js';
 import { FileSessionStore } from '../session/file-session-store.js';
 import { SymfonySessionIdentity } from './symfony-session-identity.js';
 import { InvalidSymfonySessionIdError, SYMFONY_SESSION_FORMAT } from './symfony-session.js';

@@ -1,5 +1,5 @@
 import { readCookie } from '../encryption/session-cookie.js';
-import { CorruptPhpSerializationError, UnexpectedPhpClassError } from '../queue/php-object.js';
+import { CorruptPhpSerializationError, UnexpectedPhpClassError } from '../php/php-object.js';
 import { SessionReadCache } from '../session/session-read-cache.js';
 import type { SessionStore } from '../session/session-store.js';
 import { isSymfonySessionId } from './symfony-session.js';

@@ -1,4 +1,4 @@
-import { phpUnserializeAt } from '../php/php-unserialize-bounded.js';
+import { phpUnserializeAt } from '../php/php-unserialize.js';
 import type { SessionFormat, SessionStore } from '../session/session-store.js';
 
 /**

@@ -1,5 +1,5 @@
-import { phpUnserializeBounded } from '../php/php-unserialize-bounded.js';
-import { PhpObject } from '../queue/php-object.js';
+import { phpUnserializeBounded } from '../php/php-unserialize.js';
+import { PhpObject } from '../php/php-object.js';
 
 const CORE = 'Symfony\\Component\\Security\\Core\\Authentication\\Token\\';
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from '../queue/php-object.js';
+import { CorruptPhpSerializationError, PhpObject, UnexpectedPhpClassError } from './php-object.js';
 import { decodePhpSessionData } from '../symfony/symfony-session.js';
-import { phpUnserializeBounded } from './php-unserialize-bounded.js';
+import { unserializeLossless } from './php-serialized.js';
+import { phpUnserialize, phpUnserializeBounded } from './php-unserialize.js';
 
 /** PHP's own output for a snippet (`$out` is echoed). */
 const php = (code: string) => execFileSync('php', ['-r', `${code} echo $out;`], { encoding: 'utf8' });
@@ -29,6 +30,21 @@ describe('phpUnserializeBounded against what PHP serializes', () => {
     for (const broken of [serialized.slice(0, -1), `${serialized}x`, 's:5:"abc";', 'a:1:{i:0;R:1;}', 'i:1', 'O:5:"Evil\\":0:{}']) {
       expect(() => phpUnserializeBounded(broken, { allowedClasses: ['Other'] })).toThrow(CorruptPhpSerializationError);
     }
+  });
+
+  it('resolves references as PHP numbers them (keys not counted, r: counted, R: not) only where asked to', () => {
+    const serialized = php(`
+      $o = new stdClass(); $o->id = 1; $list = [1, 2];
+      $value = ['o' => $o, 'again' => $o, 'in' => [$o], 'list' => &$list, 'same' => &$list, 'last' => 'x'];
+      $out = serialize($value);
+    `);
+    expect(serialized).toMatch(/"again";r:2;.*\{i:0;r:2;\}.*"same";R:7;/);
+    const object = new PhpObject('stdClass', { id: 1 });
+    const value = phpUnserialize(serialized) as Record<string, unknown>;
+    expect(value).toEqual({ o: object, again: object, in: [object], list: [1, 2], same: [1, 2], last: 'x' });
+    expect(value.again).toBe(value.o);
+    expect(() => phpUnserializeBounded(serialized, { allowedClasses: 'any' })).toThrow(CorruptPhpSerializationError);
+    expect(() => unserializeLossless(Buffer.from(serialized), ['stdClass'])).toThrow(CorruptPhpSerializationError);
   });
 
   it('splits PHP’s own session encoding (session.serialize_handler=php), values holding | and ;', () => {
