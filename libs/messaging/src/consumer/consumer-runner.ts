@@ -111,7 +111,7 @@ export class ConsumerRunner {
             this.handBack(message);
             continue;
           }
-          await this.slots.acquire();
+          if (!this.slots.tryAcquire()) await this.slots.acquire();
           if (this.stopped) {
             this.slots.release();
             this.handBack(message);
@@ -148,14 +148,21 @@ export class ConsumerRunner {
 
     // Keep-alive and deadline: the sweeper tells the server a long handler is still working
     // so the message is not handed to someone else, and abandons it at the deadline.
-    let entry!: Running;
-    const abandoned = new Promise<never>((_, reject) => {
-      entry = { message, deadline: Date.now() + this.consumer.handlerTimeoutMs, abandon: reject };
-    });
+    const entry: Running = { message, deadline: Date.now() + this.consumer.handlerTimeoutMs, abandon: () => undefined };
     this.running.add(entry);
     try {
-      // A consumer span, child of the publish that sent the message (its traceparent header).
-      await tracedConsume(subject, this.consumer.durable, metadata, () => Promise.race([this.dispatch(subject, data, context), abandoned]));
+      // A consumer span, child of the publish that sent the message (its traceparent header). One
+      // promise settled by the handler or by the sweeper's abandon, not a race of two.
+      await tracedConsume(
+        subject,
+        this.consumer.durable,
+        metadata,
+        () =>
+          new Promise<void>((resolve, reject) => {
+            entry.abandon = reject;
+            this.dispatch(subject, data, context).then(resolve, reject);
+          }),
+      );
       this.running.delete(entry);
       this.ack(message);
       this.onOutcome?.('acked', subject, this.consumer.durable);

@@ -11,6 +11,13 @@ export class Semaphore {
     return this.size - this.available;
   }
 
+  /** Takes a slot if one is free, without the microtask an awaited acquire() costs. */
+  tryAcquire(): boolean {
+    if (this.available === 0) return false;
+    this.available -= 1;
+    return true;
+  }
+
   acquire(): Promise<void> {
     if (this.available > 0) {
       this.available -= 1;
