@@ -177,6 +177,7 @@ const providers: Provider[] = [
           requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
           keepAliveTimeoutMs: config.GATEWAY_KEEP_ALIVE_TIMEOUT_MS,
           maxConnectionsPerClient: config.GATEWAY_MAX_CONNECTIONS_PER_CLIENT,
+          reusePort: config.GATEWAY_WORKERS > 1,
         },
         engine,
         tunnel,

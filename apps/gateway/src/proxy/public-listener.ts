@@ -20,6 +20,8 @@ export interface PublicListenerSettings {
   keepAliveTimeoutMs: number;
   /** Open connections per client address; 0 for none (behind a load balancer, every client is its address). */
   maxConnectionsPerClient: number;
+  /** GATEWAY_WORKERS > 1: each worker binds the port itself (SO_REUSEPORT) and the kernel spreads connections over them. */
+  reusePort?: boolean;
 }
 
 /** How long a connection whose head overflowed is read away after its 431/414 (bounded: a client cannot hold it longer). */
@@ -101,7 +103,9 @@ export class PublicListener {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.settings.port, this.settings.host, () => {
+      // exclusive: a cluster worker's own socket, not one the primary accepts on and hands over.
+      const reusePort = this.settings.reusePort === true;
+      this.server.listen({ port: this.settings.port, host: this.settings.host, reusePort, exclusive: reusePort }, () => {
         this.server.off('error', reject);
         resolve();
       });

@@ -102,6 +102,15 @@ export const gatewayConfigShape = {
     .default(8081)
     .describe('port of the admin listener (admin API, /metrics, health), never the public one (1-65535)'),
   GATEWAY_ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('interface of the admin listener'),
+  GATEWAY_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      'gateway processes on this host (1-64): above 1, node:cluster workers share the public port (SO_REUSEPORT) and worker i serves its admin listener on GATEWAY_ADMIN_PORT + i - 1',
+    ),
   GATEWAY_HEADERS_TIMEOUT_MS: z.coerce
     .number()
     .int()
