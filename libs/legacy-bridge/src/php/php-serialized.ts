@@ -154,9 +154,8 @@ class Reader {
   private reference(): SerializedValue {
     if (!this.slots) throw this.corrupt('references are not read');
     this.expect(':');
-    const digits = this.until(';');
-    const index = /^\d{1,9}$/.test(digits) ? Number(digits) : 0;
-    if (index < 1 || index > this.slots.length) throw this.corrupt(`reference ${JSON.stringify(digits)} to no value`);
+    const index = this.count(';');
+    if (index < 1 || index > this.slots.length) throw this.corrupt(`reference ${index} to no value`);
     const target = this.slots[index - 1];
     if (target === undefined) throw this.corrupt('a reference to a value that contains it');
     return target;
