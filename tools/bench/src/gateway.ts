@@ -1,5 +1,6 @@
 // npm run bench:gateway — the gateway against its baselines, one fast upstream on loopback, in one run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,9 +15,11 @@ import {
   type ManagedProcess,
 } from '@offramp/testing';
 import { laravelSession } from './gateway/laravel-session.js';
+import { latencyLoad, type LatencyResult } from './latency.js';
 import { load, type LoadResult } from './load.js';
 import { findOrInstallNginx, startNginx } from './gateway/nginx.js';
-import { median } from './stats.js';
+import { RssPeaks, rssFigures, rssTableRows, type RssFigures } from './rss.js';
+import { median, table } from './stats.js';
 
 const KEYS = [
   'direct',
@@ -28,14 +31,21 @@ const KEYS = [
   'gateway_shadow',
   'gateway_10_routes',
   'gateway_10000_routes',
+  // The multi-worker row: the gateway's cluster mode (GATEWAY_WORKERS) and nginx with as many worker processes.
+  'gateway_legacy_workers',
+  'nginx_workers',
 ] as const;
 type Key = (typeof KEYS)[number];
+/** The one-process targets: the JSON line's rps, p99_ms… objects keep exactly these keys. */
+const SINGLE_KEYS = KEYS.filter((key) => !key.endsWith('_workers'));
 
 /** BENCH_TARGETS=gateway_legacy,gateway_legacy_traced_1pct runs only those (more rounds of one comparison). */
 const ONLY = new Set((process.env['BENCH_TARGETS'] ?? '').split(',').filter(Boolean));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Workers of the multi-worker row: one per core by default (2 on the reference machine). */
+const WORKERS = Math.max(2, Number(process.env['BENCH_WORKERS'] ?? availableParallelism()));
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const log = (line: string) => process.stderr.write(`bench:gateway: ${line}\n`);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
   const work = tempDir('offramp-bench-gateway-');
   const processes: ManagedProcess[] = [];
   const results: Partial<Record<Key, Result>> = {};
+  let memory: RssFigures = {};
   const nats = await startNatsServer();
   // The traced gateway's collector: answers every export, keeps nothing (it only has to be there).
   const collector = await startOtlpReceiver({ keep: false });
@@ -137,6 +148,14 @@ async function main(): Promise<void> {
       gateway_shadow: () => gateway(oneRoute('shadow')),
       gateway_10_routes: () => gateway(manyRoutes(10)),
       gateway_10000_routes: () => gateway(manyRoutes(10_000)),
+      gateway_legacy_workers: () => gateway(oneRoute('legacy'), { GATEWAY_WORKERS: String(WORKERS) }),
+      nginx_workers: async () => {
+        if (!nginxBinary) return undefined;
+        const port = await freePort();
+        const nginx = startNginx(nginxBinary, join(work.path, 'nginx-workers'), port, upstreamPort, WORKERS);
+        await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/`)) === 200, { description: 'nginx with workers' });
+        return { url: `http://127.0.0.1:${port}`, pid: nginx.pid, stop: () => nginx.stop() };
+      },
     };
     const paths: Partial<Record<Key, string>> = { gateway_10_routes: '/r7/items/42', gateway_10000_routes: '/r7777/items/42' };
 
@@ -157,21 +176,26 @@ async function main(): Promise<void> {
         return target ? [[key, target] as const] : [];
       });
       for (const [key, target] of live) await load(url(key, target), 64, WARMUP_SECONDS, target.headers);
-      const rounds: Partial<Record<Key, { c64: LoadResult[]; c8: LoadResult[]; cpu: number[] }>> = {};
+      // Every process this bench starts, as a tree (nginx's and the gateway's workers count with their parent).
+      const pids: Record<string, number> = { nats: nats.pid, upstream: upstream.pid ?? 0 };
+      for (const [key, target] of live) if (target.pid !== undefined && key !== 'direct') pids[key] = target.pid;
+      const idle = new RssPeaks(pids).now();
+      const peaks = new RssPeaks(pids).start();
+      const rounds: Partial<Record<Key, { c64: LoadResult[]; c8: LatencyResult[]; cpu: number[] }>> = {};
       for (let round = 1; round <= ROUNDS; round++) {
         for (const [key, target] of live) {
           const before = cpuMicros(target.pid);
           const c64 = await load(url(key, target), 64, SECONDS, target.headers);
           const after = cpuMicros(target.pid);
           const cpu = before === undefined || after === undefined ? NaN : (after - before) / Math.max(1, c64.rps * SECONDS);
-          const c8 = await load(url(key, target), 8, SECONDS, target.headers);
+          const c8 = await latencyLoad(url(key, target), 8, SECONDS, target.headers);
           if (c64.errors + c64.non2xx + c8.errors + c8.non2xx > 0) log(`${key}: ${c64.errors + c8.errors} errors, ${c64.non2xx + c8.non2xx} non-2xx answers`);
           const entry = (rounds[key] ??= { c64: [], c8: [], cpu: [] });
           entry.c64.push(c64);
           entry.c8.push(c8);
           entry.cpu.push(cpu);
           log(
-            `round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99} ms at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`,
+            `round ${round}/${ROUNDS} ${key}: ${c64.rps} req/s, p50 ${c64.p50} ms, p99 ${c64.p99} ms at 64; p99 ${c8.p99Us} µs at 8; ${Number.isNaN(cpu) ? '-' : cpu.toFixed(0)} µs CPU/request`,
           );
         }
       }
@@ -188,14 +212,15 @@ async function main(): Promise<void> {
           },
           c8: {
             rps: median(entry.c8.map((r) => r.rps)),
-            p50: median(entry.c8.map((r) => r.p50)),
-            p99: median(entry.c8.map((r) => r.p99)),
+            p50Us: median(entry.c8.map((r) => r.p50Us)),
+            p99Us: median(entry.c8.map((r) => r.p99Us)),
             errors: 0,
             non2xx: 0,
           },
           cpuMicrosPerRequest: median(entry.cpu),
         };
       }
+      memory = rssFigures(idle, peaks.stop());
     } finally {
       for (const target of Object.values(started)) await target?.stop();
     }
@@ -206,54 +231,66 @@ async function main(): Promise<void> {
     work.remove();
   }
   log(`OTLP receiver: ${collector.requests} export request(s) from the traced gateway`);
-  report(results);
+  report(results, memory);
 }
 
 interface Result {
   c64: LoadResult;
-  c8: LoadResult;
+  c8: LatencyResult;
   cpuMicrosPerRequest: number;
 }
 
-/** utime + stime of a process, in µs (Linux /proc). */
+/** utime + stime of a process and of the processes below it (nginx's and the gateway's workers), in µs (Linux /proc). */
 function cpuMicros(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+    let total = ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) total += cpuMicros(Number(child)) ?? 0;
+    return total;
   } catch {
     return undefined;
   }
 }
 
-function report(results: Partial<Record<Key, Result>>): void {
-  const rows = [['target', 'req/s (c64)', 'p50 ms (c64)', 'p99 ms (c64)', 'p99 ms (c8)', 'CPU µs/req']];
+function report(results: Partial<Record<Key, Result>>, memory: RssFigures): void {
+  const rows = [['target', 'req/s (c64)', 'p50 ms (c64)', 'p99 ms (c64)', 'p50 µs (c8)', 'p99 µs (c8)', 'CPU µs/req']];
   for (const key of KEYS) {
     const result = results[key];
     const cpu = result && !Number.isNaN(result.cpuMicrosPerRequest) ? result.cpuMicrosPerRequest.toFixed(0) : '-';
+    const name = key.endsWith('_workers') ? `${key} (${WORKERS})` : key;
     rows.push(
-      result ? [key, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p99), cpu] : [key, 'skipped', '', '', '', ''],
+      result
+        ? [name, String(result.c64.rps), String(result.c64.p50), String(result.c64.p99), String(result.c8.p50Us), String(result.c8.p99Us), cpu]
+        : [name, 'skipped'],
     );
   }
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
   const rps = (key: Key) => results[key]?.c64.rps;
+  const cpuOf = (key: Key) => results[key]?.cpuMicrosPerRequest;
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(2) : 'n/a');
-  const c8Gateway = results['gateway_legacy']?.c8.p99;
-  const c8Direct = results['direct']?.c8.p99;
-  lines.push(
+  const c8Gateway = results['gateway_legacy']?.c8.p99Us;
+  const c8Direct = results['direct']?.c8.p99Us;
+  const gatewayPeak = memory['gateway_legacy']?.peak;
+  const lines = [
+    table(rows),
     '',
-    `gateway_legacy / fastify_proxy req/s: ${ratio(rps('gateway_legacy'), rps('fastify_proxy'))} (goal ≥ 1.0); CPU per request ${ratio(results['gateway_legacy']?.cpuMicrosPerRequest, results['fastify_proxy']?.cpuMicrosPerRequest)}×`,
-    `gateway_legacy / nginx req/s:         ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.3)`,
-    `gateway_legacy p99 at c8 − direct:    ${c8Gateway !== undefined && c8Direct !== undefined ? (c8Gateway - c8Direct).toFixed(2) : 'n/a'} ms (goal ≤ 2)`,
-    `10,000 routes / 10 routes req/s:      ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
-    `tracing at 1% / off req/s:            ${ratio(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy'))} (goal ≥ 0.95: under 5% cost); CPU per request ${ratio(results['gateway_legacy_traced_1pct']?.cpuMicrosPerRequest, results['gateway_legacy']?.cpuMicrosPerRequest)}×`,
+    `gateway_legacy / fastify_proxy req/s:      ${ratio(rps('gateway_legacy'), rps('fastify_proxy'))} (goal ≥ 1.3); CPU per request ${ratio(cpuOf('gateway_legacy'), cpuOf('fastify_proxy'))}×`,
+    `gateway_legacy / nginx req/s:              ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.5); CPU per request ${ratio(cpuOf('gateway_legacy'), cpuOf('nginx'))}×`,
+    `gateway_legacy p99 at c8 − direct:         ${c8Gateway !== undefined && c8Direct !== undefined ? c8Gateway - c8Direct : 'n/a'} µs (goal ≤ 500)`,
+    `gateway_shadow / gateway_legacy req/s:     ${ratio(rps('gateway_shadow'), rps('gateway_legacy'))} (goal ≥ 0.8)`,
+    `service with identity / legacy req/s:      ${ratio(rps('gateway_service_identity'), rps('gateway_legacy'))} (goal ≥ 0.95)`,
+    `10,000 routes / 10 routes req/s:           ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
+    `tracing at 1% / off req/s:                 ${ratio(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy'))} (goal ≥ 0.95: under 5% cost); CPU per request ${ratio(cpuOf('gateway_legacy_traced_1pct'), cpuOf('gateway_legacy'))}×`,
+    `${WORKERS} workers: gateway / nginx req/s:         ${ratio(rps('gateway_legacy_workers'), rps('nginx_workers'))}`,
+    `gateway_legacy RSS at 64 connections:      ${gatewayPeak ?? 'n/a'} MB (goal < 150)`,
     '(medians of interleaved rounds; 2 shared cores: load generator, proxy and upstream compete with each other and with other work on the machine)',
-  );
+    '',
+    table(rssTableRows(memory, 'rounds at 64 and 8 connections')),
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const pick = (value: (result: Result) => number) =>
     Object.fromEntries(
-      KEYS.map((key) => {
+      SINGLE_KEYS.map((key) => {
         const result = results[key];
         return [key, result ? value(result) : null];
       }),
@@ -263,12 +300,15 @@ function report(results: Partial<Record<Key, Result>>): void {
       bench: 'gateway',
       rps: pick((r) => r.c64.rps),
       p99_ms: pick((r) => r.c64.p99),
-      p99_ms_c8: pick((r) => r.c8.p99),
+      p99_ms_c8: pick((r) => Math.round(r.c8.p99Us / 10) / 100),
+      p99_us_c8: pick((r) => r.c8.p99Us),
       cpu_us_per_request: pick((r) => (Number.isNaN(r.cpuMicrosPerRequest) ? -1 : Math.round(r.cpuMicrosPerRequest))),
       tracing_1pct_vs_off: {
         rps_ratio: ratioNumber(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy')),
-        cpu_ratio: ratioNumber(results['gateway_legacy_traced_1pct']?.cpuMicrosPerRequest, results['gateway_legacy']?.cpuMicrosPerRequest),
+        cpu_ratio: ratioNumber(cpuOf('gateway_legacy_traced_1pct'), cpuOf('gateway_legacy')),
       },
+      rps_workers: { workers: WORKERS, gateway_legacy: rps('gateway_legacy_workers') ?? null, nginx: rps('nginx_workers') ?? null },
+      rss_mb: memory,
     })}\n`,
   );
 }
