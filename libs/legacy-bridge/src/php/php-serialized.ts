@@ -68,6 +68,26 @@ export function unserializeLossless(bytes: Buffer, allowed: ReadonlySet<string> 
   return value;
 }
 
+/**
+ * PHP's own session encoding (`session.serialize_handler = php`): `name|<serialize(value)>` one
+ * after the other, read as session_decode() does, with one numbering of values for references
+ * across all of them. A name cannot hold `|` (PHP refuses to write such a session), so it ends at
+ * the first one; the value ends where its serialization does.
+ */
+export function unserializeSessionData(bytes: Buffer, options: UnserializeOptions): Array<[string, SerializedValue]> {
+  const reader = new Reader(bytes, 0, options);
+  const variables: Array<[string, SerializedValue]> = [];
+  // Bounded by the input: every variable consumes bytes or throws.
+  while (reader.at < bytes.length) {
+    const bar = bytes.indexOf(0x7c, reader.at);
+    if (bar === -1) throw new CorruptPhpSerializationError(`a session variable without a value at byte ${reader.at}`);
+    const name = bytes.toString('utf8', reader.at, bar);
+    reader.at = bar + 1;
+    variables.push([name, reader.value(0)]);
+  }
+  return variables;
+}
+
 const CLASS_NAME = /^[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*(?:\\[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)*$/;
 const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^(?:-?INF|NAN|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/;

@@ -47,7 +47,7 @@ describe('phpUnserializeBounded against what PHP serializes', () => {
     expect(() => unserializeLossless(Buffer.from(serialized), ['stdClass'])).toThrow(CorruptPhpSerializationError);
   });
 
-  it('splits PHP’s own session encoding (session.serialize_handler=php), values holding | and ;', () => {
+  it('splits PHP’s own session encoding (session.serialize_handler=php), values holding | and ;, references across variables', () => {
     const encoded = php(`
       session_start(['save_path' => sys_get_temp_dir(), 'use_cookies' => 0]);
       $_SESSION['_sf2_attributes'] = ['a|b' => 'x;y|z', 'n' => 1];
@@ -57,5 +57,20 @@ describe('phpUnserializeBounded against what PHP serializes', () => {
     `);
     expect(decodePhpSessionData(encoded)).toEqual({ _sf2_attributes: { 'a|b': 'x;y|z', n: 1 }, _sf2_meta: { u: 5 } });
     expect(decodePhpSessionData(encoded.slice(0, -2))).toBeUndefined();
+
+    // One numbering of values across the variables, as session_decode() reads them.
+    const shared = php(`
+      session_start(['save_path' => sys_get_temp_dir(), 'use_cookies' => 0]);
+      $o = new stdClass(); $o->id = 3;
+      $_SESSION['_sf2_attributes'] = ['_security_main' => 'token', 'a' => $o, 'b' => $o];
+      $_SESSION['_sf2_meta'] = ['u' => 5, 'o' => $o];
+      $out = session_encode();
+      session_destroy();
+    `);
+    expect(shared).toMatch(/"o";r:3;\}$/);
+    const session = decodePhpSessionData(shared) as Record<string, Record<string, unknown>>;
+    const object = new PhpObject('stdClass', { id: 3 });
+    expect(session).toEqual({ _sf2_attributes: { _security_main: 'token', a: object, b: object }, _sf2_meta: { u: 5, o: object } });
+    expect(session._sf2_meta.o).toBe(session._sf2_attributes.a);
   });
 });

@@ -1,5 +1,12 @@
 import { PhpObject } from './php-object.js';
-import { SerializedFloat, type SerializedValue, type UnserializeOptions, unserializeAt, unserializeLossless } from './php-serialized.js';
+import {
+  SerializedFloat,
+  type SerializedValue,
+  type UnserializeOptions,
+  unserializeAt,
+  unserializeLossless,
+  unserializeSessionData,
+} from './php-serialized.js';
 
 /**
  * Plain views of the one PHP reader (php-serialized.ts), for code that reads values and never
@@ -29,6 +36,17 @@ export function phpUnserializeBounded(serialized: string | Buffer, options: Boun
  */
 export function phpUnserialize(serialized: string): unknown {
   return phpUnserializeBounded(serialized, { allowedClasses: 'any', references: 'resolve' });
+}
+
+/**
+ * PHP's own session encoding (`name|value…`, what Symfony's sessions are stored in): objects of any
+ * class read as inert PhpObjects, references resolved across the variables as session_decode()
+ * numbers them (Symfony's attribute bag holding one object twice writes `r:`).
+ */
+export function phpUnserializeSessionData(data: Buffer): Record<string, unknown> {
+  const seen = new Map<object, unknown>();
+  const variables = unserializeSessionData(data, { allowedClasses: 'any', references: 'resolve', integerPropertyNames: true });
+  return Object.fromEntries(variables.map(([name, value]) => [name, plainPhpValue(value, seen)]));
 }
 
 /**

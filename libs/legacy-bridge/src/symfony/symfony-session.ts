@@ -1,4 +1,4 @@
-import { phpUnserializeAt } from '../php/php-unserialize.js';
+import { phpUnserializeSessionData } from '../php/php-unserialize.js';
 import type { SessionFormat, SessionStore } from '../session/session-store.js';
 
 /**
@@ -25,31 +25,19 @@ export function assertSymfonySessionId(sessionId: string): void {
 }
 
 /**
- * PHP's `session.serialize_handler = php`: `name|<serialize(value)>` one after the other. A name
- * cannot hold `|` (PHP refuses to write such a session), so it ends at the first one; the value
- * ends where its serialization does. The top-level values are Symfony's bags (`_sf2_attributes`,
- * `_sf2_meta`, `_symfony_flashes`): objects in them become inert PhpObjects of any class; the
- * security token inside is a string of its own, read with a strict class list (symfony-token.ts).
- * Undefined when the data is cut short or broken (a write in progress, or not a session).
+ * PHP's `session.serialize_handler = php` (`name|value…`). The top-level values are Symfony's bags
+ * (`_sf2_attributes`, `_sf2_meta`, `_symfony_flashes`): objects in them become inert PhpObjects of
+ * any class; the security token inside is a string of its own, read with a strict class list
+ * (symfony-token.ts). Undefined when the data is cut short or broken (a write in progress, or not a session).
  */
 export function decodePhpSessionData(stored: string | Buffer): Record<string, unknown> | undefined {
   const data = typeof stored === 'string' ? Buffer.from(stored, 'utf8') : stored;
   if (data.length === 0) return undefined; // a file being rewritten; an empty session holds no login either
-  const variables: Record<string, unknown> = {};
-  let at = 0;
   try {
-    while (at < data.length) {
-      const bar = data.indexOf(0x7c, at);
-      if (bar === -1) return undefined;
-      const name = data.toString('utf8', at, bar);
-      const { value, end } = phpUnserializeAt(data, bar + 1, { allowedClasses: 'any' });
-      variables[name] = value;
-      at = end;
-    }
+    return phpUnserializeSessionData(data);
   } catch {
     return undefined;
   }
-  return variables;
 }
 
 /** Symfony's sessions in PHP's files handler or Symfony's RedisSessionHandler: `sess_<id>` files or `<prefix><id>` keys. */
