@@ -1,6 +1,7 @@
 // npm run bench:pipelines — SendOrderConfirmation on the same 10,000 jobs (BENCH_PIPELINES_JOBS),
 // dispatched by Laravel's own code, drained by `php artisan queue:work` (one worker per core) against
-// the queue bridge + the Node handler, for the database and the redis driver; every mail goes to
+// the queue bridge + the Node handler (one pipelines process per core, BENCH_PIPELINES_PROCESSES),
+// for the database and the redis driver; every mail goes to
 // the loopback SMTP server, which counts one job done per order id at its first mail (all of them,
 // or the bench fails; a repeated mail is a column, not a failure: Laravel's database queue on
 // SQLite can reserve a job twice under two workers). Jobs/s is measured between the first mail
@@ -8,7 +9,9 @@
 // accepted (an upper bound of dispatch -> handler start), jobs dispatched one at a time. Then
 // GET /reports/sales.csv on the seeded 20k orders, the monolith (nginx + php-fpm) against pipelines
 // (pipelines/sales-report-row.ts). Memory: the RSS of each process tree it starts, idle and the
-// highest sample under each load. A table for people, then as the last line one JSON object.
+// highest sample under each load. CPU per job of every process a drain keeps busy, from /proc: what
+// the other work on a shared machine does not distort, and what bounds jobs/s on these cores.
+// A table for people, then as the last line one JSON object.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -32,12 +35,19 @@ import {
 } from '@offramp/testing';
 import { measureSalesReport, REPORT_CONNECTIONS } from './pipelines/sales-report-row.js';
 import { RssPeaks, rssByLoad } from './rss.js';
+import { cpuMicros } from './cpu.js';
 import { percentile, table } from './stats.js';
 
 const JOBS = positiveInteger('BENCH_PIPELINES_JOBS', 10_000);
 const LATENCY_JOBS = positiveInteger('BENCH_LATENCY_JOBS', 200);
 const LATENCY_PACE_MS = 20;
 const WORKERS = availableParallelism();
+/**
+ * pipelines processes draining the queue, as many as PHP gets workers by default. Each has its own
+ * send turn, so a kill -9 of one still cuts at most one send; one process alone is CPU-bound on a
+ * core (about 2 ms of CPU per job here) while the other core idles.
+ */
+const BRIDGE_PROCESSES = positiveInteger('BENCH_PIPELINES_PROCESSES', WORKERS);
 const JOBS_BAR = 20;
 const JOBS_GOAL = 50;
 const REPORT_BAR = 50;
@@ -48,7 +58,7 @@ const PHP_IDLE_BOOT_MS = 3_000;
 function positiveInteger(name: string, fallback: number): number {
   const value = process.env[name];
   if (value === undefined || value === '') return fallback;
-  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`${name}: expected a positive whole number of jobs, got "${value}"`);
+  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`${name}: expected a positive whole number, got "${value}"`);
   return Number(value);
 }
 
@@ -126,6 +136,8 @@ interface DrainResult {
   repeats: number;
   /** The highest RSS of each process tree while it drained (MB). */
   rssPeak: Record<string, number>;
+  /** CPU ms per job of each process while it drained: a figure the other work on the machine does not distort as it does jobs/s. */
+  cpuMsPerJob: Record<string, number>;
 }
 
 /** What a drain starts: its processes (by the name the memory table gives them) and how to stop them. */
@@ -134,15 +146,15 @@ interface Drainer {
   stop: () => Promise<unknown>;
 }
 
-/** The php workers are one service in the memory table: the sum of their trees. */
+/** The php workers (and pipelines processes) are one service in the tables: `<service>_<n>` added up. */
 const PHP_WORKERS = 'php_queue_work';
-function sumWorkers(mb: Record<string, number>): Record<string, number> {
+function sumWorkers(figures: Record<string, number>, decimals = 1): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(mb)) {
-    const key = name.startsWith(`${PHP_WORKERS}_`) ? PHP_WORKERS : name;
-    out[key] = Math.round(((out[key] ?? 0) + value) * 10) / 10;
+  for (const [name, value] of Object.entries(figures)) {
+    const key = /^(.+)_\d+$/.exec(name)?.[1] ?? name;
+    out[key] = (out[key] ?? 0) + value;
   }
-  return out;
+  return Object.fromEntries(Object.entries(out).map(([key, value]) => [key, Number(value.toFixed(decimals))]));
 }
 
 /**
@@ -172,9 +184,17 @@ async function drain(
   const { pids, stop } = await start();
   cleanups.push(stop);
   const memory = new RssPeaks({ ...pids, ...alongside }).start();
+  const watched = { ...pids, ...alongside };
+  const cpuBefore = Object.fromEntries(Object.entries(watched).map(([key, pid]) => [key, cpuMicros(pid) ?? 0]));
+  // php workers started with --stop-when-empty exit at the end: the last reading while they ran counts
+  const cpuLast = { ...cpuBefore };
+  const readCpu = () => {
+    for (const [key, pid] of Object.entries(watched)) cpuLast[key] = cpuMicros(pid) ?? cpuLast[key];
+  };
   let reported = 0;
   await waitUntil(
     () => {
+      readCpu();
       const done = count();
       if (done - reported >= orders.size / 10) {
         reported = done;
@@ -187,14 +207,17 @@ async function drain(
   await new Promise((resolve) => setTimeout(resolve, 500)); // a repeated send would show now
   // php workers started with --stop-when-empty may be gone by now: their peak was sampled while they ran
   const rssPeak = sumWorkers(memory.stop());
+  readCpu();
+  const cpuMsPerJob = sumWorkers(Object.fromEntries(Object.keys(watched).map((key) => [key, (cpuLast[key] - cpuBefore[key]) / 1000 / orders.size])), 3);
   await stop();
   cleanups.pop();
   count();
   const times = [...firstMailAt.values()];
   const rate = ((orders.size - 1) * 1000) / (Math.max(...times) - Math.min(...times));
   const repeats = smtp.mails.length - from - orders.size;
-  log(`${name}: ${rate.toFixed(0)} jobs/s, ${repeats} repeated mails`);
-  return { rate, repeats, rssPeak };
+  const cpu = Object.entries(cpuMsPerJob).map(([key, ms]) => `${key} ${ms.toFixed(2)}`);
+  log(`${name}: ${rate.toFixed(0)} jobs/s, ${repeats} repeated mails; CPU ms per job: ${cpu.join(', ')}`);
+  return { rate, repeats, rssPeak, cpuMsPerJob };
 }
 
 async function main(): Promise<void> {
@@ -264,22 +287,32 @@ async function main(): Promise<void> {
         stop: () => Promise.all(workers.map((worker) => worker.stop('SIGTERM'))),
       };
     };
-  const bridge = (driver: Driver, url: string) => async (): Promise<Drainer> => {
-    const service = await startService({
-      app: 'pipelines',
-      env: {
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        MAIL_HOST: smtp.host,
-        MAIL_PORT: String(smtp.port),
-        QUEUE_BRIDGE_DRIVER: driver,
-        REDIS_URL: 'redis://127.0.0.1:6379/0',
-        REDIS_PREFIX: redisPrefix,
-        LOG_LEVEL: 'warn',
-      },
-    });
-    return { pids: { pipelines: service.pid }, stop: () => service.stop('SIGTERM') };
-  };
+  // one after the other: each runs the migrations at start-up
+  const bridge =
+    (driver: Driver, url: string, processes = BRIDGE_PROCESSES) =>
+    async (): Promise<Drainer> => {
+      const services: ManagedProcess[] = [];
+      for (let i = 0; i < processes; i += 1)
+        services.push(
+          await startService({
+            app: 'pipelines',
+            env: {
+              DATABASE_URL: url,
+              NATS_URL: nats.url,
+              MAIL_HOST: smtp.host,
+              MAIL_PORT: String(smtp.port),
+              QUEUE_BRIDGE_DRIVER: driver,
+              REDIS_URL: 'redis://127.0.0.1:6379/0',
+              REDIS_PREFIX: redisPrefix,
+              LOG_LEVEL: 'warn',
+            },
+          }),
+        );
+      return {
+        pids: Object.fromEntries(services.map((service, i) => [`pipelines_${i + 1}`, service.pid])),
+        stop: () => Promise.all(services.map((service) => service.stop('SIGTERM'))),
+      };
+    };
 
   // idle php workers: booted, polling the (empty) latency database's queue
   {
@@ -294,11 +327,25 @@ async function main(): Promise<void> {
   const runs: Record<string, DrainResult> = {};
   const scratch = (name: string) => copySqlite(base, join(folder.path, `${name}.sqlite`));
   runs['php_database'] = await drain(`php queue:work x${WORKERS}, database`, smtp, acceptedAt, orders, php('database', scratch('php-db')), alongside);
-  runs['bridge_database'] = await drain('bridge + Node, database', smtp, acceptedAt, orders, bridge('database', scratch('bridge-db')), alongside);
+  runs['bridge_database'] = await drain(
+    `bridge + Node x${BRIDGE_PROCESSES}, database`,
+    smtp,
+    acceptedAt,
+    orders,
+    bridge('database', scratch('bridge-db')),
+    alongside,
+  );
   await refillRedis();
   runs['php_redis'] = await drain(`php queue:work x${WORKERS}, redis`, smtp, acceptedAt, orders, php('redis', scratch('php-redis')), alongside);
   await refillRedis();
-  runs['bridge_redis'] = await drain('bridge + Node, redis', smtp, acceptedAt, orders, bridge('redis', scratch('bridge-redis')), alongside);
+  runs['bridge_redis'] = await drain(
+    `bridge + Node x${BRIDGE_PROCESSES}, redis`,
+    smtp,
+    acceptedAt,
+    orders,
+    bridge('redis', scratch('bridge-redis')),
+    alongside,
+  );
 
   // latency: the bridge idle on the database driver, jobs dispatched one at a time
   log(`latency: ${LATENCY_JOBS} jobs dispatched ${LATENCY_PACE_MS} ms apart`);
@@ -308,10 +355,10 @@ async function main(): Promise<void> {
     for (let i = latencyFrom; i < smtp.mails.length; i += 1) if (!at.has(orderOf(smtp.mails[i]))) at.set(orderOf(smtp.mails[i]), acceptedAt[i]);
     return at;
   };
-  const { pids: latencyPids, stop: stopBridge } = await bridge('database', latencyUrl)();
+  const { pids: latencyPids, stop: stopBridge } = await bridge('database', latencyUrl, 1)();
   cleanups.push(stopBridge);
   // the bridge live on an empty queue: its idle figure
-  Object.assign(idle, new RssPeaks(latencyPids).now());
+  Object.assign(idle, sumWorkers(new RssPeaks(latencyPids).now()));
   const dispatchedAt = await dispatch(legacyEnv(latencyUrl, 'database', redisPrefix), LATENCY_JOBS, JOBS, LATENCY_PACE_MS);
   await waitUntil(() => firstLatencyMail().size >= LATENCY_JOBS, { timeoutMs: 60_000, intervalMs: 20, description: `${LATENCY_JOBS} latency mails` });
   await stopBridge();
@@ -335,14 +382,26 @@ async function main(): Promise<void> {
   );
 
   const rates = Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.rate]));
+  // CPU per job of every process a drain keeps busy (the side's own, nats, the SMTP stand-in): on
+  // these cores, with nothing else running, no side can drain faster than cores / its total
+  const cpuTotal = (run: DrainResult) => Object.values(run.cpuMsPerJob).reduce((sum, ms) => sum + ms, 0);
+  const cpuBound = (run: DrainResult) => (WORKERS * 1000) / cpuTotal(run);
+  const cpuRows = Object.entries(runs).map(([key, run]) => [
+    key,
+    (run.cpuMsPerJob[PHP_WORKERS] ?? run.cpuMsPerJob['pipelines']).toFixed(2),
+    run.cpuMsPerJob['nats'].toFixed(2),
+    run.cpuMsPerJob['bench_smtp_stand_in'].toFixed(2),
+    cpuTotal(run).toFixed(2),
+    cpuBound(run).toFixed(0),
+  ]);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
   const verdict = (x: number) => (x >= JOBS_GOAL ? 'goal met' : x >= JOBS_BAR ? 'bar met' : 'below bar');
   process.stdout.write(
     `${table([
       [
         'measure',
-        'php artisan queue:work / nginx + php-fpm',
-        'bridge + Node / pipelines',
+        `php artisan queue:work x${WORKERS} / nginx + php-fpm`,
+        `bridge + Node x${BRIDGE_PROCESSES} / pipelines`,
         'ratio',
         `bar ${JOBS_BAR}x / goal ${JOBS_GOAL}x`,
         'repeated mails php / bridge',
@@ -364,7 +423,10 @@ async function main(): Promise<void> {
         '',
       ],
       [`bridge latency, dispatch -> mail accepted (${LATENCY_JOBS})`, '', `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, '', '', ''],
-    ])}\n\n${table(memory.rows)}\n(memory: RSS of each process tree, MB; ${PHP_WORKERS} is the ${WORKERS} workers' trees added up; idle: php workers booted on an empty queue, pipelines live on an empty queue, nats and the bench process (which holds the SMTP stand-in and every mail it received) before the first drain; the report's services before their warm-up; peak: highest sample every 250 ms under each load)\n`,
+    ])}\n\n${table([
+      ['CPU ms per job', 'php workers / pipelines', 'nats', 'bench (SMTP stand-in)', 'total', `jobs/s if CPU-bound on ${WORKERS} cores`],
+      ...cpuRows,
+    ])}\n(CPU: utime + stime from /proc over each drain, divided by its jobs; php workers' last reading before they exit, so a lower bound for them; CPU-bound ratios: database ${ratio(cpuBound(runs['bridge_database']), cpuBound(runs['php_database']))}, redis ${ratio(cpuBound(runs['bridge_redis']), cpuBound(runs['php_redis']))})\n\n${table(memory.rows)}\n(memory: RSS of each process tree, MB; ${PHP_WORKERS} is the ${WORKERS} workers' trees added up; idle: php workers booted on an empty queue, pipelines live on an empty queue, nats and the bench process (which holds the SMTP stand-in and every mail it received) before the first drain; the report's services before their warm-up; peak: highest sample every 250 ms under each load)\n`,
   );
   const round = (n: number) => Math.round(n * 10) / 10;
   process.stdout.write(
@@ -372,6 +434,7 @@ async function main(): Promise<void> {
       bench: 'pipelines',
       jobs: JOBS,
       workers: WORKERS,
+      bridge_processes: BRIDGE_PROCESSES,
       jobs_per_s: Object.fromEntries(Object.entries(rates).map(([key, value]) => [key, round(value)])),
       repeated_mails: Object.fromEntries(Object.entries(runs).map(([key, value]) => [key, value.repeats])),
       ratio: {
@@ -382,6 +445,11 @@ async function main(): Promise<void> {
       rps: { legacy_report: report.legacy.rps, pipelines_report: report.pipelines.rps },
       p99_ms: { legacy_report: report.legacy.p99, pipelines_report: report.pipelines.p99 },
       bridge_latency_ms: { p50: round(p50), p99: round(p99) },
+      cpu_ms_per_job: Object.fromEntries(Object.entries(runs).map(([key, run]) => [key, run.cpuMsPerJob])),
+      cpu_bound_ratio: {
+        database: round(cpuBound(runs['bridge_database']) / cpuBound(runs['php_database'])),
+        redis: round(cpuBound(runs['bridge_redis']) / cpuBound(runs['php_redis'])),
+      },
       rss_mb: memory.figures,
     })}\n`,
   );
