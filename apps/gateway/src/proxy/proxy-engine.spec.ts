@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { deferToMonolith, DEFER_HEADER } from '@offramp/contracts/http';
+import { DEFER_HEADER, markDeferrable } from '@offramp/contracts/http';
 import { IDENTITY_HEADER, IdentityTokenSigner, IdentityTokenVerifier, identityKeysFromConfig } from '@offramp/platform';
 import { freePort, waitUntil } from '@offramp/testing';
 import { gatewayConfigShape, type GatewayConfig } from '../config/gateway-config.js';
@@ -45,24 +45,14 @@ async function backend(name: string, answer?: (url: string) => number): Promise<
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     req.resume();
     req.on('end', () => {
-      // What a slice answers for a request the monolith must answer, through the shared helper.
-      if (name !== 'legacy' && req.url?.startsWith('/defers')) return deferToMonolith(nodeReply(res), 'spec');
+      // A slice's own answer to a request the monolith should answer, marked through the shared helper.
+      if (name !== 'legacy' && req.url?.startsWith('/defers')) markDeferrable({ header: (header, value) => res.setHeader(header, value) }, 'spec');
       res.writeHead(answer?.(req.url ?? '') ?? 200, { 'content-type': 'application/json', 'x-slice-saw-defer': String(req.headers[DEFER_HEADER] ?? '') });
       res.end(JSON.stringify({ from: name }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
-}
-
-/** A plain Node response behind the reply interface deferToMonolith expects (a slice's is Fastify's). */
-function nodeReply(res: import('node:http').ServerResponse) {
-  const reply = {
-    status: (code: number) => ((res.statusCode = code), reply),
-    header: (name: string, value: string) => (res.setHeader(name, value), reply),
-    send: (payload?: unknown) => res.end(payload),
-  };
-  return reply;
 }
 
 describe('proxy engine: the backend by route state (real loopback upstreams)', () => {
@@ -256,13 +246,11 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     expect(await deferredCount('GET|HEAD|POST /defers')).toBe(before + 2);
   });
 
-  it('deferred: a POST is never sent on (it may not be run twice) and a retired route has no monolith: both a 502 naming why', async () => {
+  it("deferred where the monolith cannot answer (a POST may not be run twice, a retired route has no monolith): the slice's own answer, without the marker", async () => {
     const post = await call('/defers', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(post).toMatchObject({ status: 502, backend: 'api', defer: null });
-    expect(JSON.parse(post.text).detail).toBe('api deferred this POST request to the monolith, which cannot answer it: only GET and HEAD can be');
+    expect(post).toMatchObject({ status: 200, backend: 'api', defer: null, text: '{"from":"api"}' });
     const retired = await call('/defers/retired');
-    expect(retired).toMatchObject({ status: 502, backend: 'api', defer: null });
-    expect(JSON.parse(retired.text).detail).toBe('api deferred this GET request to the monolith, which cannot answer it: the route is retired');
+    expect(retired).toMatchObject({ status: 200, backend: 'api', defer: null, text: '{"from":"api"}' });
     expect(api.seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /defers', 'GET /defers/retired']);
     expect(legacy.seen).toEqual([]);
   });

@@ -431,10 +431,10 @@ export class ProxyEngine {
         if (canFallback) return await this.fallback(exchange, body, isTimeout(error as Error) ? 'timeout' : 'connect');
         return this.answerUpstreamError(exchange, upstream.name, error as Error);
       }
-      if (response.headers[DEFER_HEADER] !== undefined) {
+      if (response.headers[DEFER_HEADER] !== undefined && response.statusCode < 500 && this.canDefer(exchange, target, body)) {
         upstream.breaker.success();
         response.body.dump().catch(() => undefined);
-        return await this.defer(exchange, target, body);
+        return await this.fallback(exchange, body, 'deferred');
       }
       if (response.statusCode >= 500) {
         upstream.breaker.failure();
@@ -451,20 +451,13 @@ export class ProxyEngine {
   }
 
   /**
-   * The slice asked for the monolith's answer (DEFER_HEADER): sent there only for GET and HEAD,
-   * whose body is still whole, on a route the monolith still serves. Whatever else a slice deferred
-   * is its bug, answered 502: replaying another method could run it twice, and the slice's own
-   * answer is no answer to the request.
+   * The slice marked its answer deferrable (DEFER_HEADER): the monolith answers instead for GET and
+   * HEAD, whose body is still whole, on a route the monolith still serves. Elsewhere the slice's own
+   * answer is relayed (the mark is dropped with the hop-by-hop headers): replaying another method
+   * could run it twice, and a retired route has no monolith behind it.
    */
-  private defer(exchange: Exchange, target: Extract<Target, { to: 'service' }>, body: Body): Promise<void> | void {
-    const replayable = body === null || Buffer.isBuffer(body);
-    const methodOk = canDefer(exchange.method) && canDefer(exchange.req.method);
-    if (target.route.state !== 'retired' && methodOk && replayable) {
-      return this.fallback(exchange, body, 'deferred');
-    }
-    const why = target.route.state === 'retired' ? 'the route is retired' : !methodOk ? 'only GET and HEAD can be' : 'its body was not kept';
-    const name = target.upstream?.name ?? '';
-    this.refuse(exchange, 502, 'Bad Gateway', `${name} deferred this ${exchange.method} request to the monolith, which cannot answer it: ${why}`, {}, name);
+  private canDefer(exchange: Exchange, target: Extract<Target, { to: 'service' }>, body: Body): boolean {
+    return target.route.state !== 'retired' && canDefer(exchange.method) && canDefer(exchange.req.method) && (body === null || Buffer.isBuffer(body));
   }
 
   private fallback(exchange: Exchange, body: Body, reason: FallbackReason): Promise<void> {

@@ -1,7 +1,7 @@
 import { All, Controller, Module, UnauthorizedException, UseFilters } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { DEFER_HEADER, DEFER_STATUS } from '@offramp/contracts/http';
+import { DEFER_HEADER } from '@offramp/contracts/http';
 import { LaravelAbortException, LaravelValidationException } from './laravel-exceptions.js';
 import { LaravelWebExceptionFilter } from './laravel-web-exception-filter.js';
 
@@ -51,15 +51,18 @@ describe("LaravelWebExceptionFilter: a browser's refusals on a web route (in-pro
     return { status: response.statusCode, defer: response.headers[DEFER_HEADER], location: response.headers['location'] };
   };
 
-  it("defers a browser's GET and HEAD refused with a 4xx to the monolith, whose answer writes its session", async () => {
+  it("marks a browser's GET and HEAD refused with a 4xx deferrable (the monolith's answer writes its session), and answers them as Handler renders them", async () => {
     for (const method of ['GET', 'HEAD'] as const) {
-      for (const path of ['guest', 'invalid', 'forbidden']) {
-        expect([method, path, await answer(method, path)]).toEqual([method, path, { status: DEFER_STATUS, defer: 'laravel-session', location: undefined }]);
-      }
+      expect([method, await answer(method, 'guest')]).toEqual([method, { status: 302, defer: 'laravel-session', location: 'http://shop.test/login' }]);
+      expect([method, await answer(method, 'invalid', { ...BROWSER, referer: 'http://shop.test/account/orders' })]).toEqual([
+        method,
+        { status: 302, defer: 'laravel-session', location: 'http://shop.test/account/orders' },
+      ]);
+      expect([method, await answer(method, 'forbidden')]).toEqual([method, { status: 403, defer: 'laravel-session', location: undefined }]);
     }
   });
 
-  it('answers other methods, which the gateway never replays, as Handler renders them without the session', async () => {
+  it('answers other methods, which the gateway never replays, the same way, unmarked', async () => {
     expect(await answer('POST', 'guest')).toEqual({ status: 302, defer: undefined, location: 'http://shop.test/login' });
     expect(await answer('POST', 'invalid', { ...BROWSER, referer: 'http://shop.test/account/orders' })).toEqual({
       status: 302,

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
-import { canDefer, deferToMonolith } from '@offramp/contracts/http';
+import { canDefer, markDeferrable } from '@offramp/contracts/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { expectsJson } from '../http/expects-json.js';
 import { LARAVEL_REDIRECT_CONTENT_TYPE, laravelRedirectBody, laravelUrlTo } from '../http/laravel-redirect.js';
@@ -10,14 +10,14 @@ import { LaravelAbortException, LaravelValidationException } from './laravel-exc
 
 /**
  * The monolith's answers on a web route (the `web` group): JSON for callers that expect it
- * (`expectsJson()`), as LaravelExceptionFilter gives. A browser's answer writes the monolith's
- * session (its cookies, `url.intended` for a guest sent to log in, the errors and input flashed
- * for a redirect back), which a slice cannot: a browser's GET or HEAD refused with a 4xx is
- * deferred to the monolith (deferToMonolith: the gateway has the monolith answer it).
- * For other methods, which the gateway never replays, what Handler renders without the session:
- * a guest is redirected to the login route (Authenticate::redirectTo), failed validation goes back
- * (`url()->previous()`: the Referer, else `/`), an abort is the framework's HTML error page; the
- * monolith's cookies, intended URL and flashed errors are missing there.
+ * (`expectsJson()`), as LaravelExceptionFilter gives; for browsers, what Handler renders: a guest
+ * is redirected to the login route (Authenticate::redirectTo), failed validation goes back
+ * (`url()->previous()`: the Referer, else `/`), an abort is the framework's HTML error page.
+ * The monolith's browser answer also writes its session (its cookies, `url.intended` for the
+ * guest, the errors and input flashed for the redirect back), which a slice cannot: a browser's
+ * GET or HEAD refused with a 4xx is marked deferrable (markDeferrable), and the gateway has the
+ * monolith answer it wherever the monolith still serves the route; the answer here is what
+ * stands elsewhere (other methods, a retired route, a caller without the gateway).
  */
 @Catch()
 export class LaravelWebExceptionFilter extends LaravelExceptionFilter {
@@ -29,7 +29,7 @@ export class LaravelWebExceptionFilter extends LaravelExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     if (expectsJson(request.headers)) return super.catch(exception, host);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (canDefer(request.method) && exception instanceof HttpException && exception.getStatus() < 500) return deferToMonolith(reply, 'laravel-session');
+    if (canDefer(request.method) && exception instanceof HttpException && exception.getStatus() < 500) markDeferrable(reply, 'laravel-session');
     const root = () => this.requestUrl.schemeAndHttpHost(request);
     if (exception instanceof LaravelValidationException) {
       const referer = request.headers.referer;
