@@ -18,7 +18,7 @@ interface Step {
 // README's "Moving a route", in its order; the first step is Laravel's route list piped into the CLI.
 const STEPS: Step[] = [
   {
-    command: '(cd apps/legacy && php artisan route:list --json) | npx offramp routes import -',
+    command: '(cd apps/legacy && php artisan offramp:routes) | npx offramp routes import -',
     // Already in the table: the seven routes apps/gateway/routes.yaml seeds (four of the api, two of integrations, one of pipelines).
     says: [/^imported \d+ route\(s\) as legacy; 7 already in the table$/m],
   },
