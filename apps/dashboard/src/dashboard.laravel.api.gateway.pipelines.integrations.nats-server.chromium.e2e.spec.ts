@@ -19,6 +19,7 @@ import {
   type PartnerEndpoint,
   type ServiceProcess,
   type SmtpServerHandle,
+  CHROMIUM_LAUNCH_OPTIONS,
 } from '@offramp/testing';
 
 // The dashboard as a person uses it, in Debian's chromium (playwright-core, no browser download),
@@ -128,17 +129,7 @@ describe('the migration dashboard in a real browser against the real stack', () 
       description: 'route table loaded from NATS',
     });
     context = await chromium.launchPersistentContext(join(folder, 'profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      ...CHROMIUM_LAUNCH_OPTIONS,
       viewport: { width: 1400, height: 1000 },
     });
     page = context.pages()[0] ?? (await context.newPage());

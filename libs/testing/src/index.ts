@@ -27,3 +27,4 @@ export {
   type GatewayOptions,
   type ProxiedAnswer,
 } from './gateway-process.js';
+export { CHROMIUM_LAUNCH_OPTIONS } from './chromium.js';

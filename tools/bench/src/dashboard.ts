@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { freePort, startNatsServer, startService, tempDir, workspaceRoot } from '@offramp/testing';
+import { CHROMIUM_LAUNCH_OPTIONS, freePort, startNatsServer, startService, tempDir, workspaceRoot } from '@offramp/testing';
 import { Cleanups, runBench } from './bench-run.js';
 import { childPids, RssPeaks, rssFigures, rssTableRows } from './rss.js';
 import { median, table } from './stats.js';
@@ -130,17 +130,7 @@ async function main(): Promise<void> {
   log('gateways ready (10 and 1,000 routes); timing the route table in chromium');
   const profile = join(folder.path, 'profile');
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...CHROMIUM_LAUNCH_OPTIONS,
     viewport: { width: 1400, height: 1000 },
   });
   cleanups.push(() => context.close());
