@@ -113,15 +113,28 @@ async function outboxFigures(monolith: DataSource): Promise<OutboxFigures> {
 /** Every message of the events stream: its Nats-Msg-Id (the outbox event_id) and subject. */
 async function streamMessageIds(nats: NatsConnectionManager): Promise<string[]> {
   const js = jetstream(await nats.connected());
-  const consumer = await js.consumers.get(EVENTS, { deliver_policy: DeliverPolicy.All });
-  const { messages: total } = (await (await jetstreamManager(await nats.connected())).streams.info(EVENTS)).state;
+  const jsm = await jetstreamManager(await nats.connected());
+  // Just after a node rejoins, the cluster's JetStream API can still answer "temporarily
+  // unavailable" (err_code 10008) while its meta leader settles: ask again until it answers.
+  const settling = { timeoutMs: 30_000, intervalMs: 200 };
+  const consumer = await waitUntil(() => js.consumers.get(EVENTS, { deliver_policy: DeliverPolicy.All }), {
+    ...settling,
+    description: `an ordered consumer of ${EVENTS}`,
+  });
+  const { messages: total } = (await waitUntil(() => jsm.streams.info(EVENTS), { ...settling, description: `the state of ${EVENTS}` })).state;
   const ids: string[] = [];
   const messages = await consumer.consume();
-  for await (const message of messages) {
-    ids.push(message.headers?.get('Nats-Msg-Id') ?? '');
-    if (ids.length >= total) break;
+  // Bounded: a stream that hands out fewer messages than it counts ends the read, and the count check fails.
+  const giveUp = setTimeout(() => void messages.close(), 60_000);
+  try {
+    for await (const message of messages) {
+      ids.push(message.headers?.get('Nats-Msg-Id') ?? '');
+      if (ids.length >= total) break;
+    }
+  } finally {
+    clearTimeout(giveUp);
+    await messages.close();
   }
-  await messages.close();
   return ids;
 }
 
