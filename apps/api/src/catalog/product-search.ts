@@ -6,6 +6,7 @@ import { LaravelValidationException } from '@offramp/legacy-bridge/nest';
 import { DatabaseGate } from '@offramp/persistence';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
+import { SEARCH_TABLE, SEARCH_TRIGGERS_PRESENT, SqliteSearchIndex, TRIGRAM_MIN_CHARS } from './sqlite-search-index.js';
 
 export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'popularity'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -48,6 +49,7 @@ export class ProductSearch {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gate: DatabaseGate,
+    private readonly searchIndex: SqliteSearchIndex,
   ) {}
 
   async search(query: PhpArray): Promise<ProductPage> {
@@ -64,13 +66,26 @@ export class ProductSearch {
       const builder = this.dataSource.getRepository(Product).createQueryBuilder('p');
       const q = value('q');
       const slug = value('category');
-      const filtered = (q != null && q !== '') || (slug != null && slug !== '');
+      let scans = false;
       if (q != null && q !== '') {
-        const like = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        const term = q.toLowerCase();
+        const like = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
         // SQLite's LIKE already ignores ASCII case and its LOWER() changes nothing else, so the
         // same rows match without calling LOWER() twice per row (about 40% of the scan's cost).
         const folded = (column: string) => (this.dataSource.options.type === 'better-sqlite3' ? column : `LOWER(${column})`);
         builder.andWhere(`(${folded('p.name')} LIKE :like ESCAPE '!' OR ${folded('p.sku')} LIKE :like ESCAPE '!')`, { like });
+        if (this.searchIndex.usable && [...term].length >= TRIGRAM_MIN_CHARS) {
+          // The trigram index folds case over all of Unicode, LIKE over ASCII only: its rows are a
+          // superset of LIKE's, which still decides. Without its triggers the index may miss rows:
+          // that snapshot scans (the second branch).
+          const phrase = `"${term.replace(/"/g, '""')}"`;
+          builder.andWhere(
+            `p.id IN (SELECT rowid FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH :phrase AND ${SEARCH_TRIGGERS_PRESENT} UNION ALL SELECT id FROM products WHERE NOT ${SEARCH_TRIGGERS_PRESENT})`,
+            { phrase },
+          );
+        } else {
+          scans = true;
+        }
       }
       if (slug != null && slug !== '') {
         const category = await this.dataSource
@@ -82,14 +97,15 @@ export class ProductSearch {
         builder.andWhere('p.categoryId = :categoryId', { categoryId: category ? Number(category.id) : 0 });
       }
       const sort = value('sort') as ProductSort | null | undefined;
-      if (!filtered) {
-        // Unfiltered: the count is cheap and the page can stop early along the sort column's index.
+      if (!scans) {
+        // Along an index (a sort column's, the category's, the search index's) the count is cheap
+        // and the page can stop early.
         const total = await builder.getCount();
         if (total === 0) return { items: [], total, perPage, currentPage };
         const { entities } = await this.page(builder, sort, perPage, currentPage, false);
         return { items: entities, total, perPage, currentPage };
       }
-      // Filtered: both Laravel queries scan every matching row, so one scan answers both — the
+      // A search that scans: both Laravel queries scan every row, so one scan answers both — the
       // page and, beside each row, the total. Only a page past the end needs a count of its own.
       const countQuery = builder.clone();
       const { entities, raw } = await this.page(builder, sort, perPage, currentPage, true);

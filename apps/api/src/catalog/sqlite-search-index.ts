@@ -1,0 +1,110 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DatabaseGate } from '@offramp/persistence';
+import type { DataSource } from 'typeorm';
+
+/** A trigram FTS5 index over the monolith's products.name and products.sku (external content: it stores no copy of them). */
+export const SEARCH_TABLE = 'offramp_api_product_search';
+/** They keep SEARCH_TABLE current in the transaction of every write to products, the monolith's included. */
+export const SEARCH_TRIGGERS = [`${SEARCH_TABLE}_insert`, `${SEARCH_TABLE}_delete`, `${SEARCH_TABLE}_update`] as const;
+/** Laravel's foreignId() makes no index on SQLite: a category's count and page would scan the table. */
+export const CATEGORY_INDEX = 'offramp_api_products_category_id';
+/** A search term shorter than this (in characters) has no trigram: the FTS index cannot answer it. */
+export const TRIGRAM_MIN_CHARS = 3;
+export const SEARCH_INDEX_CHECK_INTERVAL_MS = 10_000;
+
+/**
+ * SQL true while the triggers exist, evaluated in the search's own snapshot: when Laravel rebuilds
+ * the products table on SQLite (a migration altering a column copies it to a new table), they are
+ * dropped with the old table and SEARCH_TABLE no longer sees the monolith's writes; from that
+ * snapshot on, the search scans instead, until ensure() has made them again with the index rebuilt.
+ */
+export const SEARCH_TRIGGERS_PRESENT = `(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products' AND name IN (${SEARCH_TRIGGERS.map(
+  (name) => `'${name}'`,
+).join(', ')})) = ${SEARCH_TRIGGERS.length}`;
+
+const CREATE_STATEMENTS = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_TABLE} USING fts5(name, sku, content = 'products', content_rowid = 'id', tokenize = 'trigram')`,
+  `CREATE TRIGGER IF NOT EXISTS ${SEARCH_TRIGGERS[0]} AFTER INSERT ON products BEGIN
+     INSERT INTO ${SEARCH_TABLE} (rowid, name, sku) VALUES (new.id, new.name, new.sku);
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS ${SEARCH_TRIGGERS[1]} AFTER DELETE ON products BEGIN
+     INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, name, sku) VALUES ('delete', old.id, old.name, old.sku);
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS ${SEARCH_TRIGGERS[2]} AFTER UPDATE OF id, name, sku ON products BEGIN
+     INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, name, sku) VALUES ('delete', old.id, old.name, old.sku);
+     INSERT INTO ${SEARCH_TABLE} (rowid, name, sku) VALUES (new.id, new.name, new.sku);
+   END`,
+  // The rows written while the triggers were missing (or before they first existed).
+  `INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}) VALUES ('rebuild')`,
+  `CREATE INDEX IF NOT EXISTS ${CATEGORY_INDEX} ON products (category_id, id)`,
+];
+
+/**
+ * The catalog search's index on SQLite, kept by the api itself rather than by a migration: the
+ * monolith's own migrations may drop it at any time (see SEARCH_TRIGGERS_PRESENT), and it can only
+ * be made once the monolith has made products. Checked at start-up and every
+ * SEARCH_INDEX_CHECK_INTERVAL_MS; whatever is missing is made in one write transaction. SQLite
+ * has no DDL rights to withhold; MariaDB and PostgreSQL get nothing here and search as the monolith does.
+ */
+@Injectable()
+export class SqliteSearchIndex implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CatalogSearchIndex');
+  private readonly sqlite: boolean;
+  private tableExists = false;
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly gate: DatabaseGate,
+  ) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+  }
+
+  /** Whether a search may name SEARCH_TABLE (it exists); whether it may trust it is SEARCH_TRIGGERS_PRESENT's answer. */
+  get usable(): boolean {
+    return this.tableExists;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.sqlite) return;
+    await this.check();
+    this.timer = setInterval(() => void this.check(), SEARCH_INDEX_CHECK_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Makes what is missing; a failure is logged and the search scans meanwhile. */
+  check(): Promise<void> {
+    this.checking ??= this.ensure()
+      .catch((error: unknown) => this.logger.error(`the catalog search index could not be made, searches scan products: ${(error as Error).message}`))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async ensure(): Promise<void> {
+    const present = new Set(await this.presentNames());
+    this.tableExists = present.has(SEARCH_TABLE);
+    if (!present.has('products')) return;
+    if ([SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX].every((name) => present.has(name))) return;
+    await this.gate.write(() =>
+      this.dataSource.transaction(async (manager) => {
+        for (const statement of CREATE_STATEMENTS) await manager.query(statement);
+      }),
+    );
+    this.tableExists = true;
+    const missing = [SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX].filter((name) => !present.has(name));
+    this.logger.log(`catalog search index made (${missing.join(', ')}) and rebuilt from products`);
+  }
+
+  private async presentNames(): Promise<string[]> {
+    const names = ['products', SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX];
+    const rows = (await this.gate.read(() =>
+      this.dataSource.query(`SELECT name FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, names),
+    )) as Array<{ name: string }>;
+    return rows.map((row) => row.name);
+  }
+}
