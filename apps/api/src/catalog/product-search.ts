@@ -63,67 +63,88 @@ export class ProductSearch {
     const currentPage = page != null ? BigInt(page) : 1n;
 
     return this.gate.read(async () => {
-      const builder = this.dataSource.getRepository(Product).createQueryBuilder('p');
       const q = value('q');
       const slug = value('category');
-      let scans = false;
-      if (q != null && q !== '') {
-        const term = q.toLowerCase();
-        const like = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-        // SQLite's LIKE already ignores ASCII case and its LOWER() changes nothing else, so the
-        // same rows match without calling LOWER() twice per row (about 40% of the scan's cost).
-        const folded = (column: string) => (this.dataSource.options.type === 'better-sqlite3' ? column : `LOWER(${column})`);
-        builder.andWhere(`(${folded('p.name')} LIKE :like ESCAPE '!' OR ${folded('p.sku')} LIKE :like ESCAPE '!')`, { like });
-        if (this.searchIndex.usable && [...term].length >= TRIGRAM_MIN_CHARS) {
+      const term = q != null && q !== '' ? q.toLowerCase() : undefined;
+      const categoryId = slug != null && slug !== '' ? await this.categoryId(slug) : undefined;
+      const indexed = term !== undefined && this.searchIndex.usable && [...term].length >= TRIGRAM_MIN_CHARS;
+      const matching = (alias: string) => {
+        const builder = this.dataSource.getRepository(Product).createQueryBuilder(alias);
+        if (term !== undefined) {
+          const like = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+          // SQLite's LIKE already ignores ASCII case and its LOWER() changes nothing else, so the
+          // same rows match without calling LOWER() twice per row (about 40% of the scan's cost).
+          const folded = (column: string) => (this.dataSource.options.type === 'better-sqlite3' ? column : `LOWER(${column})`);
+          builder.andWhere(`(${folded(`${alias}.name`)} LIKE :like ESCAPE '!' OR ${folded(`${alias}.sku`)} LIKE :like ESCAPE '!')`, { like });
+        }
+        if (indexed) {
           // The trigram index folds case over all of Unicode, LIKE over ASCII only: its rows are a
-          // superset of LIKE's, which still decides. Without its triggers the index may miss rows:
-          // that snapshot scans (the second branch).
+          // superset of LIKE's, which still decides. A snapshot without the index's triggers may
+          // miss rows in it: that one scans (the second branch, empty while they are there).
           const phrase = `"${term.replace(/"/g, '""')}"`;
           builder.andWhere(
-            `p.id IN (SELECT rowid FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH :phrase AND ${SEARCH_TRIGGERS_PRESENT} UNION ALL SELECT id FROM products WHERE NOT ${SEARCH_TRIGGERS_PRESENT})`,
+            `${alias}.id IN (SELECT rowid FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH :phrase AND ${SEARCH_TRIGGERS_PRESENT}` +
+              ` UNION ALL SELECT * FROM (SELECT id FROM products LIMIT CASE WHEN ${SEARCH_TRIGGERS_PRESENT} THEN 0 ELSE -1 END))`,
             { phrase },
           );
-        } else {
-          scans = true;
         }
-      }
-      if (slug != null && slug !== '') {
-        const category = await this.dataSource
-          .getRepository(Category)
-          .createQueryBuilder('c')
-          .select('c.id', 'id')
-          .where('c.slug = :slug', { slug })
-          .getRawOne<{ id: number }>();
-        builder.andWhere('p.categoryId = :categoryId', { categoryId: category ? Number(category.id) : 0 });
-      }
+        if (categoryId !== undefined) builder.andWhere(`${alias}.categoryId = :categoryId`, { categoryId });
+        return builder;
+      };
       const sort = value('sort') as ProductSort | null | undefined;
-      if (!scans) {
-        // Along an index (a sort column's, the category's, the search index's) the count is cheap
-        // and the page can stop early.
-        const total = await builder.getCount();
+      const count = async () => Number((await matching('m').select('COUNT(*)', 'total').getRawOne<{ total: number | string }>())?.total ?? 0);
+      if (term === undefined) {
+        // Along an index (a sort column's, the category's) the count is cheap and the page stops early.
+        const total = await count();
         if (total === 0) return { items: [], total, perPage, currentPage };
-        const { entities } = await this.page(builder, sort, perPage, currentPage, false);
+        const { entities } = await this.page(matching('m'), sort, perPage, currentPage, false);
         return { items: entities, total, perPage, currentPage };
       }
-      // A search that scans: both Laravel queries scan every row, so one scan answers both — the
-      // page and, beside each row, the total. Only a page past the end needs a count of its own.
-      const countQuery = builder.clone();
-      const { entities, raw } = await this.page(builder, sort, perPage, currentPage, true);
-      const total = raw.length > 0 ? Number((raw[0] as { total: number | string }).total) : await countQuery.getCount();
+      // A search: the count and the page would both go through every matching row, so one query
+      // answers both, the total beside each id of the page. Only a page past the end needs a count of its own.
+      const { entities, raw } = await this.page(matching('m'), sort, perPage, currentPage, true);
+      const total = raw.length > 0 ? Number((raw[0] as { total: number | string }).total) : await count();
       return { items: entities, total, perPage, currentPage };
     });
   }
 
-  private async page(builder: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: bigint, withTotal: boolean) {
+  private async categoryId(slug: string): Promise<number> {
+    const category = await this.dataSource
+      .getRepository(Category)
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where('c.slug = :slug', { slug })
+      .getRawOne<{ id: number }>();
+    return category ? Number(category.id) : 0;
+  }
+
+  /**
+   * The page's ids first, along the sort (an index-only walk where an index covers it: a deep
+   * offset skips index entries, not rows), then their rows with their categories.
+   */
+  private async page(ids: SelectQueryBuilder<Product>, sort: ProductSort | null | undefined, perPage: number, currentPage: bigint, withTotal: boolean) {
     const offset = laravelPageOffset(currentPage, perPage);
     // No table holds 2^53 rows: such an offset is past the end on every database (and more than
     // SQLite's OFFSET takes as a bound number).
     if (offset > BigInt(Number.MAX_SAFE_INTEGER)) return { entities: [] as Product[], raw: [] as unknown[] };
-    builder.leftJoin('p.category', 'category').addSelect(['category.id', 'category.name', 'category.slug']);
-    if (withTotal) builder.addSelect('COUNT(*) OVER ()', 'total');
-    if (sort) builder.orderBy(`p.${SORT_COLUMNS[sort][0]}`, SORT_COLUMNS[sort][1]);
-    builder.addOrderBy('p.id', 'ASC');
-    return builder.limit(perPage).offset(Number(offset)).getRawAndEntities();
+    const order = (builder: SelectQueryBuilder<Product>, alias: string) => {
+      if (sort) builder.orderBy(`${alias}.${SORT_COLUMNS[sort][0]}`, SORT_COLUMNS[sort][1]);
+      return builder.addOrderBy(`${alias}.id`, 'ASC');
+    };
+    ids.select(`${ids.alias}.id`, 'id');
+    if (withTotal) ids.addSelect('COUNT(*) OVER ()', 'total');
+    order(ids, ids.alias);
+    // Bound, not written into the SQL as limit()/offset() would: one statement per query shape,
+    // prepared once, not one per page.
+    const rows = this.dataSource
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .innerJoin(`(${ids.getQuery()} LIMIT :pageLimit OFFSET :pageOffset)`, 'pg', 'pg.id = p.id')
+      .setParameters({ ...ids.getParameters(), pageLimit: perPage, pageOffset: Number(offset) })
+      .leftJoin('p.category', 'category')
+      .addSelect(['category.id', 'category.name', 'category.slug']);
+    if (withTotal) rows.addSelect('pg.total', 'total');
+    return order(rows, 'p').getRawAndEntities();
   }
 
   async find(id: string): Promise<Product | null> {
