@@ -35,12 +35,15 @@ COPY --from=node /usr/local/bin/node /usr/local/bin/node
 RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --no-create-home --shell /usr/sbin/nologin node
 ARG APP
 ARG VERSION=0.1.0
+# The service's Node options (apps/<app>/package.json offramp.nodeArgs, passed by stack:containers): heap
+# sizes only take effect when set as the process starts.
+ARG NODE_ARGS=""
 LABEL org.opencontainers.image.title="offramp-${APP}" \
       org.opencontainers.image.description="Offramp ${APP} service" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="https://github.com/offramp/offramp" \
       org.opencontainers.image.licenses="MIT"
-ENV NODE_ENV=production HOST=0.0.0.0 LOG_PRETTY=false
+ENV NODE_ENV=production HOST=0.0.0.0 LOG_PRETTY=false NODE_OPTIONS="${NODE_ARGS}"
 WORKDIR /srv
 COPY --from=dependencies /srv/node_modules ./node_modules
 COPY libs/ ./node_modules/@offramp/

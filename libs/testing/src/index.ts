@@ -11,7 +11,7 @@ export { scratchDatabase, MARIADB_ADMIN_URL, POSTGRES_ADMIN_URL, type ScratchDat
 export { seededRandom, type SeededRandom } from './seeded-random.js';
 export { nginxBinary, nginxProxyConfig, startNginxProcess, startNginxProxy, type NginxProxy } from './nginx.js';
 // The probes and the workspace root are shared with the local stack runner (tools/stack).
-export { answersInfo, httpStatus, waitUntil, workspaceRoot, type WaitOptions } from '@offramp/processes';
+export { answersInfo, httpStatus, serviceNodeArgs, waitUntil, workspaceRoot, type WaitOptions } from '@offramp/processes';
 export { artisan, TEST_APP_KEY } from './artisan.js';
 export { startFakeCarrier, carrierRates, type FakeCarrier, type FakeCarrierSettings, type CarrierFailure } from './fake-carrier.js';
 export { startSmtpServer, type SmtpServerHandle, type ReceivedMail } from './smtp-server.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { freePort } from './free-port.js';
 import { httpStatus, waitUntil } from '@offramp/processes';
-import { workspaceRoot } from '@offramp/processes';
+import { serviceNodeArgs, workspaceRoot } from '@offramp/processes';
 
 export interface ServiceProcess extends ManagedProcess {
   readonly port: number;
@@ -37,7 +37,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_PRETTY: 'false', ...options.env };
   if (options.adminPortVariable && adminPort !== undefined) env[options.adminPortVariable] = String(adminPort);
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  const child = startProcess(process.execPath, [entry], { cwd: root, env });
+  const child = startProcess(process.execPath, [...serviceNodeArgs(options.app, root), entry], { cwd: root, env });
   const url = `http://127.0.0.1:${port}`;
   const adminUrl = adminPort === undefined ? url : `http://127.0.0.1:${adminPort}`;
   const service: ServiceProcess = Object.assign(child, { port, url, adminUrl });

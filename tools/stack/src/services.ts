@@ -1,3 +1,4 @@
+import { serviceNodeArgs } from '@offramp/processes';
 /** What `npm start` runs, in start order; stopped in reverse. Ports as in ARCHITECTURE.md. */
 export interface ServiceSpec {
   name: string;
@@ -18,7 +19,7 @@ const nodeService = (name: string, port: number, entryPoint = false, adminPort?:
   name,
   port,
   adminPort,
-  command: (node) => [node, [`apps/${name}/dist/main.js`]],
+  command: (node) => [node, [...serviceNodeArgs(name), `apps/${name}/dist/main.js`]],
   readyPath: '/health/ready',
   readyTimeoutMs: 60_000,
   entryPoint,

@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createProjectGraphAsync } from '@nx/devkit';
-import { freePort, workspaceRoot } from '@offramp/testing';
+import { freePort, serviceNodeArgs, workspaceRoot } from '@offramp/testing';
 import { ensureBaseImages } from './base-images.js';
 import { stageImageContext } from './image-context.js';
+import { expectImageNodeOptions } from './image-node-options.js';
 import { CommandFailedError, Podman, runCommand } from './podman.js';
 import { smokeThroughGateway } from './smoke.js';
 import { SERVICES } from '../services.js';
@@ -88,12 +89,14 @@ async function main(): Promise<void> {
         phase(`image ${service}`, async () => {
           const context = stageImageContext(root, service, graph, join(root, '.offramp/images', service));
           say(`${service}: ${context.dependencies} npm dependencies, libraries ${context.libs.join(', ')}`);
+          const nodeArgs = serviceNodeArgs(service, root);
           await build(
             images[service] ?? '',
             'docker/node-service.Dockerfile',
-            { APP: service, NODE_IMAGE: base.node, DEBIAN_IMAGE: base.debian },
+            { APP: service, NODE_IMAGE: base.node, DEBIAN_IMAGE: base.debian, NODE_ARGS: nodeArgs.join(' ') },
             context.folder,
           );
+          await expectImageNodeOptions(podman, images[service] ?? '', nodeArgs);
           sizes[service] = await podman.imageSizeBytes(images[service] ?? '');
         }),
     ),
