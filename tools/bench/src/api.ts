@@ -11,11 +11,10 @@ import { expectSameAnswers } from './api/compare-responses.js';
 import { engineSuffix, ENGINE_TITLES, ENGINES_VARIABLE, parseEngines, type Engine } from './api/engines.js';
 import { artisan, checkOpcache, LEGACY_PRODUCTION_PACKAGES, legacyDeployment, startLegacyServer, type LegacyServer } from './api/legacy-production.js';
 import { catalogListPaths, productDetailPaths, type CatalogSnapshot } from './api/request-list.js';
-import { RssGroupPeaks } from './api/rss-groups.js';
 import { Cleanups, runBench } from './bench-run.js';
 import { ensureDebianPackages } from './debian-packages.js';
 import { loadRequestList, type LoadResult } from './load.js';
-import { rssFigures, rssTableRows, type RssFigures } from './rss.js';
+import { RssPeaks, rssFigures, rssTableRows, type RssFigures } from './rss.js';
 import { median, table } from './stats.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -161,7 +160,7 @@ async function benchEngine(
     }
     // The monolith is two process trees (nginx, php-fpm), summed at each sample.
     const suffix = engineSuffix(engine);
-    const services = new RssGroupPeaks({ [`api${suffix}`]: [api.pid], [`legacy${suffix}`]: [legacy.nginx.pid, legacy.phpFpm.pid] });
+    const services = new RssPeaks({ [`api${suffix}`]: [api.pid], [`legacy${suffix}`]: [legacy.nginx.pid, legacy.phpFpm.pid] });
     const idle = services.now();
     services.start();
     // Rounds interleave the four runs so that the machine's load (2 shared cores) drifts over all

@@ -25,6 +25,17 @@ describe('resident memory of a process tree', () => {
     }
   });
 
+  it('adds up the trees of a service made of several, at one moment', () => {
+    const own = rssMb(process.pid);
+    const peaks = new RssPeaks({ one: process.pid, twice: [process.pid, process.pid], none: [undefined] }).start(10);
+    const now = peaks.now();
+    expect(now['one']).toBeGreaterThan(0);
+    // Two reads of the same process a moment apart: twice the figure, give or take what Jest allocates meanwhile.
+    expect(Math.abs(now['twice'] - 2 * own)).toBeLessThan(own * 0.5);
+    expect(now['none']).toBe(0);
+    expect(Object.keys(peaks.stop()).sort()).toEqual(['none', 'one', 'twice']);
+  });
+
   it('counts a process that is gone as 0', () => {
     expect(rssMb(2 ** 22 + 1)).toBe(0);
   });

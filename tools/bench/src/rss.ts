@@ -67,16 +67,25 @@ function processTree(root: number): number[] {
   return tree;
 }
 
-/** Highest RSS of each named process tree while a load runs, sampled every `everyMs`. */
+/**
+ * Highest RSS of each named service while a load runs, sampled every `everyMs`. A service is one
+ * process tree, or several the bench started side by side (the monolith: nginx and php-fpm): each
+ * sample adds them up at one moment, so the peak is the highest sum, not a sum of peaks.
+ */
 export class RssPeaks {
   private readonly peaks = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly pids: Record<string, number>) {}
+  constructor(private readonly pids: Record<string, number | Array<number | undefined>>) {}
 
   /** The figure now, for the idle column. */
   now(): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, rssMb(pid)]));
+    return Object.fromEntries(
+      Object.entries(this.pids).map(([name, pids]) => {
+        const trees = Array.isArray(pids) ? pids : [pids];
+        return [name, Math.round(trees.reduce((total: number, pid) => total + (pid === undefined ? 0 : rssMb(pid)), 0) * 10) / 10];
+      }),
+    );
   }
 
   start(everyMs = 250): this {
