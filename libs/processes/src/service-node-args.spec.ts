@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceNodeArgs, ServiceNodeArgsError } from './service-node-args.js';
+import { workspaceRoot } from './workspace.js';
 
 describe('serviceNodeArgs', () => {
   const root = mkdtempSync(join(tmpdir(), 'offramp-node-args-'));
@@ -32,7 +33,10 @@ describe('serviceNodeArgs', () => {
     expect(() => serviceNodeArgs(name, root)).toThrow(`apps/${name}/package.json: offramp.nodeArgs`);
   });
 
-  it("the gateway's declared options are ones Node takes in NODE_OPTIONS (the image sets them there)", () => {
-    for (const arg of serviceNodeArgs('gateway')) expect(process.allowedNodeEnvironmentFlags.has(arg.split('=')[0])).toBe(true);
+  it("every service's declared options are ones Node takes in NODE_OPTIONS (the image sets them there)", () => {
+    const apps = readdirSync(join(workspaceRoot(), 'apps')).filter((name) => existsSync(join(workspaceRoot(), 'apps', name, 'package.json')));
+    const declared = apps.flatMap((name) => serviceNodeArgs(name));
+    expect(declared).toContain('--max-semi-space-size=16');
+    for (const arg of declared) expect(process.allowedNodeEnvironmentFlags.has(arg.split('=')[0])).toBe(true);
   });
 });
