@@ -1,6 +1,6 @@
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsCluster, waitUntil, type NatsCluster } from '@offramp/testing';
 import { routeKey } from './route-key.js';
 import { isWrongLastSequence } from './route-errors.js';
@@ -24,6 +24,17 @@ async function watchConsumerNode(jsm: JetStreamManager): Promise<string> {
     },
     { timeoutMs: 15_000, description: 'the route watch consumer and its node' },
   );
+}
+
+/** Whether the cluster creates a consumer on the bucket's stream now (a throwaway one, deleted at once). */
+async function canMakeConsumer(jsm: JetStreamManager): Promise<boolean> {
+  try {
+    const probe = await jsm.consumers.add(`KV_${BUCKET}`, { ack_policy: AckPolicy.None, inactive_threshold: nanos(10_000) });
+    await jsm.consumers.delete(`KV_${BUCKET}`, probe.name).catch(() => undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('route store on a 3-node JetStream cluster: the node holding the watch consumer dies', () => {
@@ -86,9 +97,16 @@ describe('route store on a 3-node JetStream cluster: the node holding the watch 
       ids.push(`GET ${path}`);
     }
     const storedAt = Date.now();
+    // The watch can only be made again once the cluster makes consumers: when the dead node was the
+    // meta leader that takes an election, which on a loaded CI machine can outlast the writes by
+    // many seconds (a fresh-clone CI run timed out here while the writes had already landed).
+    await waitUntil(() => canMakeConsumer(jsm), { timeoutMs: 60_000, intervalMs: 200, description: 'the cluster making consumers again' });
+    const consumersAt = Date.now();
     // The library alone notices a dead ordered consumer after two missed 30 s heartbeats (60-90 s).
     await waitUntil(() => ids.every((id) => store.get(id)), { timeoutMs: 30_000, intervalMs: 50, description: 'the routes added while a node was down' });
-    process.stdout.write(`route watch after the watch node died: routes seen ${Date.now() - storedAt} ms after the last write\n`);
+    process.stdout.write(
+      `route watch after the watch node died: consumers made again ${consumersAt - storedAt} ms after the last write, routes seen ${Date.now() - storedAt} ms after it\n`,
+    );
     for (const id of ids) expect(transitions.filter((transition) => transition.id === id)).toHaveLength(1);
 
     // The node comes back; a change after that is seen too, and nothing is applied twice.
