@@ -67,7 +67,8 @@ export class ProductSearch {
       const slug = value('category');
       const term = q != null && q !== '' ? q.toLowerCase() : undefined;
       const categoryId = slug != null && slug !== '' ? await this.categoryId(slug) : undefined;
-      const indexed = term !== undefined && this.searchIndex.usable && [...term].length >= TRIGRAM_MIN_CHARS;
+      // FTS5's query syntax takes no NUL (a client can send ?q=a%00b): such a term scans, as the monolith does.
+      const indexed = term !== undefined && this.searchIndex.usable && [...term].length >= TRIGRAM_MIN_CHARS && !term.includes('\u0000');
       const matching = (alias: string) => {
         const builder = this.dataSource.getRepository(Product).createQueryBuilder(alias);
         if (term !== undefined) {

@@ -65,6 +65,9 @@ const TERMS = [
   'Ωme',
   'idget w',
   'zzz',
+  // A client can send ?q=ste%00el: FTS5's query syntax takes no NUL inside a phrase.
+  'ste\u0000el',
+  '\u0000\u0000\u0000',
 ];
 const SORTS = [undefined, 'price', '-name', 'popularity'];
 
