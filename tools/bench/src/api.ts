@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase, startNatsServer, startService, tempDir, type NatsServerHandle, type ServiceProcess } from '@offramp/testing';
-import { catalogDifference, readCatalog, readCatalogAt } from './api/catalog-snapshot.js';
+import { catalogDifference, readCatalogAt } from './api/catalog-snapshot.js';
 import { expectSameAnswers } from './api/compare-responses.js';
 import { engineSuffix, ENGINE_TITLES, ENGINES_VARIABLE, parseEngines, type Engine } from './api/engines.js';
 import { artisan, checkOpcache, LEGACY_PRODUCTION_PACKAGES, legacyDeployment, startLegacyServer, type LegacyServer } from './api/legacy-production.js';
@@ -124,7 +124,7 @@ async function benchEngine(
     say(`api on ${api.url} (pid ${api.pid})`);
 
     // Each engine's own catalog; seed 42 makes them the same, which is checked against SQLite's when it ran first.
-    const catalog = databaseFile ? readCatalog(databaseFile) : await readCatalogAt(databaseUrl);
+    const catalog = await readCatalogAt(databaseUrl);
     let catalogNote = `drawn from ${title}'s seeded catalog (${catalog.products.length} products)`;
     if (engine !== 'sqlite' && sqliteCatalog) {
       const difference = catalogDifference(sqliteCatalog, catalog);

@@ -25,15 +25,22 @@ describe('resident memory of a process tree', () => {
     }
   });
 
-  it('adds up the trees of a service made of several, at one moment', () => {
-    const own = rssMb(process.pid);
-    const peaks = new RssPeaks({ one: process.pid, twice: [process.pid, process.pid], none: [undefined] }).start(10);
-    const now = peaks.now();
-    expect(now['one']).toBeGreaterThan(0);
-    // Two reads of the same process a moment apart: twice the figure, give or take what Jest allocates meanwhile.
-    expect(Math.abs(now['twice'] - 2 * own)).toBeLessThan(own * 0.5);
-    expect(now['none']).toBe(0);
-    expect(Object.keys(peaks.stop()).sort()).toEqual(['none', 'one', 'twice']);
+  it('adds up the trees of a service made of several, at one moment', async () => {
+    // An idle child holding a fixed 32 MB: its figure stays put between two reads (Jest's own does not).
+    const child = spawn(process.execPath, ['-e', 'globalThis.keep = Buffer.alloc(32 * 1024 * 1024, 1); setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('the test process did not start');
+    try {
+      for (let tries = 0; tries < 100 && rssMb(pid) < 32; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const peaks = new RssPeaks({ one: pid, twice: [pid, pid], none: [undefined] }).start(10);
+      const now = peaks.now();
+      expect(now['one']).toBeGreaterThanOrEqual(32);
+      expect(Math.abs(now['twice'] - 2 * now['one'])).toBeLessThan(now['one'] * 0.1);
+      expect(now['none']).toBe(0);
+      expect(Object.keys(peaks.stop()).sort()).toEqual(['none', 'one', 'twice']);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('counts a process that is gone as 0', () => {

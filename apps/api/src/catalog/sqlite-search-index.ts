@@ -12,6 +12,8 @@ export const CATEGORY_INDEX = 'offramp_api_products_category_id';
 /** A search term shorter than this (in characters) has no trigram: the FTS index cannot answer it. */
 export const TRIGRAM_MIN_CHARS = 3;
 export const SEARCH_INDEX_CHECK_INTERVAL_MS = 10_000;
+/** Everything the api makes in the monolith's database for its search. */
+const OWNED = [SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX];
 
 /**
  * SQL true while the triggers exist, evaluated in the search's own snapshot: when Laravel rebuilds
@@ -89,19 +91,19 @@ export class SqliteSearchIndex implements OnApplicationBootstrap, OnApplicationS
     const present = new Set(await this.presentNames());
     this.tableExists = present.has(SEARCH_TABLE);
     if (!present.has('products')) return;
-    if ([SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX].every((name) => present.has(name))) return;
+    const missing = OWNED.filter((name) => !present.has(name));
+    if (missing.length === 0) return;
     await this.gate.write(() =>
       this.dataSource.transaction(async (manager) => {
         for (const statement of CREATE_STATEMENTS) await manager.query(statement);
       }),
     );
     this.tableExists = true;
-    const missing = [SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX].filter((name) => !present.has(name));
     this.logger.log(`catalog search index made (${missing.join(', ')}) and rebuilt from products`);
   }
 
   private async presentNames(): Promise<string[]> {
-    const names = ['products', SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX];
+    const names = ['products', ...OWNED];
     const rows = (await this.gate.read(() =>
       this.dataSource.query(`SELECT name FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, names),
     )) as Array<{ name: string }>;

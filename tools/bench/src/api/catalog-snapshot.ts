@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '@offramp/persistence';
 import type { CatalogSnapshot, CatalogProduct } from './request-list.js';
@@ -17,17 +16,7 @@ function snapshot(products: ProductRow[], categories: CategoryRow[]): CatalogSna
   };
 }
 
-/** The seeded products and categories, read once from the SQLite file, to draw requests from. */
-export function readCatalog(file: string): CatalogSnapshot {
-  const db = new Database(file, { readonly: true });
-  try {
-    return snapshot(db.prepare(PRODUCTS).all() as ProductRow[], db.prepare(CATEGORIES).all() as CategoryRow[]);
-  } finally {
-    db.close();
-  }
-}
-
-/** The same snapshot read from any DATABASE_URL (MariaDB, PostgreSQL, SQLite) through TypeORM. */
+/** The seeded products and categories of any DATABASE_URL (SQLite, MariaDB, PostgreSQL), read once through TypeORM, to draw requests from. */
 export async function readCatalogAt(databaseUrl: string): Promise<CatalogSnapshot> {
   const db = new DataSource(createDataSourceOptions({ url: databaseUrl, poolSize: 1 }));
   await db.initialize();
