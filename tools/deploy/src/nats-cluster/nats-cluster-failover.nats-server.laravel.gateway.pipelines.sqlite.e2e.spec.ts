@@ -171,7 +171,12 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
     await effects.query('CREATE TABLE effects (id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, delivery INTEGER NOT NULL)');
     observer = new NatsConnectionManager({ url: cluster.url, name: 'cluster-observer' });
     // The route bucket as a gateway without GATEWAY_NATS_REPLICAS left it: one copy. This gateway grows it to three.
-    await new Kvm(await observer.connected()).create(ROUTES_BUCKET, { history: 64 });
+    // Asked again until the new cluster has a meta leader: a create sent before it times out (a fresh-clone CI run failed so).
+    const kvm = new Kvm(await observer.connected());
+    await waitUntil(async () => (await kvm.create(ROUTES_BUCKET, { history: 64 }).catch(() => undefined)) !== undefined, {
+      timeoutMs: 30_000,
+      description: 'the route bucket (once the cluster has a meta leader)',
+    });
     routes = tempDir('offramp-cluster-routes-');
     writeFileSync(join(routes.path, 'routes.yaml'), 'routes:\n  - { method: GET|HEAD, path: /products, state: legacy, name: products }\n');
   }, 120_000);
@@ -257,7 +262,9 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
     const routeSeenMs: number[] = [];
     for (const round of [1, 2]) {
       // Mid-load: the monolith is writing orders, the relay has published some of this round's rows.
-      const before = (await jsm.streams.info(EVENTS)).state.messages;
+      // Round 2 starts right after the killed node came back: the stream may be between leaders.
+      const before = (await waitUntil(() => jsm.streams.info(EVENTS).catch(() => undefined), { timeoutMs: 30_000, description: `the state of ${EVENTS}` }))
+        .state.messages;
       simulation = startProcess('php', ['artisan', 'shop:simulate', `--orders=${ORDERS}`, `--price-changes=${PRICE_CHANGES}`, `--seed=${round}`], {
         cwd: join(workspaceRoot(), 'apps/legacy'),
         env: simulationEnv,
