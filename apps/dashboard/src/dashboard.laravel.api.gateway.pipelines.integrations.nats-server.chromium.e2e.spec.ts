@@ -287,6 +287,11 @@ describe('the migration dashboard in a real browser against the real stack', () 
       timeoutMs: 10_000,
       description: 'slice traffic in the overview',
     });
+    // The route states come from their own request: the traffic card can render first (a fresh-clone CI run read all zeros here).
+    await waitUntil(async () => /canary\s*1/.test((await page.locator('.states').textContent()) ?? ''), {
+      timeoutMs: 10_000,
+      description: 'one canary route in the overview',
+    });
     expect(await page.locator('.states').textContent()).toMatch(/canary\s*1/);
     expect(await accessibilityProblems()).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
