@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { phpPrettyJson } from '../php/php-json.js';
 
@@ -7,9 +8,14 @@ import { phpPrettyJson } from '../php/php-json.js';
  */
 export const PHP_POST_MAX_SIZE = 8 * 1024 * 1024;
 
+/** How long the rest of a refused body is read and dropped before a client still sending it is cut (nginx's lingering_timeout). */
+export const LINGER_MS = 5_000;
+
 export interface LaravelBodiesOptions {
   /** Bytes; Laravel's ValidatePostSize refuses a larger Content-Length with 413. */
   postMaxSize?: number;
+  /** Milliseconds; see LINGER_MS. */
+  lingerMs?: number;
 }
 
 /**
@@ -19,22 +25,40 @@ export interface LaravelBodiesOptions {
  * Laravel reads no input; and a Content-Length above `post_max_size` is answered before anything
  * else runs (authentication included), as ValidatePostSize, a global middleware, answers it:
  * 413 `{"message": ""}` (PostTooLargeException through the exception handler, APP_DEBUG off).
+ *
+ * The body of a refused request is still read, for up to `lingerMs`, and dropped: closing the
+ * connection on bytes the client is still sending resets it, and the client (undici's fetch,
+ * curl) then reports EPIPE instead of the 413 it was sent. PHP reads the whole body before
+ * answering too; a client still sending after `lingerMs` is cut.
  */
 export function readBodiesAsLaravel(fastify: FastifyInstance, options: LaravelBodiesOptions = {}): void {
   const postMaxSize = options.postMaxSize ?? PHP_POST_MAX_SIZE;
+  const lingerMs = options.lingerMs ?? LINGER_MS;
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: postMaxSize }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', (request, reply, done) => {
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > postMaxSize) {
+      dropBody(request.raw, lingerMs);
       void reply
         .status(413)
         .header('content-type', 'application/json')
         .header('cache-control', 'no-cache, private')
-        .header('connection', 'close')
         .send(Buffer.from(phpPrettyJson({ message: '' })));
       return;
     }
     done();
   });
+}
+
+/**
+ * Reads what is left of the request's body and drops it, so that the exchange ends as a whole
+ * one (the connection stays open for the next request); one still sending after `lingerMs` is cut.
+ */
+function dropBody(request: IncomingMessage, lingerMs: number): void {
+  const cut = setTimeout(() => request.socket.destroy(), lingerMs);
+  cut.unref();
+  request.once('end', () => clearTimeout(cut));
+  request.once('close', () => clearTimeout(cut));
+  request.on('data', () => undefined);
 }
