@@ -36,7 +36,8 @@ describe('1,000 confirmations through kill -9 of pipelines and of nats-server (r
         NATS_URL: server.url,
         MAIL_HOST: smtp.host,
         MAIL_PORT: String(smtp.port),
-        LOG_LEVEL: 'error',
+        // warnings kept (in memory) for the report of a wait that runs out: drains and sends that failed
+        LOG_LEVEL: 'warn',
         // a killed process's reservations and unacknowledged jobs come back within seconds
         QUEUE_BRIDGE_RETRY_AFTER_SECONDS: '3',
         QUEUE_JOBS_ACK_WAIT_MS: '3000',
@@ -45,6 +46,17 @@ describe('1,000 confirmations through kill -9 of pipelines and of nats-server (r
       },
     });
   const distinctOrders = () => new Set(smtp.mails.map((mail) => mail.subject)).size;
+  /** A wait that says, when it runs out, where the jobs were and what pipelines logged. */
+  const waitFor = async (what: string, done: () => boolean, timeoutMs: number) => {
+    try {
+      await waitUntil(done, { timeoutMs, intervalMs: 5, description: what });
+    } catch (error) {
+      const [jobs] = await db.query(`SELECT COUNT(*) AS queued, SUM(reserved_at IS NOT NULL) AS reserved FROM jobs WHERE queue = 'offramp'`);
+      const failed = Number((await db.query(`SELECT COUNT(*) AS n FROM failed_jobs`))[0].n);
+      const state = `mails ${smtp.mails.length} (${distinctOrders()} orders), jobs queued ${jobs.queued} (reserved ${jobs.reserved}), failed_jobs ${failed}`;
+      throw new Error(`${(error as Error).message}: ${state}; pipelines' last output:\n${pipelines?.output().slice(-4_000)}`, { cause: error });
+    }
+  };
 
   beforeAll(async () => {
     database = tempSqlite('kill.sqlite');
@@ -73,18 +85,18 @@ describe('1,000 confirmations through kill -9 of pipelines and of nats-server (r
     expect(orders).toBeGreaterThanOrEqual(1_000);
 
     pipelines = await start();
-    await waitUntil(() => smtp.mails.length >= 250, { timeoutMs: 60_000, intervalMs: 5, description: '250 mails' });
+    await waitFor('250 mails', () => smtp.mails.length >= 250, 60_000);
     await pipelines.stop('SIGKILL');
     const atFirstKill = smtp.mails.length;
     pipelines = await start();
 
-    await waitUntil(() => smtp.mails.length >= atFirstKill + 300, { timeoutMs: 60_000, intervalMs: 5, description: '300 more mails' });
+    await waitFor('300 more mails', () => smtp.mails.length >= atFirstKill + 300, 60_000);
     await server.kill9();
     const atSecondKill = smtp.mails.length;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await server.restart();
 
-    await waitUntil(() => distinctOrders() === orders, { timeoutMs: 120_000, intervalMs: 100, description: `mails for all ${orders} orders` });
+    await waitFor(`mails for all ${orders} orders`, () => distinctOrders() === orders, 120_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // anything still redelivered arrives now
     const repeats = smtp.mails.length - orders;
     // which jobs repeated, and around which kill (mail positions of their first and second copy)

@@ -113,10 +113,11 @@ async function outboxFigures(monolith: DataSource): Promise<OutboxFigures> {
 /** Every message of the events stream: its Nats-Msg-Id (the outbox event_id) and subject. */
 async function streamMessageIds(nats: NatsConnectionManager): Promise<string[]> {
   const js = jetstream(await nats.connected());
-  const jsm = await jetstreamManager(await nats.connected());
   // Just after a node rejoins, the cluster's JetStream API can still answer "temporarily
   // unavailable" (err_code 10008) while its meta leader settles: ask again until it answers.
+  // The manager too: making one asks for the account's JetStream info.
   const settling = { timeoutMs: 30_000, intervalMs: 200 };
+  const jsm = await waitUntil(async () => jetstreamManager(await nats.connected()), { ...settling, description: 'a JetStream manager' });
   const consumer = await waitUntil(() => js.consumers.get(EVENTS, { deliver_policy: DeliverPolicy.All }), {
     ...settling,
     description: `an ordered consumer of ${EVENTS}`,
@@ -201,7 +202,7 @@ describe('a 3-node NATS cluster loses its stream leader twice under load (nats-s
       app: 'pipelines',
       env: { NATS_URL: cluster.url, DATABASE_URL: legacy.databaseUrl, EVENTS_STREAM_REPLICAS: '3', OUTBOX_RELAY_LEASE_TTL_MS: '5000', LOG_LEVEL: 'warn' },
     });
-    const jsm = await jetstreamManager(await observer.connected());
+    const jsm = await waitUntil(async () => jetstreamManager(await observer.connected()), { timeoutMs: 30_000, description: 'a JetStream manager' });
     await waitUntil(async () => (await jsm.streams.info(EVENTS).catch(() => undefined))?.config.num_replicas === 3, {
       timeoutMs: 30_000,
       description: `${EVENTS} declared R3 by pipelines`,
