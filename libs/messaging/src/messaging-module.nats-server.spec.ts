@@ -11,6 +11,8 @@ import { JetStreamEvent } from './consumer/jetstream.server.js';
 import type { JetStreamContext } from './consumer/jetstream.context.js';
 import { IdempotentConsumer } from './inbox/idempotent-consumer.js';
 import { createInboxTableSql } from './inbox/inbox.migration.js';
+import { DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECT_PREFIX } from './jetstream/definitions.js';
+import { EventHeader } from './jetstream/event-headers.js';
 import { provisionStreams } from './jetstream/provisioner.js';
 import { MessagingModule, startJetStreamConsumers } from './messaging.module.js';
 import { EventPublisher } from './publisher/event-publisher.js';
@@ -119,6 +121,43 @@ describe('MessagingModule in a Nest application, against a real nats-server', ()
       expect(rows.map((row) => row.event_id).sort()).toEqual([...ids].sort());
     } finally {
       await next.close();
+    }
+  });
+
+  it("hands a @JetStreamEvent handler's own error to the transport, with no filter of the service's own", async () => {
+    class StockNotReservedError extends Error {}
+
+    @Controller()
+    class ReservationsController {
+      @JetStreamEvent('test.reservations.requested.v1')
+      reserve(@Payload() payload: { sku: string }) {
+        throw new StockNotReservedError(`no stock for ${payload.sku}`);
+      }
+    }
+
+    @Module({ imports: [MessagingModule.forRoot({ url: server.url, name: 'filter-test' })], controllers: [ReservationsController] })
+    class AppModule {}
+
+    const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+    await app.init();
+    try {
+      await startJetStreamConsumers(app, {
+        streams: [STREAM],
+        consumers: [{ stream: STREAM.name, durable: 'reservations', filterSubjects: ['test.reservations.requested.v1'], maxDeliver: 1 }],
+      });
+      const { eventId } = await app.get(EventPublisher).publish('test.reservations.requested.v1', { sku: 'A-1' });
+      const jsm = await jetstreamManager(await app.get(NatsConnectionManager).connected());
+      const letter = await waitUntil(
+        () => jsm.streams.getMessage(DEAD_LETTER_STREAM, { last_by_subj: `${DEAD_LETTER_SUBJECT_PREFIX}.reservations` }).catch(() => null),
+        {
+          description: 'the dead letter',
+        },
+      );
+      expect(letter.header.get(EventHeader.eventId)).toBe(eventId);
+      // Nest's own RPC filter would have put "Internal server error" here.
+      expect(letter.header.get(EventHeader.deadLetterReason)).toBe('failed on delivery 1 of 1: no stock for A-1');
+    } finally {
+      await app.close();
     }
   });
 

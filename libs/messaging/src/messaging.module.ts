@@ -3,7 +3,6 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { checkNatsSecurity } from './connection/nats-auth.js';
 import { NatsConnectionManager, type NatsConnectionSettings } from './connection/nats-connection.manager.js';
-import { JetStreamExceptionFilter } from './consumer/jetstream-exception.filter.js';
 import { JetStreamServer, type JetStreamServerOptions } from './consumer/jetstream.server.js';
 import { IdempotentConsumer } from './inbox/idempotent-consumer.js';
 import { EventPublisher } from './publisher/event-publisher.js';
@@ -50,9 +49,9 @@ export class MessagingModule implements OnApplicationShutdown {
  */
 export async function startJetStreamConsumers(app: INestApplication, options: Omit<JetStreamServerOptions, 'connection'>): Promise<JetStreamServer> {
   const server = new JetStreamServer({ connection: app.get(NatsConnectionManager), ...options });
-  // Not the HTTP app's global filters and pipes: they answer HTTP requests, not events.
-  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
-  microservice.useGlobalFilters(new JetStreamExceptionFilter());
+  // Not the HTTP app's global filters and pipes: they answer HTTP requests, not events. Its own
+  // filter comes with each @JetStreamEvent handler.
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
   await app.startAllMicroservices();
   return server;
 }

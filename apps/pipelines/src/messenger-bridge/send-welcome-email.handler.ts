@@ -1,7 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventPayload } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent, JetStreamExceptionFilter, MessengerMessageRunner } from '@offramp/messaging';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent, MessengerMessageRunner } from '@offramp/messaging';
 import type { EntityManager } from 'typeorm';
 
 /** App\MessageHandler\UnknownUser: the same class and message as the PHP handler's, so messenger:failed:show reads alike. */
@@ -20,7 +20,6 @@ export class UnknownUserError extends Error {
  * so a redelivered message writes it once; an unknown user fails, is retried, then goes to the
  * Symfony app's failure transport.
  */
-@UseFilters(new JetStreamExceptionFilter())
 @Controller()
 export class SendWelcomeEmailHandler {
   constructor(

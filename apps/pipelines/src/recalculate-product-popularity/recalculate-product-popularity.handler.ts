@@ -1,16 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventPayload } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent, JetStreamExceptionFilter, LaravelJobRunner } from '@offramp/messaging';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent, LaravelJobRunner } from '@offramp/messaging';
 
 /** RecalculateProductPopularity::handle, the same statement: popularity = units sold over all order items. */
 export const RECALCULATE_POPULARITY_SQL =
   'UPDATE products SET popularity = COALESCE((SELECT SUM(oi.quantity) FROM order_items oi WHERE oi.product_id = products.id), 0)';
 
 /** App\Jobs\RecalculateProductPopularity, run in Node: the update and the inbox row commit together. */
-// The transport needs the handler's own error (a RetryLaterError carries the job's backoff); the
-// microservice starts after the app, too late for a global filter.
-@UseFilters(new JetStreamExceptionFilter())
 @Controller()
 export class RecalculateProductPopularityHandler {
   constructor(

@@ -1,13 +1,12 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EventPayload } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent, JetStreamExceptionFilter } from '@offramp/messaging';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent } from '@offramp/messaging';
 import { DataSource } from 'typeorm';
 import { DailySales } from './daily-sales.js';
 
 /** Keeps the daily sales aggregate current from the monolith's payments: each paid order once, with the inbox row. */
-@UseFilters(new JetStreamExceptionFilter())
 @Controller()
 export class SalesAggregateHandler {
   private readonly sales: DailySales;

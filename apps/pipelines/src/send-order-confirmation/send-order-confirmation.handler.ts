@@ -1,8 +1,8 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { EventPayload } from '@offramp/contracts';
-import { IdempotentConsumer, JetStreamContext, JetStreamEvent, JetStreamExceptionFilter, LaravelJobRunner, OnceOutsideTransaction } from '@offramp/messaging';
+import { IdempotentConsumer, JetStreamContext, JetStreamEvent, LaravelJobRunner, OnceOutsideTransaction } from '@offramp/messaging';
 import { DataSource } from 'typeorm';
 import { Mailer } from '../mail/mailer.js';
 import { orderConfirmationMail } from './order-confirmation.mail.js';
@@ -17,9 +17,6 @@ import { readOrderForConfirmation } from './order-confirmation.reader.js';
  * sending its envelope and body stay concurrent; the turn holds the final dot, the server's 250 and
  * the commit.
  */
-// The transport needs the handler's own error (a RetryLaterError carries the job's backoff); the
-// microservice starts after the app, too late for a global filter.
-@UseFilters(new JetStreamExceptionFilter())
 @Controller()
 export class SendOrderConfirmationHandler {
   constructor(

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { applyDecorators, Logger, UseFilters } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type CustomTransportStrategy, EventPattern, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -7,6 +7,7 @@ import { type ConsumerDefinition, deadLetterStream, resolveConsumer, type Stream
 import { provisionConsumers, provisionStreams } from '../jetstream/provisioner.js';
 import { ConsumerRunner, type ConsumerOutcomeListener } from './consumer-runner.js';
 import type { JetStreamContext } from './jetstream.context.js';
+import { JetStreamExceptionFilter } from './jetstream-exception.filter.js';
 
 export interface JetStreamServerOptions {
   connection: NatsConnectionManager;
@@ -25,9 +26,13 @@ export const JETSTREAM_TRANSPORT = Symbol('offramp-jetstream');
  * `@EventPattern(subject)` bound to the JetStream transport only. Prefer it in a hybrid app that
  * also runs Nest's NATS server: there a plain `@EventPattern` would also subscribe on core NATS,
  * which sees every JetStream publish too, and handle each event a second time, unacknowledged.
+ *
+ * It carries JetStreamExceptionFilter too: the transport needs the handler's own error (its
+ * message for the dead letter, a RetryLaterError's delay), and a global filter cannot do it, as a
+ * microservice connected to a running app has bound its handlers before one can be registered.
  */
 export function JetStreamEvent(subject: string): MethodDecorator {
-  return EventPattern(subject, JETSTREAM_TRANSPORT) as unknown as MethodDecorator;
+  return applyDecorators(EventPattern(subject, JETSTREAM_TRANSPORT) as unknown as MethodDecorator, UseFilters(new JetStreamExceptionFilter()));
 }
 
 /**
@@ -92,7 +97,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
-      // Without JetStreamExceptionFilter Nest hands over {status, message} instead of the error.
+      // A plain @EventPattern has no JetStreamExceptionFilter: Nest hands over {status, message} instead of the error.
       if (error instanceof Error) throw error;
       const message = (error as { message?: unknown })?.message;
       throw new Error(typeof message === 'string' ? message : JSON.stringify(error));
