@@ -4,7 +4,6 @@ import type { FastifyRequest } from 'fastify';
 import { LaravelRequestUrl, lengthAwarePaginator, parsePhpQuery, phpJson } from '@offramp/legacy-bridge';
 import { LaravelErrorDto, LaravelExceptionFilter, LaravelModelNotFoundException, laravelRouteId, LaravelValidationErrorDto } from '@offramp/legacy-bridge/nest';
 import { ProductDto, ProductPageDto } from './product.dto.js';
-import { productJson } from './product.json.js';
 import { PRODUCT_SORTS, ProductSearch } from './product-search.js';
 
 /** GET /api/products and /api/products/{id}, answering exactly as the monolith does. */
@@ -32,7 +31,7 @@ export class CatalogController {
     const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const query = parsePhpQuery(rawQuery);
     const page = await this.search.search(query);
-    return Buffer.from(phpJson(lengthAwarePaginator({ ...page, items: page.items.map(productJson), path: this.requestUrl.url(request), query })));
+    return Buffer.from(phpJson(lengthAwarePaginator({ ...page, path: this.requestUrl.url(request), query })));
   }
 
   @Get(':id')
@@ -47,6 +46,6 @@ export class CatalogController {
     const normalized = laravelRouteId(id, 'Product');
     const product = await this.search.find(normalized);
     if (!product) throw new LaravelModelNotFoundException('Product', normalized);
-    return Buffer.from(phpJson(productJson(product)));
+    return Buffer.from(phpJson(product));
   }
 }
