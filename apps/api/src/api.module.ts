@@ -35,10 +35,19 @@ export class ApiModule {
         // Bodies read as the monolith reads them, up to its post_max_size (its 413 above).
         LaravelBodiesModule,
         IdentityModule.forVerification(config),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'orders', ttl: config.API_RATE_WINDOW_MS, limit: config.API_RATE_LIMIT }] }),
+        // Counted in each process: with API_WORKERS each takes its share, so that together they never allow more.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'orders', ttl: config.API_RATE_WINDOW_MS, limit: ordersPerWorker(config) }] }),
       ],
       controllers: API_CONTROLLERS,
       providers: [DatabaseGate, SqliteSearchIndex, ProductSearch, PlaceOrder, IdentityThrottlerGuard],
     };
   }
+}
+
+/**
+ * API_RATE_LIMIT split over the workers (rounded down, at least one): a client's requests reach
+ * whichever worker its connection lands on, so a worker cannot know the others' counts.
+ */
+export function ordersPerWorker(config: Pick<ApiConfig, 'API_RATE_LIMIT' | 'API_WORKERS'>): number {
+  return Math.max(1, Math.floor(config.API_RATE_LIMIT / config.API_WORKERS));
 }

@@ -7,5 +7,6 @@ await bootstrapService({
   defaultPort: 3001,
   config: apiConfigShape,
   entities: API_ENTITIES,
+  workers: (config) => config.API_WORKERS,
   imports: (config) => [ApiModule.forRoot(config)],
 });

@@ -3,7 +3,7 @@ import './process/short-lived-allocations.js';
 import { bootstrapService, ConfigError, serviceConfigFromEnv, type ServiceDefinition } from '@offramp/platform';
 import { gatewayConfigShape, gatewayProductionDefaults } from './config/gateway-config.js';
 import { GatewayModule } from './gateway.module.js';
-import { adminPortOf, runsTheGateway, superviseWorkers, type WorkerSettings } from './process/workers.js';
+import { adminPortOf, runsTheGateway, superviseGatewayWorkers, type WorkerSettings } from './process/workers.js';
 
 const definition: ServiceDefinition<typeof gatewayConfigShape> = {
   name: 'gateway',
@@ -28,4 +28,4 @@ try {
 }
 
 if (runsTheGateway(workers)) await bootstrapService(definition);
-else process.exitCode = await superviseWorkers(workers);
+else process.exitCode = await superviseGatewayWorkers(workers);

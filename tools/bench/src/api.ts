@@ -117,11 +117,18 @@ async function benchEngine(
     say('starting the api slice (apps/api/dist/main.js)…');
     const api: ServiceProcess = await startService({
       app: 'api',
-      env: { DATABASE_URL: databaseUrl, NATS_URL: nats.url, IDENTITY_TOKEN_SECRET: 'bench-identity-secret-0123456789abcdef', LOG_LEVEL: 'warn' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        NATS_URL: nats.url,
+        IDENTITY_TOKEN_SECRET: 'bench-identity-secret-0123456789abcdef',
+        LOG_LEVEL: 'warn',
+        // As many processes as php-fpm has workers.
+        API_WORKERS: String(apiWorkers(cores)),
+      },
       timeoutMs: 60_000,
     });
     scope.push(() => api.stop('SIGTERM', 10_000));
-    say(`api on ${api.url} (pid ${api.pid})`);
+    say(`api on ${api.url} (pid ${api.pid}, ${apiWorkers(cores)} workers)`);
 
     // Each engine's own catalog; seed 42 makes them the same, which is checked against SQLite's when it ran first.
     const catalog = await readCatalogAt(databaseUrl);
@@ -230,7 +237,7 @@ function report(engines: Engine[], runs: Partial<Record<Engine, EngineRun>>, cor
     memory = { ...memory, ...run.memory };
   }
   lines.push(
-    `(${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up${ROUNDS > 1 ? `, medians of ${ROUNDS} interleaved rounds` : ''}; one engine after the other; php-fpm ${cores} static workers; ${cores} cores shared by load generator, servers, database server and whatever else runs on the machine)`,
+    `(${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up${ROUNDS > 1 ? `, medians of ${ROUNDS} interleaved rounds` : ''}; one engine after the other; php-fpm ${cores} static workers, api ${apiWorkers(cores)} (API_WORKERS); ${cores} cores shared by load generator, servers, database server and whatever else runs on the machine)`,
     '',
     table(rssTableRows(memory, `the ${ROUNDS > 1 ? 'rounds' : 'round'} at ${CONNECTIONS} connections`)),
     '(legacy: nginx + php-fpm with their workers; the database servers (mariadbd, postgres) are the machine’s and not counted)',
@@ -247,3 +254,12 @@ function report(engines: Engine[], runs: Partial<Record<Engine, EngineRun>>, cor
 }
 
 await runBench(cleanups, main);
+
+/** The api's processes: as many as the monolith's php-fpm workers, or BENCH_API_WORKERS (1 measures one process). */
+function apiWorkers(cores: number): number {
+  const wanted = process.env.BENCH_API_WORKERS;
+  if (wanted === undefined || wanted === '') return cores;
+  const workers = Number(wanted);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`BENCH_API_WORKERS: expected api processes (1-64), got "${wanted}"`);
+  return workers;
+}

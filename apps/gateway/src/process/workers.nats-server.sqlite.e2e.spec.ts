@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  alive,
+  childrenOf,
   E2E_IDENTITY_SECRET,
   startNatsServer,
   startService,
@@ -13,23 +14,6 @@ import {
 } from '@offramp/testing';
 
 const ADMIN_TOKEN = 'workers-admin-token-0123456789';
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // GATEWAY_WORKERS=2 (the built dist/main.js, a real nats-server, SQLite): two gateway processes
 // share the public port, each has its own admin listener (GATEWAY_ADMIN_PORT and the next port),

@@ -1,8 +1,5 @@
-import cluster, { type Worker } from 'node:cluster';
-import { ConfigError } from '@offramp/platform';
-
-/** Set in a worker's environment: which of GATEWAY_WORKERS it is (1-based). */
-export const WORKER_INDEX_VARIABLE = 'OFFRAMP_GATEWAY_WORKER';
+import cluster from 'node:cluster';
+import { ConfigError, superviseWorkers } from '@offramp/platform';
 
 export interface WorkerSettings {
   workers: number;
@@ -30,42 +27,15 @@ export function adminPortOf(settings: WorkerSettings, index: number): number {
 }
 
 /**
- * GATEWAY_WORKERS processes, each a whole gateway: the public port shared through SO_REUSEPORT
- * (the kernel spreads connections; the primary passes no traffic), route tables from the same NATS
- * KV watch, as replicas of one deployment would. No restarts here: a worker that exits takes the
- * others down with its exit code, so the supervisor (systemd, Kubernetes) sees one failing service
- * instead of a process that lives on at reduced capacity, and a config error (78) is not looped.
+ * GATEWAY_WORKERS processes, each a whole gateway (the platform's superviseWorkers): the public
+ * port shared through SO_REUSEPORT (the kernel spreads connections; the primary passes no
+ * traffic), route tables from the same NATS KV watch, as replicas of one deployment would; each
+ * with its own admin port.
  */
-export function superviseWorkers(settings: WorkerSettings, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
-  const ports = Array.from({ length: settings.workers }, (_, index) => adminPortOf(settings, index + 1));
-  const workers = new Set<Worker>();
-  let exitCode: number | undefined;
-  return new Promise((resolve) => {
-    const stopAll = (signal: NodeJS.Signals) => {
-      for (const worker of workers) worker.process.kill(signal);
-    };
-    const onSignal = (signal: NodeJS.Signals) => {
-      exitCode ??= 0;
-      stopAll(signal);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    ports.forEach((adminPort, index) => {
-      const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index + 1), GATEWAY_ADMIN_PORT: String(adminPort) });
-      workers.add(worker);
-      worker.on('exit', (code, signal) => {
-        workers.delete(worker);
-        if (exitCode === undefined) {
-          exitCode = code ?? 1;
-          log(`gateway: worker ${index + 1} (pid ${worker.process.pid}) exited (${signal ?? code}); stopping the others`);
-          stopAll('SIGTERM');
-        }
-        if (workers.size === 0) {
-          process.off('SIGTERM', onSignal);
-          process.off('SIGINT', onSignal);
-          resolve(exitCode);
-        }
-      });
-    });
+export function superviseGatewayWorkers(settings: WorkerSettings): Promise<number> {
+  return superviseWorkers({
+    name: 'gateway',
+    workers: settings.workers,
+    envOf: (index) => ({ GATEWAY_ADMIN_PORT: String(adminPortOf(settings, index)) }),
   });
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +15,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { endHttpServerSpan, startHttpServerSpan, withHttpServerSpan, type HttpServerSpan } from '../tracing/http-server-span.js';
 import { startTracing } from '../tracing/tracing.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
+import { superviseWorkers } from './service-workers.js';
 
 export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, never>> {
   /** Used in logs, metrics and the NATS connection name. */
@@ -30,6 +32,13 @@ export interface ServiceDefinition<Extra extends z.ZodRawShape = Record<never, n
    * the platform's own, e.g. `IDENTITY_TOKEN_ALG=EdDSA`), applied before validation.
    */
   productionDefaults?: Readonly<Partial<Record<keyof Extra | keyof ServiceConfig, string>>>;
+  /**
+   * How many processes of the service run on this host, sharing its port (node:cluster: the
+   * primary hands each connection to a worker and answers nothing itself), from the service's own
+   * variable (the api's API_WORKERS); one by default. Each worker is the whole service; /metrics
+   * sums them all.
+   */
+  workers?: (config: ServiceConfig & z.infer<z.ZodObject<Extra>>) => number;
   /**
    * Where Nest's own HTTP server (health, metrics, the service's controllers) listens; PORT and
    * HOST by default. The gateway puts it on its admin listener: its public port is the proxy's.
@@ -54,6 +63,9 @@ class ServiceRootModule {}
 export async function bootstrapService<Extra extends z.ZodRawShape>(definition: ServiceDefinition<Extra>): Promise<RunningService> {
   let service: RunningService;
   try {
+    // The whole configuration is checked before any worker starts: one message naming the variable, not one per worker.
+    const workers = definition.workers?.(serviceConfigFromEnv(definition)) ?? 1;
+    if (workers > 1 && cluster.isPrimary) process.exit(await superviseWorkers({ name: definition.name, workers, aggregateMetrics: true }));
     service = await createService(definition);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
