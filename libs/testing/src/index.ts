@@ -1,5 +1,5 @@
 export { startProcess, type ManagedProcess } from './child-process.js';
-export { freePort } from './free-port.js';
+export { freeConsecutivePorts, freePort } from './free-port.js';
 export { alive, childrenOf } from './process-tree.js';
 export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './nats-server.js';
 export { startNatsCluster, type ClusterNode, type NatsCluster } from './nats-cluster.js';

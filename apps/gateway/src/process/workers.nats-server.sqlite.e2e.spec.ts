@@ -4,6 +4,7 @@ import {
   alive,
   childrenOf,
   E2E_IDENTITY_SECRET,
+  freeConsecutivePorts,
   startNatsServer,
   startService,
   tempSqlite,
@@ -47,6 +48,8 @@ describe('gateway cluster mode (GATEWAY_WORKERS, nats-server, SQLite)', () => {
     gateway = await startService({
       app: 'gateway',
       adminPortVariable: 'GATEWAY_ADMIN_PORT',
+      // The second worker takes the next port: both free (a port found free alone had its next taken once: EADDRINUSE).
+      adminPort: await freeConsecutivePorts(2),
       env: {
         NATS_URL: nats.url,
         DATABASE_URL: db.url,
