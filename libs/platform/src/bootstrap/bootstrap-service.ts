@@ -116,6 +116,10 @@ export async function createService<Extra extends z.ZodRawShape>(
     },
     trustProxy: true,
     forceCloseConnections: 'idle',
+    // A request that arrives on an open connection while the server closes is answered as any
+    // other (with Connection: close, and a request id), not with Fastify's bare 503 JSON: the
+    // modules it needs close only after the HTTP server has.
+    return503OnClosing: false,
   });
   let app: NestFastifyApplication;
   try {
