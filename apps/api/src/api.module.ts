@@ -9,6 +9,7 @@ import { CatalogController } from './catalog/catalog.controller.js';
 import { Category } from './catalog/category.entity.js';
 import { Product } from './catalog/product.entity.js';
 import { ProductSearch } from './catalog/product-search.js';
+import { PostgresSearchIndex } from './catalog/postgres-search-index.js';
 import { SqliteSearchIndex } from './catalog/sqlite-search-index.js';
 import { IdentityThrottlerGuard } from './identity/identity-throttler.guard.js';
 import { OrderItem } from './orders/order-item.entity.js';
@@ -39,7 +40,7 @@ export class ApiModule {
         ThrottlerModule.forRoot({ throttlers: [{ name: 'orders', ttl: config.API_RATE_WINDOW_MS, limit: ordersPerWorker(config) }] }),
       ],
       controllers: API_CONTROLLERS,
-      providers: [DatabaseGate, SqliteSearchIndex, ProductSearch, PlaceOrder, IdentityThrottlerGuard],
+      providers: [DatabaseGate, SqliteSearchIndex, PostgresSearchIndex, ProductSearch, PlaceOrder, IdentityThrottlerGuard],
     };
   }
 }
