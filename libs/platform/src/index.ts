@@ -1,5 +1,5 @@
 export { bootstrapService, createService, serviceConfigFromEnv, type ServiceDefinition, type RunningService } from './bootstrap/bootstrap-service.js';
-export { superviseWorkers, WORKER_INDEX_VARIABLE, type WorkerSupervision } from './bootstrap/service-workers.js';
+export { superviseWorkers, WORKER_INDEX_VARIABLE, workerIndex, type WorkerSupervision } from './bootstrap/service-workers.js';
 export { PlatformModule, type PlatformOptions } from './bootstrap/platform.module.js';
 export { ConfigError } from './config/config-error.js';
 export { booleanField, integerField, listField } from './config/config-fields.js';

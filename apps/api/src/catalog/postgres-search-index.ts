@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseGate } from '@offramp/persistence';
+import { workerIndex } from '@offramp/platform';
 import type { DataSource } from 'typeorm';
 import { SEARCH_INDEX_CHECK_INTERVAL_MS } from './sqlite-search-index.js';
 
@@ -35,7 +36,8 @@ export class PostgresSearchIndex implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.postgres) return;
+    // With API_WORKERS, the first worker alone: two concurrent CONCURRENTLY builds of one index fail one another.
+    if (!this.postgres || workerIndex() !== 1) return;
     await this.check();
     this.timer = setInterval(() => void this.check(), SEARCH_INDEX_CHECK_INTERVAL_MS).unref();
   }

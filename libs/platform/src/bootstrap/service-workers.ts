@@ -3,6 +3,11 @@ import { AggregatorRegistry } from 'prom-client';
 
 /** Set in a worker's environment: which of the service's workers it is (1-based). */
 export const WORKER_INDEX_VARIABLE = 'OFFRAMP_WORKER';
+/** Which of the service's workers this process is (1-based); 1 for a service run as one process. */
+export function workerIndex(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[WORKER_INDEX_VARIABLE] ?? 1);
+}
+
 /** Set in a worker's environment when its /metrics answers for every worker (see ClusterMetrics). */
 export const CLUSTER_METRICS_VARIABLE = 'OFFRAMP_CLUSTER_METRICS';
 
