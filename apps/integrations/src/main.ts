@@ -1,4 +1,4 @@
-import { eventsStream, startJetStreamConsumers } from '@offramp/messaging';
+import { eventsStream, RetryAbortedError, startJetStreamConsumers } from '@offramp/messaging';
 import { bootstrapService } from '@offramp/platform';
 import { integrationsConfigShape } from './integrations.config.js';
 import { INTEGRATIONS_ENTITIES, IntegrationsModule } from './integrations.module.js';
@@ -19,4 +19,9 @@ const service = await bootstrapService({
 });
 
 // The stream as apps/pipelines declares it with its defaults (its EVENTS_STREAM_* settings).
-if (deliveries) await startJetStreamConsumers(service.app, { streams: [eventsStream()], consumers: [partnerConsumer()] });
+// They start once JetStream makes the consumer; a shutdown during that wait ends it (RetryAbortedError).
+if (deliveries) {
+  await startJetStreamConsumers(service.app, { streams: [eventsStream()], consumers: [partnerConsumer()] }).catch((error: unknown) => {
+    if (!(error instanceof RetryAbortedError)) throw error;
+  });
+}

@@ -161,6 +161,44 @@ describe('MessagingModule in a Nest application, against a real nats-server', ()
     }
   });
 
+  it('starts its consumers once JetStream can make them: here once the stream they read exists', async () => {
+    const received: string[] = [];
+
+    @Controller()
+    class LateController {
+      @JetStreamEvent('late.orders.placed.v1')
+      placed(@Payload() payload: { n: number }) {
+        received.push(String(payload.n));
+      }
+    }
+
+    @Module({ imports: [MessagingModule.forRoot({ url: server.url, name: 'late-test' })], controllers: [LateController] })
+    class AppModule {}
+
+    const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+    await app.init();
+    try {
+      // The stream is another service's, and that service is not up yet.
+      const started = startJetStreamConsumers(app, { consumers: [{ stream: 'LATE_ORDERS', durable: 'late', filterSubjects: ['late.orders.placed.v1'] }] });
+      const outcome = await Promise.race([
+        started.then(
+          () => 'started',
+          (error: Error) => `failed: ${error.message}`,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 700)),
+      ]);
+      expect(outcome).toBe('waiting');
+      const jsm = await jetstreamManager(await app.get(NatsConnectionManager).connected());
+      await provisionStreams(jsm, [{ name: 'LATE_ORDERS', subjects: ['late.>'], duplicateWindowMs: 60_000 }]);
+      await started;
+      await app.get(EventPublisher).publish('late.orders.placed.v1', { n: 7 });
+      await waitUntil(() => received.length === 1, { timeoutMs: 10_000, description: 'the event handled' });
+      expect(received).toEqual(['7']);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers requests between services over Nest NATS, and gives up after the timeout', async () => {
     @Controller()
     class PricesController {

@@ -5,6 +5,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { NatsConnectionManager } from '../connection/nats-connection.manager.js';
 import { type ConsumerDefinition, deadLetterStream, resolveConsumer, type StreamDefinition } from '../jetstream/definitions.js';
 import { provisionConsumers, provisionStreams } from '../jetstream/provisioner.js';
+import { linearBackoff } from '../retry/backoff.js';
+import { retryWithBackoff } from '../retry/retry-with-backoff.js';
 import { ConsumerRunner, type ConsumerOutcomeListener } from './consumer-runner.js';
 import type { JetStreamContext } from './jetstream.context.js';
 import { JetStreamExceptionFilter } from './jetstream-exception.filter.js';
@@ -21,6 +23,7 @@ export interface JetStreamServerOptions {
 }
 
 export const JETSTREAM_TRANSPORT = Symbol('offramp-jetstream');
+const PROVISION_BACKOFF = linearBackoff({ stepMs: 250, maxMs: 5_000 });
 
 /**
  * `@EventPattern(subject)` bound to the JetStream transport only. Prefer it in a hybrid app that
@@ -46,6 +49,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   protected override readonly logger = new Logger('JetStreamServer');
   private runners: ConsumerRunner[] = [];
+  private readonly closing = new AbortController();
   /** Nest's pattern lookup normalises the pattern on every call; subjects repeat, so keep it. */
   private readonly handlerCache = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
@@ -63,9 +67,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async start(): Promise<void> {
     const nc = await this.options.connection.connected();
-    const jsm = await jetstreamManager(nc);
-    await provisionStreams(jsm, [...(this.options.streams ?? []), deadLetterStream(this.options.deadLetter)], this.logger);
-    await provisionConsumers(jsm, this.options.consumers, this.logger);
+    // Until JetStream makes them: a stream another service declares may not exist yet, and a
+    // request may time out (a busy server, a leader election). One refusal used to leave the
+    // service up with none of its handlers running; close() ends the wait (RetryAbortedError).
+    await retryWithBackoff(
+      async () => {
+        const jsm = await jetstreamManager(nc);
+        await provisionStreams(jsm, [...(this.options.streams ?? []), deadLetterStream(this.options.deadLetter)], this.logger);
+        await provisionConsumers(jsm, this.options.consumers, this.logger);
+      },
+      {
+        backoff: PROVISION_BACKOFF,
+        signal: this.closing.signal,
+        onRetry: (error, _failures, delayMs) => this.logger.warn(`consumers not made yet (${(error as Error).message}); trying again in ${delayMs} ms`),
+      },
+    );
     const js = jetstream(nc);
     for (const definition of this.options.consumers) {
       const consumer = resolveConsumer(definition);
@@ -115,6 +131,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   /** Stop pulling, let running handlers finish (bounded); the connection is drained after. */
   async close(): Promise<void> {
+    this.closing.abort();
     const timeout = this.options.shutdownTimeoutMs ?? 10_000;
     const results = await Promise.all(this.runners.map((runner) => runner.stop(timeout)));
     if (results.includes(false)) this.logger.warn(`handlers still running after ${timeout} ms; their messages will be redelivered`);
