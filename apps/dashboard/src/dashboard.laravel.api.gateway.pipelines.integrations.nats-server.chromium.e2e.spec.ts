@@ -387,6 +387,8 @@ describe('the migration dashboard in a real browser against the real stack', () 
     await page.getByText('SendOrderConfirmation: 5 jobs in the hour', { exact: false }).waitFor();
     await page.locator('.chart canvas').first().waitFor();
     const row = page.getByRole('table', { name: 'Failed jobs' }).locator('tbody tr');
+    // The failed jobs come from their own request: the page's other parts can render first.
+    await row.first().waitFor();
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toMatch(/SendOrderConfirmation.*database\/offramp.*Try again later/s);
     expect(await accessibilityProblems()).toEqual([]);
