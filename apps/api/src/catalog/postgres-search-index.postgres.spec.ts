@@ -1,11 +1,11 @@
-import type { PhpArray } from '@offramp/legacy-bridge';
 import { createDataSourceOptions, DatabaseGate } from '@offramp/persistence';
 import { scratchDatabase, type ScratchDatabase } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { Category } from './category.entity.js';
 import { PostgresSearchIndex, TRIGRAM_INDEXES } from './postgres-search-index.js';
 import { Product } from './product.entity.js';
-import { ProductSearch, type ProductPage } from './product-search.js';
+import { ProductSearch } from './product-search.js';
+import { searchAnswer as answer, searchQuery as query } from './__fixtures__/search-requests.js';
 import { SqliteSearchIndex } from './sqlite-search-index.js';
 
 // The monolith's tables as its migrations make them on PostgreSQL (apps/legacy/database/migrations).
@@ -39,10 +39,6 @@ const TERMS = [
   'zzz',
 ];
 const SORTS = [undefined, 'price', '-name'];
-
-const query = (entries: Record<string, string | undefined>): PhpArray =>
-  new Map(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
-const answer = (page: ProductPage) => ({ total: page.total, ids: page.items.map((product) => product.id) });
 
 describe('catalog search indexes (real PostgreSQL, pg_trgm)', () => {
   let database: ScratchDatabase;

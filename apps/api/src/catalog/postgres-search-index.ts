@@ -1,9 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseGate } from '@offramp/persistence';
 import { workerIndex } from '@offramp/platform';
 import type { DataSource } from 'typeorm';
-import { SEARCH_INDEX_CHECK_INTERVAL_MS } from './sqlite-search-index.js';
+import { KeptIndex } from './kept-index.js';
 
 /** The trigram indexes the api keeps on the monolith's products, one per searched column. */
 export const TRIGRAM_INDEXES = [
@@ -15,50 +15,25 @@ export const TRIGRAM_INDEXES = [
  * The catalog search's indexes on PostgreSQL: pg_trgm GIN indexes on the very expressions the
  * search's LIKE reads (`LOWER(name)`, `LOWER(sku)`). They are only a way to the rows: PostgreSQL
  * still applies the LIKE to each, so the answers are the monolith's by construction. Kept by the
- * api rather than by a migration, as on SQLite (a monolith migration may drop them), checked at
- * start-up and every SEARCH_INDEX_CHECK_INTERVAL_MS, and built CONCURRENTLY so that the
+ * api (KeptIndex), as on SQLite, and built CONCURRENTLY so that the
  * monolith's writes to products never wait for them. Without the rights (pg_trgm not installed
  * and no CREATE on the database) it says so once and the search scans, as the monolith's does.
  */
 @Injectable()
-export class PostgresSearchIndex implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('CatalogSearchIndex');
-  private readonly postgres: boolean;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> | undefined;
-  private refused: string | undefined;
-
+export class PostgresSearchIndex extends KeptIndex {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gate: DatabaseGate,
   ) {
-    this.postgres = dataSource.options.type === 'postgres';
+    super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // With API_WORKERS, the first worker alone: two concurrent CONCURRENTLY builds of one index fail one another.
-    if (!this.postgres || workerIndex() !== 1) return;
-    await this.check();
-    this.timer = setInterval(() => void this.check(), SEARCH_INDEX_CHECK_INTERVAL_MS).unref();
+  /** With API_WORKERS, the first worker alone: two concurrent CONCURRENTLY builds of one index fail one another. */
+  protected get kept(): boolean {
+    return this.dataSource.options.type === 'postgres' && workerIndex() === 1;
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Makes what is missing; a failure is logged (once for the same reason) and the search scans meanwhile. */
-  check(): Promise<void> {
-    this.checking ??= this.ensure()
-      .catch((error: unknown) => {
-        const reason = (error as Error).message;
-        if (reason !== this.refused) this.logger.error(`the catalog search indexes could not be made, searches scan products: ${reason}`);
-        this.refused = reason;
-      })
-      .finally(() => (this.checking = undefined));
-    return this.checking;
-  }
-
-  private async ensure(): Promise<void> {
+  protected async ensure(): Promise<void> {
     const [{ products }] = (await this.gate.read(() => this.dataSource.query(`SELECT to_regclass('products') IS NOT NULL AS products`))) as Array<{
       products: boolean;
     }>;
@@ -81,7 +56,6 @@ export class PostgresSearchIndex implements OnApplicationBootstrap, OnApplicatio
         this.dataSource.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON products USING gin (${index.expression} gin_trgm_ops)`),
       );
     }
-    this.refused = undefined;
     this.logger.log(`catalog search indexes made (${missing.map((index) => index.name).join(', ')})`);
   }
 }

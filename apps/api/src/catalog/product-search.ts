@@ -42,6 +42,15 @@ export interface ProductPage {
 
 type Parameters = Record<string, unknown>;
 
+/** What decides a search's SQL (its values aside). */
+interface SearchShape {
+  searched: boolean;
+  indexed: boolean;
+  inCategory: boolean;
+}
+
+const shapeKey = (shape: SearchShape) => `${shape.searched} ${shape.indexed} ${shape.inCategory}`;
+
 /**
  * The catalog query of the monolith (app/Shop/ProductSearch.php): case-insensitive substring of
  * name or SKU with LIKE wildcards escaped by '!', category by slug, five sorts with id as the
@@ -84,9 +93,9 @@ export class ProductSearch {
       if (term !== undefined) parameters.like = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       if (indexed) parameters.phrase = `"${term.replace(/"/g, '""')}"`;
       if (categoryId !== undefined) parameters.categoryId = categoryId;
-      const shape = { searched: term !== undefined, indexed, inCategory: categoryId !== undefined };
+      const shape: SearchShape = { searched: term !== undefined, indexed, inCategory: categoryId !== undefined };
       const count = async () => {
-        const [row] = await this.rows(`count ${JSON.stringify(shape)}`, () => this.matching('m', shape).select('COUNT(*)', 'total'), parameters);
+        const [row] = await this.rows(`count ${shapeKey(shape)}`, () => this.matching('m', shape).select('COUNT(*)', 'total'), parameters);
         return Number((row as { total?: number | string } | undefined)?.total ?? 0);
       };
       if (term === undefined) {
@@ -112,7 +121,7 @@ export class ProductSearch {
   }
 
   /** The products matching a search shape; its values are bound as :like, :phrase and :categoryId. */
-  private matching(alias: string, shape: { searched: boolean; indexed: boolean; inCategory: boolean }): SelectQueryBuilder<Product> {
+  private matching(alias: string, shape: SearchShape): SelectQueryBuilder<Product> {
     const builder = this.products(alias);
     if (shape.searched) {
       // SQLite's LIKE already ignores ASCII case and its LOWER() changes nothing else, so the
@@ -147,7 +156,7 @@ export class ProductSearch {
    * offset skips index entries, not rows), then their rows with their categories.
    */
   private async page(
-    shape: { searched: boolean; indexed: boolean; inCategory: boolean },
+    shape: SearchShape,
     sort: ProductSort | undefined,
     perPage: number,
     currentPage: bigint,
@@ -172,7 +181,7 @@ export class ProductSearch {
       if (withTotal) rows.addSelect('pg.total', 'total');
       return order(rows, 'p');
     };
-    return this.rows(`page ${JSON.stringify({ ...shape, sort, withTotal })}`, build, { ...parameters, pageLimit: perPage, pageOffset: Number(offset) });
+    return this.rows(`page ${shapeKey(shape)} ${sort ?? ''} ${withTotal}`, build, { ...parameters, pageLimit: perPage, pageOffset: Number(offset) });
   }
 
   private products(alias: string): SelectQueryBuilder<Product> {

@@ -1,10 +1,10 @@
-import type { PhpArray } from '@offramp/legacy-bridge';
 import { createDataSourceOptions, DatabaseGate } from '@offramp/persistence';
 import { tempSqlite, type TempSqlite } from '@offramp/testing';
 import { DataSource } from 'typeorm';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
-import { ProductSearch, type ProductPage } from './product-search.js';
+import { ProductSearch } from './product-search.js';
+import { searchAnswer as answer, searchQuery as query } from './__fixtures__/search-requests.js';
 import { CATEGORY_INDEX, SEARCH_TABLE, SEARCH_TRIGGERS, SqliteSearchIndex } from './sqlite-search-index.js';
 
 // The monolith's tables as its migrations make them on SQLite (apps/legacy/database/migrations).
@@ -70,10 +70,6 @@ const TERMS = [
   '\u0000\u0000\u0000',
 ];
 const SORTS = [undefined, 'price', '-name', 'popularity'];
-
-const query = (entries: Record<string, string | undefined>): PhpArray =>
-  new Map(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
-const answer = (page: ProductPage) => ({ total: page.total, ids: page.items.map((product) => Number(product.id)) });
 
 describe('catalog search index (real SQLite, FTS5 trigram)', () => {
   let file: TempSqlite;

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseGate } from '@offramp/persistence';
 import type { DataSource } from 'typeorm';
+import { KeptIndex } from './kept-index.js';
 
 /** A trigram FTS5 index over the monolith's products.name and products.sku (external content: it stores no copy of them). */
 export const SEARCH_TABLE = 'offramp_api_product_search';
@@ -11,7 +12,6 @@ export const SEARCH_TRIGGERS = [`${SEARCH_TABLE}_insert`, `${SEARCH_TABLE}_delet
 export const CATEGORY_INDEX = 'offramp_api_products_category_id';
 /** A search term shorter than this (in characters) has no trigram: the FTS index cannot answer it. */
 export const TRIGRAM_MIN_CHARS = 3;
-export const SEARCH_INDEX_CHECK_INTERVAL_MS = 10_000;
 /** Everything the api makes in the monolith's database for its search. */
 const OWNED = [SEARCH_TABLE, ...SEARCH_TRIGGERS, CATEGORY_INDEX];
 
@@ -43,25 +43,24 @@ const CREATE_STATEMENTS = [
 ];
 
 /**
- * The catalog search's index on SQLite, kept by the api itself rather than by a migration: the
- * monolith's own migrations may drop it at any time (see SEARCH_TRIGGERS_PRESENT), and it can only
- * be made once the monolith has made products. Checked at start-up and every
- * SEARCH_INDEX_CHECK_INTERVAL_MS; whatever is missing is made in one write transaction. SQLite
- * has no DDL rights to withhold; MariaDB and PostgreSQL get nothing here and search as the monolith does.
+ * The catalog search's index on SQLite, kept by the api itself (KeptIndex): whatever is missing
+ * is made in one write transaction. SQLite has no DDL rights to withhold. Every worker checks it
+ * (SQLite serialises the writes, IF NOT EXISTS makes a second one harmless), as each needs to
+ * know whether it exists.
  */
 @Injectable()
-export class SqliteSearchIndex implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('CatalogSearchIndex');
-  private readonly sqlite: boolean;
+export class SqliteSearchIndex extends KeptIndex {
   private tableExists = false;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly gate: DatabaseGate,
   ) {
-    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    super();
+  }
+
+  protected get kept(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
   }
 
   /** Whether a search may name SEARCH_TABLE (it exists); whether it may trust it is SEARCH_TRIGGERS_PRESENT's answer. */
@@ -69,25 +68,7 @@ export class SqliteSearchIndex implements OnApplicationBootstrap, OnApplicationS
     return this.tableExists;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.sqlite) return;
-    await this.check();
-    this.timer = setInterval(() => void this.check(), SEARCH_INDEX_CHECK_INTERVAL_MS).unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Makes what is missing; a failure is logged and the search scans meanwhile. */
-  check(): Promise<void> {
-    this.checking ??= this.ensure()
-      .catch((error: unknown) => this.logger.error(`the catalog search index could not be made, searches scan products: ${(error as Error).message}`))
-      .finally(() => (this.checking = undefined));
-    return this.checking;
-  }
-
-  private async ensure(): Promise<void> {
+  protected async ensure(): Promise<void> {
     const present = new Set(await this.presentNames());
     this.tableExists = present.has(SEARCH_TABLE);
     if (!present.has('products')) return;
