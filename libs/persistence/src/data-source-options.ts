@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { SqliteWriteTurn } from './sqlite-write-turn.js';
 
 export interface DataSourceSettings {
   url: string;
@@ -9,7 +10,7 @@ export interface DataSourceSettings {
   migrations?: DataSourceOptions['migrations'];
   /** Where the migrations run are recorded: the slice's own table (sliceMigrationsTable), never the monolith's `migrations`. */
   migrationsTableName?: string;
-  /** SQLite: how long a writer waits for the monolith's lock before failing. */
+  /** SQLite: how long a writer waits for the monolith's lock (or another connection of this process) before failing. */
   busyTimeoutMs?: number;
   poolSize?: number;
   logging?: boolean;
@@ -17,7 +18,8 @@ export interface DataSourceSettings {
 
 /**
  * TypeORM options for the database behind `DATABASE_URL`. SQLite runs in WAL mode with a busy
- * timeout because the monolith's PHP workers write the same file at the same time.
+ * timeout because the monolith's PHP workers write the same file at the same time, and the
+ * connections of this process take turns to write it (SqliteWriteTurn).
  */
 export function createDataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
   const target = parseDatabaseUrl(settings.url);
@@ -37,6 +39,7 @@ export function createDataSourceOptions(settings: DataSourceSettings): DataSourc
         database: target.database,
         enableWAL: true,
         timeout: settings.busyTimeoutMs ?? 5_000,
+        subscribers: [SqliteWriteTurn],
         prepareDatabase: (db: { pragma(sql: string): unknown }) => {
           db.pragma('foreign_keys = ON');
           db.pragma('synchronous = NORMAL');

@@ -2,6 +2,7 @@ export { parseDatabaseUrl, redact, InvalidDatabaseUrlError, type DatabaseKind, t
 export { createDataSourceOptions, type DataSourceSettings } from './data-source-options.js';
 export { PersistenceModule } from './persistence.module.js';
 export { DatabaseGate } from './database-gate.js';
+export { SqliteWriteTurnTimeoutError } from './sqlite-write-turn.js';
 export {
   MIGRATIONS_MODES,
   MIGRATIONS_LOCK_TIMEOUT_MS,
