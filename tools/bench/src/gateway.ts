@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  freeConsecutivePorts,
   freePort,
   httpStatus,
   startNatsServer,
@@ -77,12 +78,14 @@ async function main(): Promise<void> {
     mkdirSync(sessions, { recursive: true });
     const session = laravelSession(sessions);
     let bucket = 0;
-    const gateway = async (routes: string, extraEnv: Record<string, string> = {}): Promise<Target> => {
+    /** `adminPort`: the first of the admin ports, one per worker (GATEWAY_ADMIN_PORT + worker index - 1); a free one by default. */
+    const gateway = async (routes: string, extraEnv: Record<string, string> = {}, adminPort?: number): Promise<Target> => {
       const file = join(work.path, `routes-${++bucket}.yaml`);
       writeFileSync(file, routes);
       const service = await startService({
         app: 'gateway',
         adminPortVariable: 'GATEWAY_ADMIN_PORT',
+        adminPort,
         env: {
           NATS_URL: nats.url,
           LEGACY_URL: upstreamUrl,
@@ -148,7 +151,8 @@ async function main(): Promise<void> {
       gateway_shadow: () => gateway(oneRoute('shadow')),
       gateway_10_routes: () => gateway(manyRoutes(10)),
       gateway_10000_routes: () => gateway(manyRoutes(10_000)),
-      gateway_legacy_workers: () => gateway(oneRoute('legacy'), { GATEWAY_WORKERS: String(WORKERS) }),
+      // Each worker has its own admin listener on the port after the previous one's: all of them must be free.
+      gateway_legacy_workers: async () => gateway(oneRoute('legacy'), { GATEWAY_WORKERS: String(WORKERS) }, await freeConsecutivePorts(WORKERS)),
       nginx_workers: async () => {
         if (!nginxBinary) return undefined;
         const port = await freePort();
