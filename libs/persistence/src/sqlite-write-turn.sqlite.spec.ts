@@ -94,6 +94,20 @@ describe('SQLite write turns across the connections of one process', () => {
     expect(await rows()).toEqual(['after']);
   });
 
+  it('a write on a connection whose transaction still waits for its turn waits too, instead of running outside both', async () => {
+    const held = heldTransaction('first');
+    await held.inserted;
+    // TypeORM marks the second connection's transaction active before its BEGIN: a write issued
+    // meanwhile must not take that for having the turn.
+    const transaction = second.transaction((manager) => manager.query("INSERT INTO writes (who) VALUES ('second, in its transaction')"));
+    const write = second.query("INSERT INTO writes (who) VALUES ('second, alone')");
+    setTimeout(held.goOn, 20);
+    await held.done;
+    await transaction;
+    await write;
+    expect(await rows()).toEqual(['first', 'second, in its transaction', 'second, alone']);
+  });
+
   it('reads on the second connection do not wait for the turn (WAL: readers see the last commit)', async () => {
     await first.query("INSERT INTO writes (who) VALUES ('committed')");
     const held = heldTransaction('uncommitted');

@@ -32,17 +32,23 @@ interface Waiter {
   start: () => void;
 }
 
-/** Who may write the file now, and who waits, in the order they came. */
+/**
+ * Who may write the file now, and who waits, in the order they came. The holder may take the turn
+ * again (another write of the same connection, issued before the first one was done); it is given
+ * on once every take is given back.
+ */
 class FileTurn {
   private holder: QueryRunner | null = null;
+  private holds = 0;
   private readonly waiters: Waiter[] = [];
 
   constructor(private readonly file: string) {}
 
-  /** Synchronous when the turn is free, so an uncontended write pays no extra tick. */
+  /** Synchronous when the turn is free or already this runner's, so an uncontended write pays no extra tick. */
   take(owner: QueryRunner, timeoutMs: number): Promise<void> | void {
     if (this.holder === null || this.holder === owner) {
       this.holder = owner;
+      this.holds += 1;
       return;
     }
     return new Promise<void>((resolve, reject) => {
@@ -54,7 +60,8 @@ class FileTurn {
         },
       };
       const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
         reject(new SqliteWriteTurnTimeoutError(this.file, timeoutMs));
       }, timeoutMs);
       this.waiters.push(waiter);
@@ -63,8 +70,11 @@ class FileTurn {
 
   give(owner: QueryRunner): void {
     if (this.holder !== owner) return;
+    this.holds -= 1;
+    if (this.holds > 0) return;
     const next = this.waiters.shift();
     this.holder = next?.owner ?? null;
+    this.holds = next ? 1 : 0;
     next?.start();
   }
 }
@@ -99,10 +109,21 @@ function transactionDepth(queryRunner: QueryRunner): number {
  */
 @EventSubscriber()
 export class SqliteWriteTurn implements EntitySubscriberInterface {
+  /**
+   * Runners whose transaction holds the turn: their statements run inside it. Not TypeORM's
+   * isTransactionActive, which is already true while the transaction still waits for its turn.
+   */
+  private readonly inTransaction = new WeakSet<QueryRunner>();
+  /** The statements that took a turn of their own, known by their parameter list (one array per query call, the same in its before and after events). */
+  private readonly statementTurns = new WeakSet<object>();
+
   beforeTransactionStart(event: TransactionStartEvent): Promise<void> | void {
-    if (transactionDepth(event.queryRunner) > 0) return;
-    const { turn, timeoutMs } = turnOf(event.queryRunner);
-    return turn.take(event.queryRunner, timeoutMs);
+    const runner = event.queryRunner;
+    if (transactionDepth(runner) > 0) return;
+    const { turn, timeoutMs } = turnOf(runner);
+    const taken = turn.take(runner, timeoutMs);
+    if (!taken) return void this.inTransaction.add(runner);
+    return taken.then(() => void this.inTransaction.add(runner));
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
@@ -114,17 +135,21 @@ export class SqliteWriteTurn implements EntitySubscriberInterface {
   }
 
   beforeQuery(event: BeforeQueryEvent): Promise<void> | void {
-    if (event.queryRunner.isTransactionActive || READ_ONLY.test(event.query)) return;
-    const { turn, timeoutMs } = turnOf(event.queryRunner);
-    return turn.take(event.queryRunner, timeoutMs);
+    const runner = event.queryRunner;
+    // better-sqlite3's runner passes a fresh parameter array with every query, an empty one included.
+    const statement = event.parameters;
+    if (this.inTransaction.has(runner) || READ_ONLY.test(event.query) || !statement) return;
+    const { turn, timeoutMs } = turnOf(runner);
+    const taken = turn.take(runner, timeoutMs);
+    if (!taken) return void this.statementTurns.add(statement);
+    return taken.then(() => void this.statementTurns.add(statement));
   }
 
   afterQuery(event: AfterQueryEvent): void {
-    if (event.queryRunner.isTransactionActive || READ_ONLY.test(event.query)) return;
-    turnOf(event.queryRunner).turn.give(event.queryRunner);
+    if (event.parameters && this.statementTurns.delete(event.parameters)) turnOf(event.queryRunner).turn.give(event.queryRunner);
   }
 
-  private endOfTransaction(queryRunner: QueryRunner): void {
-    if (transactionDepth(queryRunner) === 0) turnOf(queryRunner).turn.give(queryRunner);
+  private endOfTransaction(runner: QueryRunner): void {
+    if (transactionDepth(runner) === 0 && this.inTransaction.delete(runner)) turnOf(runner).turn.give(runner);
   }
 }
