@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { linearBackoff, RetryAbortedError, retryWithBackoff } from '@offramp/messaging';
 import { merge, type Observable, Subject, throttleTime } from 'rxjs';
 import { routeIdFromKey } from '../routes/route-key.js';
-import type { RouteRecord } from '../routes/route-spec.js';
+import { decodeStoredRoute } from '../routes/stored-route.js';
 
 /** What the dashboard is told: a route changed (anywhere: CLI, another replica, another browser), or new traffic minutes were written. */
 export type LiveEvent =
@@ -76,20 +76,32 @@ export class LiveFeed implements OnModuleInit, OnApplicationShutdown {
       () => routeWatcher.stop(),
       () => trafficWatcher.stop(),
     );
-    void (async () => {
+    void this.follow('routes', async () => {
       for await (const entry of routeWatcher) {
         const id = routeIdFromKey(entry.key);
-        const record = entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined;
-        await this.applied(id, entry.revision, entry.operation !== 'PUT');
+        // A value that is not a route is told as what the route table makes of it: the route taken out.
+        const stored = decodeStoredRoute(entry);
+        const record = stored.kind === 'route' ? stored.record : undefined;
+        await this.applied(id, entry.revision, !record);
+        const reason = record?.change.reason ?? (stored.kind === 'invalid' ? `not a route (${stored.reason})` : undefined);
         this.routeEvents.next({
           type: 'route',
-          data: { id, revision: entry.revision, state: record?.route.state, by: record?.change.by, reason: record?.change.reason, deleted: !record },
+          data: { id, revision: entry.revision, state: record?.route.state, by: record?.change.by, reason, deleted: !record },
         });
       }
-    })();
-    void (async () => {
+    });
+    void this.follow('traffic', async () => {
       for await (const entry of trafficWatcher) this.trafficEvents.next({ type: 'traffic', data: { at: entry.created.toISOString() } });
-    })();
+    });
+  }
+
+  /** A watch that ends with an error ends the feed's events of that kind, logged; it never ends the process. */
+  private async follow(what: string, loop: () => Promise<void>): Promise<void> {
+    try {
+      await loop();
+    } catch (error) {
+      if (!this.stopping.signal.aborted) this.logger.error(`live feed: the ${what} watch ended: ${(error as Error).message}`);
+    }
   }
 
   private async applied(id: string, revision: number, deleted: boolean): Promise<void> {

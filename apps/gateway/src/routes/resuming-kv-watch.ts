@@ -25,12 +25,16 @@ export class ResumingKvWatch {
   private timer?: NodeJS.Timeout;
   private checking = false;
   private stopped = false;
+  /** The current watch ended with an error: the next check makes it again. */
+  private failed = false;
   /** How many times the watch was made again (for tests and logs). */
   resumed = 0;
 
   constructor(
     private readonly kv: KV,
     private readonly deliver: (entry: KvWatchEntry) => void,
+    /** A watch that ended with an error, or a delivery that threw (the entry is skipped): reported here, never thrown. */
+    private readonly onError: (error: Error) => void,
     private readonly checkMs = WATCH_CHECK_MS,
     private readonly stallMs = WATCH_STALL_MS,
   ) {}
@@ -58,12 +62,24 @@ export class ResumingKvWatch {
 
   private follow(watcher: Watcher): void {
     this.watcher = watcher;
+    this.failed = false;
     void (async () => {
-      for await (const entry of watcher) {
-        // A stopped watch may still hand over what it had queued: already delivered by its successor.
-        if (this.watcher !== watcher || entry.revision <= this.lastRevision) continue;
-        this.lastRevision = entry.revision;
-        this.deliver(entry);
+      try {
+        for await (const entry of watcher) {
+          // A stopped watch may still hand over what it had queued: already delivered by its successor.
+          if (this.watcher !== watcher || entry.revision <= this.lastRevision) continue;
+          this.lastRevision = entry.revision;
+          try {
+            this.deliver(entry);
+          } catch (error) {
+            this.onError(new Error(`revision ${entry.revision} of ${entry.key} was not applied: ${(error as Error).message}`));
+          }
+        }
+      } catch (error) {
+        // Before, this rejection was unhandled and ended the process: the edge went down with its watch.
+        if (this.watcher !== watcher || this.stopped) return;
+        this.failed = true;
+        this.onError(error as Error);
       }
     })();
   }
@@ -73,12 +89,12 @@ export class ResumingKvWatch {
     this.checking = true;
     try {
       const last = (await this.kv.status()).streamInfo.state.last_seq;
-      if (last <= this.lastRevision) {
+      if (last <= this.lastRevision && !this.failed) {
         this.behindSince = undefined;
         return;
       }
       this.behindSince ??= Date.now();
-      if (Date.now() - this.behindSince < this.stallMs) return;
+      if (!this.failed && Date.now() - this.behindSince < this.stallMs) return;
       const next = await this.kv.watch({ resumeFromRevision: this.lastRevision + 1 });
       if (this.stopped) {
         next.stop();

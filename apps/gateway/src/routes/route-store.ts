@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Logger } from '@nestjs/common';
 import { ClosedConnectionError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { parse as parseYaml } from 'yaml';
@@ -7,6 +8,7 @@ import { isWrongLastSequence, RevisionConflict, RouteStoreUnavailable } from './
 import { routeIdFromKey, routeKey } from './route-key.js';
 import { RouteTable } from './route-table.js';
 import { ResumingKvWatch } from './resuming-kv-watch.js';
+import { decodeStoredRoute, type StoredRoute } from './stored-route.js';
 import { openReplicatedBucket } from '../nats/stream-replicas.js';
 
 export interface RouteRevision extends RouteRecord {
@@ -37,6 +39,7 @@ export const ROUTE_WRITE_WAIT_MS = 2_000;
 const RECONNECT_POLL_MS = 100;
 
 export class RouteStore {
+  private readonly logger = new Logger('RouteStore');
   private kv?: KV;
   private nc?: NatsConnection;
   private readonly records = new Map<string, RouteRecord & { revision: number }>();
@@ -61,10 +64,14 @@ export class RouteStore {
     this.kv = await openReplicatedBucket(nc, this.bucket, { history: this.historyDepth }, this.replicas);
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const watch = new ResumingKvWatch(this.kv, (entry) => {
-      this.apply(entry.key, entry.operation, entry.revision, entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined);
-      if (entry.isUpdate || entry.delta === 0) markReady();
-    });
+    const watch = new ResumingKvWatch(
+      this.kv,
+      (entry) => {
+        this.apply(entry.key, entry.revision, decodeStoredRoute(entry));
+        if (entry.isUpdate || entry.delta === 0) markReady();
+      },
+      (error) => this.logger.error(`route watch of ${this.bucket} failed, made again: ${error.message}`),
+    );
     this.watch = watch;
     await watch.start();
     if ((await this.kv.status()).values === 0) markReady();
@@ -199,38 +206,56 @@ export class RouteStore {
     const iterator = await kv.history(id ? { key: routeKey(id) } : {});
     const revisions: RouteRevision[] = [];
     for await (const entry of iterator) {
-      const record = entry.operation === 'PUT' ? entry.json<RouteRecord>() : undefined;
+      const stored = decodeStoredRoute(entry);
       revisions.push({
         id: routeIdFromKey(entry.key),
         revision: entry.revision,
         stored: entry.created.toISOString(),
         operation: entry.operation,
-        route: record?.route as RouteSpec,
-        change: record?.change ?? { by: 'unknown', at: entry.created.toISOString(), reason: 'deleted', action: 'delete' },
+        route: (stored.kind === 'route' ? stored.record.route : undefined) as RouteSpec,
+        change:
+          stored.kind === 'route'
+            ? stored.record.change
+            : {
+                by: 'unknown',
+                at: entry.created.toISOString(),
+                reason: stored.kind === 'invalid' ? `not a route (${stored.reason}): the gateway routes its requests to the monolith` : 'deleted',
+                action: stored.kind === 'invalid' ? 'invalid' : 'delete',
+              },
       });
     }
     return revisions.sort((a, b) => a.revision - b.revision);
   }
 
-  private apply(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
+  private apply(key: string, revision: number, stored: StoredRoute): void {
     try {
-      this.applyEntry(key, operation, revision, record);
+      this.applyEntry(key, revision, stored);
     } finally {
       if (revision > this.appliedRevision) this.appliedRevision = revision;
       for (const waiter of this.awaitingRevision) if (waiter.revision <= this.appliedRevision) waiter.done();
     }
   }
 
-  private applyEntry(key: string, operation: string, revision: number, record: RouteRecord | undefined): void {
+  /**
+   * A value that is not a route takes the route out of the table, as a delete does: its requests go
+   * to the monolith, which still has every route, and every replica, old or just started, decides
+   * the same from the bucket alone.
+   */
+  private applyEntry(key: string, revision: number, stored: StoredRoute): void {
     const id = routeIdFromKey(key);
     const before = this.records.get(id)?.route;
     let after: RouteSpec | undefined;
-    if (operation === 'PUT' && record) {
-      const parsed = routeSpecSchema.safeParse(record.route);
-      if (!parsed.success) return; // a hand-written bad value must not take the table down
-      after = parsed.data;
-      this.records.set(id, { route: after, change: record.change, revision });
-    } else this.records.delete(id);
+    if (stored.kind === 'route') {
+      after = stored.record.route;
+      this.records.set(id, { ...stored.record, revision });
+    } else {
+      if (stored.kind === 'invalid') {
+        this.logger.warn(
+          `${this.bucket} revision ${revision} of ${id} is not a route (${stored.reason}): its requests go to the monolith until a route is set`,
+        );
+      }
+      this.records.delete(id);
+    }
     if (this.table) {
       if (after) this.table.set(id, after);
       else this.table.delete(id);
