@@ -76,10 +76,10 @@ export class ResumingKvWatch {
           }
         }
       } catch (error) {
-        // Before, this rejection was unhandled and ended the process: the edge went down with its watch.
+        // Never rethrown: an unhandled rejection would end the process, and the edge with it.
         if (this.watcher !== watcher || this.stopped) return;
         this.failed = true;
-        this.onError(error as Error);
+        this.onError(new Error(`the watch ended (made again at the next check): ${(error as Error).message}`));
       }
     })();
   }

@@ -70,7 +70,7 @@ export class RouteStore {
         this.apply(entry.key, entry.revision, decodeStoredRoute(entry));
         if (entry.isUpdate || entry.delta === 0) markReady();
       },
-      (error) => this.logger.error(`route watch of ${this.bucket} failed, made again: ${error.message}`),
+      (error) => this.logger.error(`route watch of ${this.bucket}: ${error.message}`),
     );
     this.watch = watch;
     await watch.start();
