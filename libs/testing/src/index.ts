@@ -29,3 +29,4 @@ export {
   type ProxiedAnswer,
 } from './gateway-process.js';
 export { CHROMIUM_LAUNCH_OPTIONS } from './chromium.js';
+export { openEventStream, type EventStream } from './event-stream.js';

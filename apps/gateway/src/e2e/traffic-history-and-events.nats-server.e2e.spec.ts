@@ -7,6 +7,7 @@ import {
   type ServiceProcess,
   E2E_ADMIN_TOKEN,
   gatewayAdmin,
+  openEventStream,
   startGateway,
   throughGateway,
   writeRoutesFile,
@@ -94,12 +95,9 @@ routes:
   }, 60_000);
 
   it('streams a change made on one replica to an event stream open on the other', async () => {
-    const abort = new AbortController();
-    const response = await fetch(`${two.adminUrl}/_offramp/admin/events`, { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, signal: abort.signal });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    if (!response.body) throw new Error('no event stream body');
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const events = await openEventStream(`${two.adminUrl}/_offramp/admin/events`, { authorization: `Bearer ${E2E_ADMIN_TOKEN}` });
+    expect(events.status).toBe(200);
+    expect(events.contentType).toMatch(/^text\/event-stream/);
     try {
       // The stream's watchers start with the gateway; give them a moment before the change.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -109,19 +107,10 @@ routes:
         reason: 'events',
       });
       expect(changed.status).toBe(200);
-      let seen = '';
-      const deadline = Date.now() + 5_000;
-      while (!/event: route\n(?:id: \d+\n)?data: .*"by":"e2e"/.test(seen) && Date.now() < deadline) {
-        const { value, done } = await Promise.race([
-          reader.read(),
-          new Promise<{ value: undefined; done: true }>((resolve) => setTimeout(() => resolve({ value: undefined, done: true }), 5_000)),
-        ]);
-        if (done) break;
-        seen += value;
-      }
+      const seen = await events.until(/event: route\n(?:id: \d+\n)?data: .*"by":"e2e"/, 5_000);
       expect(seen).toMatch(/event: route\n(?:id: \d+\n)?data: \{[^\n]*"id":"GET \/hello"[^\n]*"by":"e2e","reason":"events"/);
     } finally {
-      abort.abort();
+      events.close();
     }
   }, 30_000);
 

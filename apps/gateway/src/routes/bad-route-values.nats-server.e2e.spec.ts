@@ -4,6 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   E2E_ADMIN_TOKEN,
   gatewayAdmin,
+  openEventStream,
   startGateway,
   startNatsServer,
   tempSqlite,
@@ -69,37 +70,8 @@ describe('gateway with values in its routes bucket that are not routes', () => {
     db?.remove();
   });
 
-  /** The admin event stream (the dashboard's live feed, which watches the bucket too), read until `pattern` shows or `withinMs` pass. */
-  async function openEvents(gateway: ServiceProcess) {
-    const abort = new AbortController();
-    const response = await fetch(`${gateway.adminUrl}/_offramp/admin/events`, {
-      headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
-      signal: abort.signal,
-    });
-    if (!response.body) throw new Error('no event stream body');
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = '';
-    // One read at a time, kept across calls: a read dropped when a wait ran out would take the next chunk with it.
-    let pending: ReturnType<typeof reader.read> | undefined;
-    return {
-      async until(pattern: RegExp, withinMs = 10_000): Promise<string> {
-        const deadline = Date.now() + withinMs;
-        while (!pattern.test(seen) && Date.now() < deadline) {
-          pending ??= reader.read();
-          const result = await Promise.race([
-            pending,
-            new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.max(1, deadline - Date.now()))),
-          ]);
-          if (!result) continue;
-          pending = undefined;
-          if (result.done) break;
-          seen += result.value;
-        }
-        return seen;
-      },
-      close: () => abort.abort(),
-    };
-  }
+  /** The admin event stream: the dashboard's live feed, which watches the bucket too. */
+  const openEvents = (gateway: ServiceProcess) => openEventStream(`${gateway.adminUrl}/_offramp/admin/events`, { authorization: `Bearer ${E2E_ADMIN_TOKEN}` });
 
   it('keeps running, takes the route out (its requests go to the monolith), and applies the next changes', async () => {
     const gateway = await start();
