@@ -3,22 +3,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { latch, RolledBackOnPurpose } from './__fixtures__/held-transaction.js';
 import { createDataSourceOptions } from './data-source-options.js';
 import { DatabaseGate, isSqliteBusy } from './database-gate.js';
 
 /** better-sqlite3 itself (no type package in the workspace): a second connection, as the monolith's PHP worker holds one. */
 type RawSqlite = { exec(sql: string): void; close(): void };
 const openRawSqlite = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options: { timeout: number }) => RawSqlite;
-
-/** Thrown inside a transaction to roll it back. */
-class RolledBackOnPurpose extends Error {}
-
-/** A promise and the function that settles it, to hold a transaction open at a known point. */
-function latch() {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
 
 describe('DatabaseGate on SQLite (one better-sqlite3 connection for the whole process)', () => {
   let dir: string;

@@ -2,17 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { latch, RolledBackOnPurpose } from './__fixtures__/held-transaction.js';
 import { createDataSourceOptions } from './data-source-options.js';
 import { isSqliteBusy } from './database-gate.js';
-
-/** Thrown inside a transaction to roll it back. */
-class RolledBackOnPurpose extends Error {}
-
-function latch() {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
 
 /**
  * Two DataSources on one SQLite file in one process, as pipelines has (its own, the queue

@@ -66,7 +66,7 @@ describe('catalog search indexes (real PostgreSQL, pg_trgm)', () => {
     database = await scratchDatabase('postgres', 'offramp_api_search');
     dataSource = await new DataSource(createDataSourceOptions({ url: database.url, entities: [Product, Category] })).initialize();
     const gate = new DatabaseGate(dataSource);
-    index = new PostgresSearchIndex(dataSource, gate);
+    index = new PostgresSearchIndex(dataSource);
     search = new ProductSearch(dataSource, gate, new SqliteSearchIndex(dataSource, gate));
   });
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DatabaseGate } from '@offramp/persistence';
 import { workerIndex } from '@offramp/platform';
 import type { DataSource } from 'typeorm';
 import { KeptIndex } from './kept-index.js';
@@ -21,10 +20,8 @@ export const TRIGRAM_INDEXES = [
  */
 @Injectable()
 export class PostgresSearchIndex extends KeptIndex {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly gate: DatabaseGate,
-  ) {
+  // No DatabaseGate: it serialises SQLite's one connection only, and this runs on PostgreSQL alone.
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
   }
 
@@ -34,27 +31,23 @@ export class PostgresSearchIndex extends KeptIndex {
   }
 
   protected async ensure(): Promise<void> {
-    const [{ products }] = (await this.gate.read(() => this.dataSource.query(`SELECT to_regclass('products') IS NOT NULL AS products`))) as Array<{
+    const [{ products }] = (await this.dataSource.query(`SELECT to_regclass('products') IS NOT NULL AS products`)) as Array<{
       products: boolean;
     }>;
     if (!products) return;
-    const rows = (await this.gate.read(() =>
-      this.dataSource.query(
-        `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-          WHERE i.indrelid = to_regclass('products') AND c.relname = ANY($1)`,
-        [TRIGRAM_INDEXES.map((index) => index.name)],
-      ),
+    const rows = (await this.dataSource.query(
+      `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = to_regclass('products') AND c.relname = ANY($1)`,
+      [TRIGRAM_INDEXES.map((index) => index.name)],
     )) as Array<{ name: string; valid: boolean }>;
     const valid = new Set(rows.filter((row) => row.valid).map((row) => row.name));
     const missing = TRIGRAM_INDEXES.filter((index) => !valid.has(index.name));
     if (missing.length === 0) return;
-    await this.gate.write(() => this.dataSource.query('CREATE EXTENSION IF NOT EXISTS pg_trgm'));
+    await this.dataSource.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
     for (const index of missing) {
       // A CONCURRENTLY build that was cut leaves an invalid index behind: made again.
-      if (rows.some((row) => row.name === index.name)) await this.gate.write(() => this.dataSource.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`));
-      await this.gate.write(() =>
-        this.dataSource.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON products USING gin (${index.expression} gin_trgm_ops)`),
-      );
+      if (rows.some((row) => row.name === index.name)) await this.dataSource.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`);
+      await this.dataSource.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${index.name} ON products USING gin (${index.expression} gin_trgm_ops)`);
     }
     this.logger.log(`catalog search indexes made (${missing.map((index) => index.name).join(', ')})`);
   }

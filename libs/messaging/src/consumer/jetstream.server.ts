@@ -68,7 +68,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async start(): Promise<void> {
     const nc = await this.options.connection.connected();
     // Until JetStream makes them: a stream another service declares may not exist yet, and a
-    // request may time out (a busy server, a leader election). One refusal used to leave the
+    // request may time out (a busy server, a leader election). One refusal must not leave the
     // service up with none of its handlers running; close() ends the wait (RetryAbortedError).
     await retryWithBackoff(
       async () => {
