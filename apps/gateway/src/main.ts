@@ -1,5 +1,5 @@
 // First import, on purpose: it tunes V8 before any other module allocates (see the file).
-import './process/short-lived-allocations.js';
+import './process/heap-tuning.js';
 import { bootstrapService, ConfigError, serviceConfigFromEnv, type ServiceDefinition } from '@offramp/platform';
 import { gatewayConfigShape, gatewayProductionDefaults } from './config/gateway-config.js';
 import { GatewayModule } from './gateway.module.js';
