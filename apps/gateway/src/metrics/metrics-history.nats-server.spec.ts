@@ -86,6 +86,21 @@ describe('per-minute metrics history in NATS KV', () => {
     restarted.close();
   });
 
+  it('writes a minute again when it counts more after a flush (each flush writes what changed since the last)', async () => {
+    const history = new MetricsHistory('spec_history_rewrite', { now, flushIntervalMs: 60_000 });
+    await history.open(nc);
+    clock = T0 + 5_000;
+    history.request('GET /d', 'legacy', 200, 0.004);
+    await history.flush();
+    clock = T0 + 6_000;
+    history.request('GET /d', 'legacy', 200, 0.004);
+    history.request('GET /d', 'legacy', 200, 0.004);
+    await history.flush();
+    expect((await history.route('GET /d', T0)).map((minute) => minute.backends['legacy']?.requests)).toEqual([3]);
+    expect((await history.totals(T0)).map((minute) => minute.backends['legacy']?.requests)).toEqual([3]);
+    history.close();
+  });
+
   it("counts the slice's deferrals to the monolith in Prometheus only, not among the fallbacks the dashboard flags", async () => {
     const history = new MetricsHistory('spec_history_deferred', { now, flushIntervalMs: 60_000 });
     await history.open(nc);

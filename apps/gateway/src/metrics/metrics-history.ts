@@ -38,6 +38,8 @@ export class MetricsHistory {
   /** minute → route id → counts (this replica's, cumulative within the minute). */
   private readonly minutes = new Map<number, Map<string, RouteMinute>>();
   private readonly dirty = new Set<string>();
+  /** The cells of `dirty`, so that a request to a cell already marked builds no key (cleared with it). */
+  private readonly dirtyCells = new Set<RouteMinute>();
   private kv?: KV;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
@@ -126,7 +128,10 @@ export class MetricsHistory {
     if (!routes) this.minutes.set(at, (routes = new Map()));
     let minute = routes.get(routeId);
     if (!minute) routes.set(routeId, (minute = emptyRouteMinute()));
-    this.dirty.add(`${at} ${routeId}`);
+    if (!this.dirtyCells.has(minute)) {
+      this.dirtyCells.add(minute);
+      this.dirty.add(`${at} ${routeId}`);
+    }
     return minute;
   }
 
@@ -135,6 +140,7 @@ export class MetricsHistory {
     if (!kv || this.dirty.size === 0) return this.forgetClosedMinutes();
     const changed = [...this.dirty];
     this.dirty.clear();
+    this.dirtyCells.clear();
     const touchedMinutes = new Set<number>();
     for (const cell of changed) {
       const space = cell.indexOf(' ');
