@@ -53,6 +53,7 @@ const WORKERS = Math.max(2, Number(process.env['BENCH_WORKERS'] ?? availablePara
  * for the 2 shared cores, which grows with the CPU a target takes from the others).
  */
 const PACED_RPS = Number(process.env['BENCH_PACED_RPS'] ?? 1_000);
+if (!(PACED_RPS > 0)) throw new Error(`BENCH_PACED_RPS must be a number of requests a second above 0, not "${process.env['BENCH_PACED_RPS']}"`);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const log = (line: string) => process.stderr.write(`bench:gateway: ${line}\n`);
 const here = fileURLToPath(new URL('.', import.meta.url));
