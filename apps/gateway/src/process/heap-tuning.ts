@@ -19,7 +19,7 @@ setFlagsFromString('--no-allocation-site-pretenuring');
  * runs. After a full GC the gateway's old space holds ~45 MB, but V8 lets it grow to about twice
  * its live size before the next one, so at 64 connections it held ~94 MB, half of it dead, and
  * RSS kept the peak. Collecting at 1.2× live instead (with package.json's 16 MB young generation)
- * took bench:gateway's peak RSS from 219–248 MB to 187–193 MB with the same req/s and CPU per
+ * took bench:gateway's peak RSS from 219–234 MB to 187–193 MB with the same req/s and CPU per
  * request. The price is more frequent full GCs under heavy load; at 1,000 req/s none ran in 21 s.
  * Set here because Node refuses this flag in NODE_OPTIONS, which the image uses (package.json's
  * `offramp.nodeArgs` holds the ones it takes); V8 reads it at every heap-limit computation.
