@@ -27,11 +27,26 @@ describe('resident memory of a process tree', () => {
 
   it('adds up the trees of a service made of several, at one moment', async () => {
     // An idle child holding a fixed 32 MB: its figure stays put between two reads (Jest's own does not).
-    const child = spawn(process.execPath, ['-e', 'globalThis.keep = Buffer.alloc(32 * 1024 * 1024, 1); setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    // It says when the buffer is filled: a bare node process passes 32 MB while it starts, before
+    // the buffer exists, and a figure still growing differs between the two reads of one sample.
+    const child = spawn(
+      process.execPath,
+      ['-e', `globalThis.keep = Buffer.alloc(32 * 1024 * 1024, 1); process.stdout.write('ready\\n'); setTimeout(() => {}, 30000)`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const pid = child.pid;
     if (pid === undefined) throw new Error('the test process did not start');
     try {
-      for (let tries = 0; tries < 100 && rssMb(pid) < 32; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the test process exited with ${code} before it held its buffer`)));
+      });
+      for (let tries = 0, last = -1, mb = rssMb(pid); tries < 100 && mb !== last; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [last, mb] = [mb, rssMb(pid)];
+      }
       const peaks = new RssPeaks({ one: pid, twice: [pid, pid], none: [undefined] }).start(10);
       const now = peaks.now();
       expect(now['one']).toBeGreaterThanOrEqual(32);
