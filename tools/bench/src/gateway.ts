@@ -30,6 +30,8 @@ const KEYS = [
   'gateway_legacy_traced_1pct',
   'gateway_service_identity',
   'gateway_shadow',
+  // The route's shadow.sampleRate at SHADOW_SAMPLE_RATE: a hot route compared on part of its traffic.
+  'gateway_shadow_sampled',
   'gateway_10_routes',
   'gateway_10000_routes',
   // The multi-worker row: the gateway's cluster mode (GATEWAY_WORKERS) and nginx with as many worker processes.
@@ -54,6 +56,8 @@ const WORKERS = Math.max(2, Number(process.env['BENCH_WORKERS'] ?? availablePara
  */
 const PACED_RPS = Number(process.env['BENCH_PACED_RPS'] ?? 1_000);
 if (!(PACED_RPS > 0)) throw new Error(`BENCH_PACED_RPS must be a number of requests a second above 0, not "${process.env['BENCH_PACED_RPS']}"`);
+/** gateway_shadow_sampled's share of requests copied to the slice (gateway_shadow copies every one). */
+const SHADOW_SAMPLE_RATE = 0.25;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const log = (line: string) => process.stderr.write(`bench:gateway: ${line}\n`);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
       }
       return { url: service.url, pid: service.pid, stop: () => service.stop() };
     };
-    const oneRoute = (state: string) => `routes:\n  - { method: GET, path: '/bench/{id}', state: ${state}, service: slice }\n`;
+    const oneRoute = (state: string, extra = '') => `routes:\n  - { method: GET, path: '/bench/{id}', state: ${state}, service: slice${extra} }\n`;
     const manyRoutes = (count: number) =>
       `routes:\n${Array.from({ length: count }, (_, index) => `  - { method: GET, path: '/r${index}/items/{id}', state: legacy }\n`).join('')}  - { method: GET, path: '/bench/{id}', state: legacy }\n`;
 
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
         }),
       gateway_service_identity: async () => ({ ...(await gateway(oneRoute('service'))), headers: { cookie: session.cookie } }),
       gateway_shadow: () => gateway(oneRoute('shadow')),
+      gateway_shadow_sampled: () => gateway(oneRoute('shadow', `, shadow: { sampleRate: ${SHADOW_SAMPLE_RATE} }`)),
       gateway_10_routes: () => gateway(manyRoutes(10)),
       gateway_10000_routes: () => gateway(manyRoutes(10_000)),
       // Each worker has its own admin listener on the port after the previous one's: all of them must be free.
@@ -315,7 +320,8 @@ function report(results: Partial<Record<Key, Result>>, memory: RssFigures): void
     `gateway_legacy / nginx req/s:              ${ratio(rps('gateway_legacy'), rps('nginx'))} (goal ≥ 0.5); CPU per request ${ratio(cpuOf('gateway_legacy'), cpuOf('nginx'))}×`,
     `gateway_legacy p99 at c8 − direct:         ${c8Gateway !== undefined && c8Direct !== undefined ? c8Gateway - c8Direct : 'n/a'} µs (goal ≤ 500)`,
     `  the same at ${PACED_RPS} req/s (unsaturated): ${pacedGateway !== undefined && pacedDirect !== undefined ? pacedGateway - pacedDirect : 'n/a'} µs`,
-    `gateway_shadow / gateway_legacy req/s:     ${ratio(rps('gateway_shadow'), rps('gateway_legacy'))} (goal ≥ 0.8)`,
+    `gateway_shadow / gateway_legacy req/s:     ${ratio(rps('gateway_shadow'), rps('gateway_legacy'))} (goal ≥ 0.8; every request copied to the slice)`,
+    `  with ${SHADOW_SAMPLE_RATE * 100}% of requests copied:       ${ratio(rps('gateway_shadow_sampled'), rps('gateway_legacy'))} (the route's shadow.sampleRate ${SHADOW_SAMPLE_RATE})`,
     `service with identity / legacy req/s:      ${ratio(rps('gateway_service_identity'), rps('gateway_legacy'))} (goal ≥ 0.95)`,
     `10,000 routes / 10 routes req/s:           ${ratio(rps('gateway_10000_routes'), rps('gateway_10_routes'))} (goal ≥ 0.95)`,
     `tracing at 1% / off req/s:                 ${ratio(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy'))} (goal ≥ 0.95: under 5% cost); CPU per request ${ratio(cpuOf('gateway_legacy_traced_1pct'), cpuOf('gateway_legacy'))}×`,
@@ -348,6 +354,7 @@ function report(results: Partial<Record<Key, Result>>, memory: RssFigures): void
         rps_ratio: ratioNumber(rps('gateway_legacy_traced_1pct'), rps('gateway_legacy')),
         cpu_ratio: ratioNumber(cpuOf('gateway_legacy_traced_1pct'), cpuOf('gateway_legacy')),
       },
+      shadow_sample_rate: SHADOW_SAMPLE_RATE,
       rps_workers: { workers: WORKERS, gateway_legacy: rps('gateway_legacy_workers') ?? null, nginx: rps('nginx_workers') ?? null },
       rss_mb: memory,
     })}\n`,

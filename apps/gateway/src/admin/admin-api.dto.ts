@@ -16,6 +16,8 @@ const ANY_JSON = { oneOf: [{ type: 'object' }, { type: 'array', items: {} }, { t
 export class ShadowSettingsDto implements ShadowSettings {
   @ApiProperty({ enum: HTTP_METHODS, isArray: true, description: 'Methods copied to the slice', example: ['GET', 'HEAD'] })
   methods!: ShadowSettings['methods'];
+  @ApiProperty({ minimum: 0, maximum: 1, description: "Share of the route's requests (of those methods) copied to the slice", example: 1 })
+  sampleRate!: number;
   @ApiProperty({ type: [String], description: 'Response headers compared besides the status (lowercase)', example: ['content-type'] })
   headers!: string[];
   @ApiProperty({ type: [String], description: 'JSON paths never compared', example: ['$.meta.generated_at'] })

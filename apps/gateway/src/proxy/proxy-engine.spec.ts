@@ -130,6 +130,8 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
         route({ method: 'GET', path: '/defers/no-fallback', state: 'service', fallback: false }),
         route({ method: 'GET', path: '/defers/retired', state: 'retired' }),
         route({ method: 'GET', path: '/defers/shadowed', state: 'shadow' }),
+        route({ method: 'GET', path: '/shadowed/never', state: 'shadow', shadow: { sampleRate: 0 } }),
+        route({ method: 'GET', path: '/shadowed/half', state: 'shadow', shadow: { sampleRate: 0.5 } }),
       ]),
     );
     gateway = createServer((req, res) => void engine.handle(req, res, `spec-${req.url ?? ''}`));
@@ -154,6 +156,11 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
   async function deferredCount(route: string, metric = 'offramp_gateway_fallbacks_total', label = 'reason'): Promise<number> {
     const values = (await registry.getSingleMetric(metric)?.get())?.values ?? [];
     return values.find((value) => value.labels.route === route && value.labels[label] === 'deferred')?.value ?? 0;
+  }
+
+  async function skipped(route: string): Promise<number> {
+    const values = (await registry.getSingleMetric('offramp_gateway_shadow_comparisons_total')?.get())?.values ?? [];
+    return values.find((value) => value.labels.route === route && value.labels.result === 'skipped')?.value ?? 0;
   }
 
   async function call(path: string, init: RequestInit = {}) {
@@ -190,6 +197,36 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     });
     expect(legacy.seen.filter((request) => request.method === 'POST')).toHaveLength(1);
     expect(api.seen.filter((request) => request.method === 'POST')).toEqual([]);
+  });
+
+  it("shadow with a sample rate: that share of the route's requests is copied to the slice, the others go to the monolith alone", async () => {
+    const copies = async (route: string) => {
+      const values = (await registry.getSingleMetric('offramp_gateway_shadow_comparisons_total')?.get())?.values ?? [];
+      return values.filter((value) => value.labels.route === route).reduce((total, value) => total + value.value, 0);
+    };
+    for (let index = 0; index < 20; index++) expect(await call('/shadowed/never')).toMatchObject({ status: 200, backend: 'legacy' });
+    for (let index = 0; index < 200; index++) expect(await call(`/shadowed/half?n=${index}`)).toMatchObject({ status: 200, backend: 'legacy' });
+    // Every copy ends in one count (match, mismatch, skipped past the runner's concurrency): done once
+    // the counts equal what the slice received (plus the skipped) and stay so for 100 ms, so that no
+    // copy still on its way reaches the slice during the next test.
+    let settled = 0;
+    await waitUntil(
+      async () => {
+        const received = api.seen.filter((request) => request.url.startsWith('/shadowed/half')).length;
+        const done = (await copies('GET /shadowed/half')) === received + (await skipped('GET /shadowed/half'));
+        settled = done ? settled + 1 : 0;
+        return settled >= 5;
+      },
+      { intervalMs: 20, description: 'every copy counted' },
+    );
+    // The monolith answered every client request once (it is also asked again for noise, marked as a shadow copy).
+    expect(legacy.seen.filter((request) => request.url.startsWith('/shadowed/') && request.headers['x-offramp-shadow'] === undefined)).toHaveLength(220);
+    expect(await copies('GET /shadowed/never')).toBe(0);
+    expect(api.seen.filter((request) => request.url.startsWith('/shadowed/never'))).toEqual([]);
+    // Binomial(200, 0.5): 100 ± 7; outside 60-140 once in about 10^8 runs.
+    const half = await copies('GET /shadowed/half');
+    expect(half).toBeGreaterThan(60);
+    expect(half).toBeLessThan(140);
   });
 
   it('canary: the share of callers decides, and a tester may force the slice', async () => {

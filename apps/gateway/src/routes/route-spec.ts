@@ -20,6 +20,12 @@ const jsonPath = z.string().regex(/^\$(\.\.?[^.[\]]+|\[(\*|\d+)\])*$/, 'expected
 export const shadowSettingsSchema = z.object({
   /** Methods copied to the slice; unsafe methods only when the route names them explicitly. */
   methods: z.array(z.enum(HTTP_METHODS)).default(['GET', 'HEAD']),
+  /**
+   * Share of the route's requests (of those methods) copied to the slice (0-1): each copy is a
+   * second exchange through the gateway and a request the slice must carry, so a hot route can be
+   * compared on a sample of its traffic. The others go to the monolith alone.
+   */
+  sampleRate: z.number().min(0).max(1).default(1),
   /** Response headers compared besides the status (lowercase). */
   headers: z.array(z.string().toLowerCase()).default(['content-type']),
   /** JSON paths never compared. */

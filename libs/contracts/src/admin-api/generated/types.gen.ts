@@ -707,6 +707,10 @@ export type ShadowSettingsDto = {
      */
     redact: Array<string>;
     /**
+     * Share of the route's requests (of those methods) copied to the slice
+     */
+    sampleRate: number;
+    /**
      * Match rate promotion out of shadow needs
      */
     threshold: number;
