@@ -153,15 +153,14 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     api.seen.length = 0;
   });
 
-  async function deferredCount(route: string, metric = 'offramp_gateway_fallbacks_total', label = 'reason'): Promise<number> {
+  /** The sum of a counter's values whose labels include `labels`. */
+  async function counted(metric: string, labels: Record<string, string>): Promise<number> {
     const values = (await registry.getSingleMetric(metric)?.get())?.values ?? [];
-    return values.find((value) => value.labels.route === route && value.labels[label] === 'deferred')?.value ?? 0;
+    const matching = values.filter((value) => Object.entries(labels).every(([name, label]) => value.labels[name] === label));
+    return matching.reduce((total, value) => total + value.value, 0);
   }
 
-  async function skipped(route: string): Promise<number> {
-    const values = (await registry.getSingleMetric('offramp_gateway_shadow_comparisons_total')?.get())?.values ?? [];
-    return values.find((value) => value.labels.route === route && value.labels.result === 'skipped')?.value ?? 0;
-  }
+  const deferredCount = (route: string, metric = 'offramp_gateway_fallbacks_total', label = 'reason') => counted(metric, { route, [label]: 'deferred' });
 
   async function call(path: string, init: RequestInit = {}) {
     const response = await fetch(`${gatewayUrl}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
@@ -200,10 +199,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
   });
 
   it("shadow with a sample rate: that share of the route's requests is copied to the slice, the others go to the monolith alone", async () => {
-    const copies = async (route: string) => {
-      const values = (await registry.getSingleMetric('offramp_gateway_shadow_comparisons_total')?.get())?.values ?? [];
-      return values.filter((value) => value.labels.route === route).reduce((total, value) => total + value.value, 0);
-    };
+    const copies = (route: string, result?: string) => counted('offramp_gateway_shadow_comparisons_total', result ? { route, result } : { route });
     for (let index = 0; index < 20; index++) expect(await call('/shadowed/never')).toMatchObject({ status: 200, backend: 'legacy' });
     for (let index = 0; index < 200; index++) expect(await call(`/shadowed/half?n=${index}`)).toMatchObject({ status: 200, backend: 'legacy' });
     // Every copy ends in one count (match, mismatch, skipped past the runner's concurrency): done once
@@ -213,7 +209,7 @@ describe('proxy engine: the backend by route state (real loopback upstreams)', (
     await waitUntil(
       async () => {
         const received = api.seen.filter((request) => request.url.startsWith('/shadowed/half')).length;
-        const done = (await copies('GET /shadowed/half')) === received + (await skipped('GET /shadowed/half'));
+        const done = (await copies('GET /shadowed/half')) === received + (await copies('GET /shadowed/half', 'skipped'));
         settled = done ? settled + 1 : 0;
         return settled >= 5;
       },

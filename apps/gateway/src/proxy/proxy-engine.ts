@@ -468,8 +468,8 @@ export class ProxyEngine {
   /** The client gets the monolith's answer; a copy of the exchange goes to the shadow comparator afterwards. */
   private async shadow(exchange: Exchange, route: RouteSpec): Promise<void> {
     const method = exchange.method;
-    // Math.random() < 1 always: a route copying every request draws nothing it could miss.
-    if (!route.shadow.methods.includes(method as never) || !(Math.random() < route.shadow.sampleRate)) return this.toLegacy(exchange);
+    // Math.random() is below 1: a rate of 1 copies every request, 0 none.
+    if (!route.shadow.methods.includes(method as never) || Math.random() >= route.shadow.sampleRate) return this.toLegacy(exchange);
     let body: Buffer | undefined;
     let reserved = 0;
     try {
