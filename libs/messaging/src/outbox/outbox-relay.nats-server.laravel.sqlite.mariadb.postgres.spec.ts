@@ -68,7 +68,7 @@ interface Relay {
   published: number;
 }
 
-async function startRelay(server: NatsServerHandle, databaseUrl: string, name: string): Promise<Relay> {
+async function startRelay(server: NatsServerHandle, databaseUrl: string, name: string, idlePollMs?: [number, number]): Promise<Relay> {
   const dataSource = new DataSource(createDataSourceOptions({ url: databaseUrl, poolSize: 2, busyTimeoutMs: 15_000 }));
   await dataSource.initialize();
   const nats = new NatsConnectionManager({ url: server.url, name });
@@ -79,6 +79,7 @@ async function startRelay(server: NatsServerHandle, databaseUrl: string, name: s
     batchSize: 50,
     publishTimeoutMs: 1_000,
     leaseTtlMs: 2_000,
+    idlePollMs,
     owner: name,
     onPublished: () => (handle.published += 1),
   });
@@ -184,6 +185,62 @@ describe('outbox relay on SQLite with rows written by the Laravel app', () => {
     expectEachRowOnceInOrder(result);
     // One lease holder at a time on SQLite; between them they published everything.
     expect(result.publishedByEach.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(result.rows);
+  }, 120_000);
+});
+
+describe('outbox relay on SQLite, idle beside the monolith', () => {
+  let database: TempSqlite;
+  beforeAll(() => (database = tempSqlite('idle.sqlite')));
+  afterAll(() => database.remove());
+
+  // Each commit of another connection to the monolith's file fails a PHP transaction that read
+  // before it and writes after it (SQLite's WAL snapshot; no busy timeout waits for that): Laravel's
+  // database queue deleting a finished job, a request's DB::transaction. An idle relay must not
+  // commit on every poll.
+  it('commits to the monolith database only to renew its lease, at half its TTL, and still relays what comes', async () => {
+    await prepareLegacyDatabase(database.url, 5);
+    const server = await startNatsServer();
+    const admin = new NatsConnectionManager({ url: server.url, name: 'relay-idle-admin' });
+    const observer = new DataSource(
+      createDataSourceOptions({ url: database.url, poolSize: 1, migrations: RELAY_MIGRATIONS, migrationsTableName: sliceMigrationsTable('relay_test') }),
+    );
+    const relays: Relay[] = [];
+    try {
+      await observer.initialize();
+      await runMigrationsLocked(observer);
+      await provisionStreams(await jetstreamManager(await admin.connected()), [eventsStream({ name: 'RELAY_IDLE_TEST' })]);
+      // Polling every 20 ms at most, the lease lasting 2 s: renewed once a second.
+      relays.push(await startRelay(server, database.url, 'idle-a', [5, 20]), await startRelay(server, database.url, 'idle-b', [5, 20]));
+      const owner = async () => ((await observer.query(`SELECT owner FROM offramp_relay_leases`)) as Array<{ owner: string }>)[0]?.owner ?? '';
+      const holder = await waitUntil(async () => (await owner()) || undefined, { timeoutMs: 10_000, description: 'a relay holding the lease' });
+      // PRAGMA data_version moves with each commit of another connection; read every 10 ms for 1.5 s.
+      const version = async () => Number(((await observer.query('PRAGMA data_version')) as Array<{ data_version: number }>)[0].data_version);
+      let last = await version();
+      let commits = 0;
+      for (const end = Date.now() + 1_500; Date.now() < end;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const now = await version();
+        if (now !== last) [commits, last] = [commits + 1, now];
+      }
+      expect(commits).toBeLessThanOrEqual(2);
+      expect(await owner()).toBe(holder);
+
+      const php = simulateShopTraffic(database.url, 2, 1);
+      expect(await php.exited).toBe(0);
+      const unsent = async () =>
+        Number(((await observer.query('SELECT COUNT(*) AS n FROM offramp_outbox WHERE published_at IS NULL')) as Array<{ n: number }>)[0].n);
+      await waitUntil(async () => (await unsent()) === 0, { timeoutMs: 20_000, intervalMs: 100, description: 'the new rows relayed' });
+      expect(relays.reduce((total, relay) => total + relay.published, 0)).toBeGreaterThan(0);
+    } finally {
+      for (const relay of relays) {
+        await relay.relay.stop();
+        await relay.nats.close();
+        await relay.dataSource.destroy();
+      }
+      if (observer.isInitialized) await observer.destroy();
+      await admin.close();
+      await server.stop();
+    }
   }, 120_000);
 });
 

@@ -51,6 +51,9 @@ export class OutboxRelay {
   private wake?: () => void;
   private lastLagCheck = 0;
   private holdsLease = false;
+  /** SQLite: when the lease held is renewed next (half its TTL after it was taken), and when it runs out. */
+  private leaseRenewAt = 0;
+  private leaseExpiresAt = 0;
   private traceColumn?: boolean;
 
   constructor(private readonly settings: OutboxRelaySettings) {
@@ -166,15 +169,22 @@ export class OutboxRelay {
   private relaySqliteBatch(): Promise<number> {
     return this.withRunner(async (runner) => {
       const ttl = this.settings.leaseTtlMs ?? 10_000;
-      this.holdsLease = await this.sql.acquireLease(runner, LEASE_NAME, this.owner, ttl);
+      // Renewed at half its TTL, not on every poll: a renewal is a commit to the monolith's file,
+      // and a commit between a PHP transaction's read and its write fails that transaction (the
+      // WAL snapshot moved; no busy timeout waits for it). A relay that does not hold the lease
+      // asks on every poll, which changes nothing while another holds it.
+      const now = Date.now();
+      if (!this.holdsLease || now >= this.leaseRenewAt) {
+        this.holdsLease = await this.sql.acquireLease(runner, LEASE_NAME, this.owner, ttl, now);
+        [this.leaseRenewAt, this.leaseExpiresAt] = [now + ttl / 2, now + ttl];
+      }
       if (!this.holdsLease) return 0;
       const batch = await this.sql.nextBatch(runner, this.settings.batchSize ?? 200, await this.hasTraceColumn(runner));
       if (batch.length === 0) return 0;
-      const startedAt = Date.now();
       const { published, failed } = await this.publishInOrder(batch);
       // Marks only while the lease still covers the batch; otherwise another relay may have
       // taken over and JetStream's dedup absorbs the overlap.
-      if (Date.now() - startedAt > ttl) this.logger.warn(`batch took longer than the lease (${ttl} ms)`);
+      if (Date.now() > this.leaseExpiresAt) this.logger.warn(`batch outlasted the lease (${ttl} ms)`);
       await runner.startTransaction();
       try {
         await this.sql.markPublished(
