@@ -59,6 +59,26 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
       out.push(m.json<JobMessage>());
     }
   };
+  /**
+   * Until no other connection committed to the monolith's SQLite file for 500 ms (PRAGMA
+   * data_version moves with each commit of another connection), so that PHP's worker runs while
+   * pipelines is done with the order. Laravel's database queue deletes a finished job in a
+   * read-then-write transaction; on SQLite a commit of another connection in between fails it
+   * (SQLITE_BUSY on the snapshot, which no busy timeout waits for), and the job is released again:
+   * Laravel's own behaviour beside any second writer, a second PHP worker as much as the bridge.
+   */
+  const quietDatabase = async () => {
+    let version: number | undefined;
+    let since = Date.now();
+    await waitUntil(
+      async () => {
+        const [{ data_version: now }] = (await db.query('PRAGMA data_version')) as Array<{ data_version: number }>;
+        if (now !== version) [version, since] = [now, Date.now()];
+        return Date.now() - since >= 500;
+      },
+      { timeoutMs: 15_000, intervalMs: 50, description: 'no commit of another connection to the monolith database for 500 ms' },
+    );
+  };
   const failedJobs = async () =>
     (await db.query('SELECT uuid, connection, queue, payload, exception FROM failed_jobs ORDER BY id')) as Array<Record<string, string>>;
 
@@ -106,6 +126,7 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
     // the same Laravel payload, run by PHP's worker from a queue the bridge does not drain
     const job = (await jobMessages()).find((message) => message.order_id === orderId);
     await new JobsTable(db).push('php-compare', job?.job.payload ?? '');
+    await quietDatabase();
     await artisan(legacy.databaseUrl, ['queue:work', 'database', '--queue=php-compare', '--once'], { ...mailEnv(), APP_KEY: legacy.appKey });
     await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 30_000, description: 'the mail sent by PHP' });
     const php = mailsFor(orderId)[1];
@@ -126,6 +147,7 @@ describe('SendOrderConfirmation runs in pipelines (real Laravel app, nats-server
     await waitUntil(async () => mailsFor(orderId).length === 1, { timeoutMs: 60_000, description: `the mail of order ${orderId}` });
     // a queue only PHP works on: the slice dispatches a job that PHP still owns
     await new JobsTable(db).push('php-owned', sendOrderConfirmationPayload(orderId, 'sqlite', 'php-owned'));
+    await quietDatabase();
     await artisan(legacy.databaseUrl, ['queue:work', 'database', '--queue=php-owned', '--once'], { ...mailEnv(), APP_KEY: legacy.appKey });
     await waitUntil(async () => mailsFor(orderId).length === 2, { timeoutMs: 30_000, description: 'the mail sent by PHP' });
     expect(mailsFor(orderId)[1].messageId).toMatch(/@swift\.generated>$/);
