@@ -87,6 +87,18 @@ async function startRelay(server: NatsServerHandle, databaseUrl: string, name: s
   return handle;
 }
 
+/** Stops the relays (each marks its batch in hand and gives up its lease), then what the test started. */
+async function stopAll(relays: Relay[], observer: DataSource, admin: NatsConnectionManager, server: NatsServerHandle): Promise<void> {
+  for (const relay of relays) {
+    await relay.relay.stop();
+    await relay.nats.close();
+    await relay.dataSource.destroy();
+  }
+  if (observer.isInitialized) await observer.destroy();
+  await admin.close();
+  await server.stop();
+}
+
 async function runRelayScenario(databaseUrl: string, options: { orders: number; priceChanges: number }): Promise<RelayScenarioResult> {
   await prepareLegacyDatabase(databaseUrl);
   const server = await startNatsServer();
@@ -156,14 +168,7 @@ async function runRelayScenario(databaseUrl: string, options: { orders: number; 
     }
     return { rows, messages: info.state.messages, publishedByEach: relays.map((r) => r.published), outOfOrder, msgIdMismatches, killedAtMessages };
   } finally {
-    for (const relay of relays) {
-      await relay.relay.stop();
-      await relay.nats.close();
-      await relay.dataSource.destroy();
-    }
-    if (observer.isInitialized) await observer.destroy();
-    await admin.close();
-    await server.stop();
+    await stopAll(relays, observer, admin, server);
   }
 }
 
@@ -232,14 +237,7 @@ describe('outbox relay on SQLite, idle beside the monolith', () => {
       await waitUntil(async () => (await unsent()) === 0, { timeoutMs: 20_000, intervalMs: 100, description: 'the new rows relayed' });
       expect(relays.reduce((total, relay) => total + relay.published, 0)).toBeGreaterThan(0);
     } finally {
-      for (const relay of relays) {
-        await relay.relay.stop();
-        await relay.nats.close();
-        await relay.dataSource.destroy();
-      }
-      if (observer.isInitialized) await observer.destroy();
-      await admin.close();
-      await server.stop();
+      await stopAll(relays, observer, admin, server);
     }
   }, 120_000);
 });
